@@ -1,0 +1,62 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is what they need.
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app sessie_app
+VENDOR := static/vendor
+
+.PHONY: run test setup install assets translations check-system db clean
+
+run: setup
+	@echo
+	@echo "  sessie_app draait op http://$(HOST):$(PORT)/"
+	@echo "  Organisatoren loggen in op http://$(HOST):$(PORT)/organisator/inloggen"
+	@$(FLASK) organiser hint
+	@echo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: check-system install assets translations db
+
+check-system:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
+	  || { echo "sessie_app needs Python 3.11 or newer (found: $$($(PYTHON) --version))."; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y nodejs npm"; exit 1; }
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so'; then \
+	  echo "WeasyPrint (PDF reports) needs Pango, which is not installed."; \
+	  echo "Install the Debian packages:  apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	  exit 1; fi
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+assets: node_modules/.installed $(VENDOR)/jsQR.js
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/jsQR.js: node_modules/.installed
+	mkdir -p $(VENDOR)
+	cp node_modules/jsqr/dist/jsQR.js $@
+
+translations: install
+	@$(BIN)/pybabel compile -q -d translations
+
+db: install
+	@mkdir -p instance
+	@$(FLASK) db upgrade
+	@$(FLASK) sessions seed
+	@$(FLASK) organiser ensure
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) instance

@@ -1,0 +1,135 @@
+"""sessie_app: registration, live board and reports for the regional sessions."""
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config as config_module
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    config = config or {}
+    instance_dir = Path(config.get("INSTANCE_DIR") or config_module.instance_dir())
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(config_module.from_environment(instance_dir))
+    app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config_module.persistent_secret_key(instance_dir)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime, format_time, get_locale
+
+    from .choices import ROLE_LABELS, SECTOR_LABELS
+
+    app.jinja_env.globals.update(
+        format_date=format_date,
+        format_time=format_time,
+        format_datetime=format_datetime,
+        current_locale=lambda: str(get_locale() or "nl"),
+        role_label=lambda code: ROLE_LABELS.get(code, code),
+        sector_label=lambda code: SECTOR_LABELS.get(code, code),
+    )
+
+
+def register_extensions(app: Flask) -> None:
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "organiser.login"
+    login_manager.login_message = None
+
+
+def register_blueprints(app: Flask) -> None:
+    from .i18n import bp as i18n_bp
+    from .organiser.views import bp as organiser_bp
+    from .pages import bp as pages_bp
+    from .registration.views import bp as registration_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(i18n_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(organiser_bp)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(status: int, error=None):
+        if request.path == "/healthz" or request.accept_mimetypes.best == "application/json":
+            return jsonify(error=status), status
+        return render_template("errors/error.html", status=status, error=error), status
+
+    for status in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(status, lambda e, s=status: render_error(s, e))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/error.html", status=400, csrf=True), 400
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500)
+
+
+def register_security_headers(app: Flask) -> None:
+    # Every script and style comes from our own origin; user text can never run.
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+    @app.after_request
+    def set_headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "geolocation=(), microphone=()")
+        return response
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    # WAL lets the organiser read while phones write; foreign keys are off by default in SQLite.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+

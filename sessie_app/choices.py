@@ -1,0 +1,26 @@
+"""The lists people choose from, shared by registration, the board and the reports."""
+
+from flask_babel import lazy_gettext as _l
+
+ROLES = [
+    ("leraar", _l("Leraar")),
+    ("schoolleider", _l("Schoolleider")),
+    ("onderzoeker", _l("Onderzoeker")),
+    ("lerarenopleider", _l("Lerarenopleider")),
+    ("bestuurder", _l("Bestuurder")),
+    ("beleidsmaker", _l("Beleidsmaker")),
+    ("student", _l("Student")),
+    ("anders", _l("Anders")),
+]
+
+SECTORS = [
+    ("PO", _l("PO (primair onderwijs)")),
+    ("VO", _l("VO (voortgezet onderwijs)")),
+    ("MBO", _l("MBO")),
+    ("HBO", _l("HBO (hogeschool)")),
+    ("WO", _l("WO (universiteit)")),
+    ("anders", _l("Anders")),
+]
+
+ROLE_LABELS = dict(ROLES)
+SECTOR_LABELS = dict(SECTORS)

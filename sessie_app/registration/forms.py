@@ -1,0 +1,121 @@
+"""Registration and change forms; every message is Dutch by default."""
+
+from email_validator import EmailNotValidError
+from email_validator import validate_email as check_email_syntax
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ..choices import ROLES, SECTORS
+from ..textclean import clean_block, clean_line
+
+MEAL_CHOICES = [("ja", _l("Ja, ik eet mee")), ("nee", _l("Nee, ik eet niet mee"))]
+
+
+def _choice_list(choices):
+    return [("", _l("Maak een keuze"))] + list(choices)
+
+
+class DetailsForm(FlaskForm):
+    """What a registrant can fill in and later change."""
+
+    name = StringField(
+        _l("Naam"),
+        filters=[clean_line],
+        validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120, message=_l("Gebruik hoogstens %(max)d tekens."))],
+        render_kw={"autocomplete": "name", "maxlength": 120},
+    )
+    organisation = StringField(
+        _l("Organisatie"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Vul uw school, instelling of organisatie in.")),
+            Length(max=160, message=_l("Gebruik hoogstens %(max)d tekens.")),
+        ],
+        render_kw={"autocomplete": "organization", "maxlength": 160},
+    )
+    role = SelectField(
+        _l("Uw rol"),
+        choices=_choice_list(ROLES),
+        validators=[DataRequired(_l("Kies uw rol."))],
+        validate_choice=False,
+    )
+    sector = SelectField(
+        _l("Sector"),
+        choices=_choice_list(SECTORS),
+        validators=[DataRequired(_l("Kies uw sector."))],
+        validate_choice=False,
+    )
+    meal = RadioField(
+        _l("Maaltijd"),
+        choices=MEAL_CHOICES,
+        validators=[InputRequired(_l("Laat weten of u mee-eet."))],
+        validate_choice=False,
+    )
+    health_consent = BooleanField(
+        _l("Ik geef toestemming om mijn dieetwensen en toegankelijkheidsbehoeften te bewaren, alleen voor deze sessie.")
+    )
+    dietary = TextAreaField(
+        _l("Dieetwensen of allergieën (optioneel)"),
+        filters=[clean_block],
+        validators=[Optional(), Length(max=500, message=_l("Gebruik hoogstens %(max)d tekens."))],
+        render_kw={"maxlength": 500, "rows": 2},
+    )
+    accessibility = TextAreaField(
+        _l("Toegankelijkheid: wat heeft u nodig? (optioneel)"),
+        filters=[clean_block],
+        validators=[Optional(), Length(max=500, message=_l("Gebruik hoogstens %(max)d tekens."))],
+        render_kw={"maxlength": 500, "rows": 2},
+    )
+
+    def validate_role(self, field):
+        if field.data not in dict(ROLES):
+            raise ValidationError(_l("Kies een rol uit de lijst."))
+
+    def validate_sector(self, field):
+        if field.data not in dict(SECTORS):
+            raise ValidationError(_l("Kies een sector uit de lijst."))
+
+    def validate_meal(self, field):
+        if field.data not in dict(MEAL_CHOICES):
+            raise ValidationError(_l("Laat weten of u mee-eet."))
+
+    def validate_health_consent(self, field):
+        if (self.dietary.data or self.accessibility.data) and not field.data:
+            raise ValidationError(
+                _l("Dieetwensen en toegankelijkheid zijn gezondheidsgegevens. Vink de toestemming aan, of laat die velden leeg.")
+            )
+
+
+class RegistrationForm(DetailsForm):
+    email = EmailField(
+        _l("E-mailadres"),
+        filters=[clean_line],
+        validators=[DataRequired(_l("Vul uw e-mailadres in.")), Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens."))],
+        render_kw={"autocomplete": "email", "maxlength": 254, "inputmode": "email"},
+    )
+    privacy_consent = BooleanField(
+        _l("Ik heb de privacyverklaring gelezen en ga akkoord met het bewaren van mijn gegevens voor deze sessie."),
+        validators=[DataRequired(_l("Zonder uw akkoord kunnen wij uw aanmelding niet bewaren."))],
+    )
+    # Honeypot: hidden from people, filled in by bots.
+    website = StringField(_l("Laat dit veld leeg"), render_kw={"autocomplete": "off", "tabindex": "-1"})
+
+    field_order = ("name", "email", "organisation", "role", "sector", "meal")
+
+    def validate_email(self, field):
+        try:
+            result = check_email_syntax(field.data, check_deliverability=False)
+        except EmailNotValidError:
+            raise ValidationError(_l("Dit lijkt geen geldig e-mailadres. Controleer het nog eens.")) from None
+        # Addresses are case-insensitive in practice; one spelling per person finds duplicates.
+        field.data = result.normalized.lower()
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.website.data)
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for buttons that change state (cancel, delete): it only carries the CSRF token."""

@@ -1,0 +1,77 @@
+"""The mails a registrant receives, each with the calendar file and their personal link."""
+
+import io
+from email.utils import formataddr
+
+import qrcode
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from .. import mailer, tokens
+from ..urls import external_url
+from .ics import calendar_for, location_text
+from .models import CONFIRMED, Registration
+
+CONFIRMATION = "confirmation"
+REMINDER = "reminder"
+PROMOTED = "promoted"
+SCHEDULE_CHANGED = "schedule_changed"
+CANCELLED = "cancelled"
+
+
+def manage_url(registration: Registration) -> str:
+    return external_url("registration.manage", token=tokens.sign(tokens.MANAGE, registration.token))
+
+
+def check_in_url(registration: Registration) -> str:
+    return external_url("organiser.check_in_code", code=tokens.sign(tokens.CHECK_IN, registration.token))
+
+
+def _subject(kind: str, registration: Registration) -> str:
+    city = registration.meeting.city
+    if kind == CANCELLED:
+        return _("Afmelding ontvangen: sessie %(city)s", city=city)
+    if kind == SCHEDULE_CHANGED:
+        return _("Gewijzigd: tijd of locatie van de sessie in %(city)s", city=city)
+    if kind == PROMOTED:
+        return _("Er is een plek vrijgekomen: u bent aangemeld voor %(city)s", city=city)
+    if registration.status == CONFIRMED:
+        return _("Aanmelding bevestigd: sessie %(city)s", city=city)
+    return _("U staat op de wachtlijst: sessie %(city)s", city=city)
+
+
+def _qr_png(data: str) -> bytes:
+    buffer = io.BytesIO()
+    qrcode.make(data, box_size=6, border=2).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def send_registration_mail(registration: Registration, kind: str) -> None:
+    """Render and send one mail to the registrant, in the language they registered in."""
+    with force_locale(registration.locale or "nl"):
+        meeting = registration.meeting
+        link = manage_url(registration)
+        show_check_in = registration.status == CONFIRMED and kind != CANCELLED
+        context = dict(
+            kind=kind,
+            registration=registration,
+            meeting=meeting,
+            location=location_text(meeting),
+            manage_url=link,
+            show_check_in=show_check_in,
+        )
+        message = mailer.new_message(formataddr((registration.name or "", registration.email)), _subject(kind, registration))
+        message.set_content(render_template("emails/registration.txt", **context))
+        message.add_alternative(render_template("emails/registration.html", **context), subtype="html")
+        if show_check_in:
+            html_part = message.get_payload()[1]
+            html_part.add_related(_qr_png(check_in_url(registration)), "image", "png", cid="<check-in-qr>", filename="aanmelding-qr.png")
+        message.add_attachment(
+            calendar_for(registration, meeting, link),
+            maintype="text",
+            subtype="calendar",
+            filename=f"sessie-{meeting.slug}.ics",
+            params={"method": "CANCEL" if kind == CANCELLED else "PUBLISH"},
+        )
+    mailer.send(message)

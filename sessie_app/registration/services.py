@@ -1,0 +1,339 @@
+"""Registration rules: seats, the waiting list, duplicates, changes and deletion.
+
+Functions take plain arguments, commit their own transaction and return plain data;
+views decide what to render and which mails to send afterwards.
+"""
+
+from dataclasses import dataclass, fields
+from datetime import date, time, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..timeutil import today_local, utcnow
+from .models import CANCELLED, CONFIRMED, WAITLISTED, Meeting, Registration
+
+
+class RegistrationError(Exception):
+    """Base for the rule violations a person can be told about."""
+
+
+class MeetingNotFound(RegistrationError):
+    pass
+
+
+class RegistrationClosed(RegistrationError):
+    """Registration is closed by the organiser, or the session has passed."""
+
+
+class RegistrationNotFound(RegistrationError):
+    pass
+
+
+@dataclass(frozen=True)
+class Details:
+    """What a person fills in; e-mail is normalised by the form before it gets here."""
+
+    name: str
+    email: str
+    organisation: str
+    role: str
+    sector: str
+    meal: bool
+    health_consent: bool = False
+    dietary: str | None = None
+    accessibility: str | None = None
+    locale: str = "nl"
+
+    def personal_fields(self) -> dict:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        if not self.health_consent:
+            # Health data is kept only with its own consent.
+            values["dietary"] = values["accessibility"] = None
+        return values
+
+
+@dataclass(frozen=True)
+class Outcome:
+    registration_id: int
+    status: str
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class Availability:
+    confirmed: int
+    waitlisted: int
+    capacity: int
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.confirmed, 0)
+
+
+def get_meeting(slug: str) -> Meeting:
+    meeting = db.session.scalar(select(Meeting).where(Meeting.slug == slug))
+    if meeting is None:
+        raise MeetingNotFound(slug)
+    return meeting
+
+
+def upcoming_meetings() -> list[Meeting]:
+    return list(db.session.scalars(select(Meeting).order_by(Meeting.date, Meeting.starts_at)))
+
+
+def availability(meeting_ids: list[int] | None = None) -> dict[int, Availability]:
+    """Seats taken and waiting per session, in one query."""
+    counts = (
+        select(
+            Meeting.id,
+            Meeting.capacity,
+            func.count(Registration.id).filter(Registration.status == CONFIRMED),
+            func.count(Registration.id).filter(Registration.status == WAITLISTED),
+        )
+        .outerjoin(Registration, Registration.meeting_id == Meeting.id)
+        .group_by(Meeting.id, Meeting.capacity)
+    )
+    if meeting_ids is not None:
+        counts = counts.where(Meeting.id.in_(meeting_ids))
+    return {
+        meeting_id: Availability(confirmed=confirmed, waitlisted=waitlisted, capacity=capacity)
+        for meeting_id, capacity, confirmed, waitlisted in db.session.execute(counts)
+    }
+
+
+def is_open(meeting: Meeting) -> bool:
+    return meeting.registration_open and meeting.date >= today_local()
+
+
+def _lock_meeting(meeting_id: int) -> None:
+    """Serialise seat assignment for one session until commit.
+
+    An UPDATE takes PostgreSQL's row lock and SQLite's write lock alike, so the
+    availability check that follows sees every earlier assignment (pretix's approach).
+    """
+    db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting_id)
+        .values(registrations_version=Meeting.registrations_version + 1)
+    )
+
+
+def _count(meeting_id: int, status: str) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.meeting_id == meeting_id, Registration.status == status
+        )
+    )
+
+
+def _active_registration(meeting_id: int, email: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.meeting_id == meeting_id,
+            Registration.email == email,
+            Registration.status != CANCELLED,
+        )
+    )
+
+
+def register(meeting_id: int, details: Details, *, lock: bool = True) -> Outcome:
+    """Register someone, confirmed while seats last and wait-listed after that.
+
+    A second registration with the same address returns the first one with
+    ``duplicate=True``. Raises RegistrationClosed or MeetingNotFound.
+    ``lock=False`` exists only for the control run of the overselling test.
+    """
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise MeetingNotFound(meeting_id)
+    if not is_open(meeting):
+        raise RegistrationClosed(meeting.slug)
+    try:
+        if lock:
+            _lock_meeting(meeting_id)
+        existing = _active_registration(meeting_id, details.email)
+        if existing is not None:
+            db.session.rollback()
+            return Outcome(existing.id, existing.status, duplicate=True)
+        status = CONFIRMED if _count(meeting_id, CONFIRMED) < meeting.capacity else WAITLISTED
+        registration = Registration(meeting_id=meeting_id, status=status, **details.personal_fields())
+        db.session.add(registration)
+        db.session.commit()
+    except IntegrityError:
+        # Lost a race for the same address: the other request's registration stands.
+        db.session.rollback()
+        existing = _active_registration(meeting_id, details.email)
+        if existing is None:
+            raise
+        return Outcome(existing.id, existing.status, duplicate=True)
+    return Outcome(registration.id, registration.status)
+
+
+def get_registration(registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.anonymised_at is not None:
+        raise RegistrationNotFound(registration_id)
+    return registration
+
+
+def find_by_token(token: str) -> Registration:
+    registration = db.session.scalar(select(Registration).where(Registration.token == token))
+    if registration is None:
+        raise RegistrationNotFound(token)
+    return registration
+
+
+def update_details(registration_id: int, details: Details) -> None:
+    """Change what someone filled in; the address stays the one they registered with."""
+    registration = get_registration(registration_id)
+    for name, value in details.personal_fields().items():
+        if name != "email":
+            setattr(registration, name, value)
+    db.session.commit()
+
+
+def _promote_waiting(meeting: Meeting) -> list[int]:
+    """Give free seats to the longest-waiting people; caller holds the lock."""
+    free = meeting.capacity - _count(meeting.id, CONFIRMED)
+    if free <= 0:
+        return []
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(Registration.meeting_id == meeting.id, Registration.status == WAITLISTED)
+        .order_by(Registration.created_at, Registration.id)
+        .limit(free)
+    ).all()
+    for registration in waiting:
+        registration.status = CONFIRMED
+    return [r.id for r in waiting]
+
+
+def cancel(registration_id: int) -> list[int]:
+    """Cancel a registration; returns the ids of the people promoted from the waiting list."""
+    registration = get_registration(registration_id)
+    if registration.status == CANCELLED:
+        return []
+    _lock_meeting(registration.meeting_id)
+    registration.status = CANCELLED
+    registration.cancelled_at = utcnow()
+    db.session.flush()
+    promoted = _promote_waiting(registration.meeting)
+    db.session.commit()
+    return promoted
+
+
+def _anonymise(registration: Registration) -> None:
+    registration.name = registration.email = registration.organisation = None
+    registration.dietary = registration.accessibility = None
+    registration.token = None
+    registration.health_consent = False
+    registration.anonymised_at = utcnow()
+
+
+def delete_personal_data(registration_id: int) -> list[int]:
+    """Cancel (when still active) and erase everything personal; role, sector and meal stay as counts.
+
+    Returns the ids promoted from the waiting list.
+    """
+    registration = get_registration(registration_id)
+    _lock_meeting(registration.meeting_id)
+    promoted: list[int] = []
+    if registration.status != CANCELLED:
+        registration.status = CANCELLED
+        registration.cancelled_at = utcnow()
+        db.session.flush()
+        promoted = _promote_waiting(registration.meeting)
+    _anonymise(registration)
+    db.session.commit()
+    return promoted
+
+
+def purge_past(older_than_days: int) -> int:
+    """Erase personal data of sessions that ended more than ``older_than_days`` ago."""
+    cutoff = today_local() - timedelta(days=older_than_days)
+    registrations = db.session.scalars(
+        select(Registration)
+        .join(Meeting)
+        .where(Meeting.date < cutoff, Registration.anonymised_at.is_(None))
+    ).all()
+    for registration in registrations:
+        _anonymise(registration)
+    db.session.commit()
+    return len(registrations)
+
+
+@dataclass(frozen=True)
+class MeetingChange:
+    schedule_changed: bool
+    promoted: list[int]
+
+
+SCHEDULE_FIELDS = ("venue", "address", "date", "starts_at", "ends_at")
+
+
+def update_meeting(
+    meeting_id: int,
+    *,
+    city: str,
+    venue: str | None,
+    address: str | None,
+    date: date,
+    starts_at: time,
+    ends_at: time,
+    capacity: int,
+    registration_open: bool,
+) -> MeetingChange:
+    """Edit a session. A change of date, time or place raises the calendar SEQUENCE;
+    more capacity promotes people from the waiting list."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise MeetingNotFound(meeting_id)
+    _lock_meeting(meeting_id)
+    new_values = dict(venue=venue or None, address=address or None, date=date, starts_at=starts_at, ends_at=ends_at)
+    schedule_changed = any(getattr(meeting, key) != value for key, value in new_values.items())
+    for key, value in new_values.items():
+        setattr(meeting, key, value)
+    meeting.city = city
+    meeting.capacity = capacity
+    meeting.registration_open = registration_open
+    if schedule_changed:
+        meeting.schedule_version += 1
+    db.session.flush()
+    promoted = _promote_waiting(meeting)
+    db.session.commit()
+    return MeetingChange(schedule_changed=schedule_changed, promoted=promoted)
+
+
+def create_meeting(
+    *, slug: str, city: str, venue: str | None, address: str | None, date: date,
+    starts_at: time, ends_at: time, capacity: int, registration_open: bool = True,
+) -> Meeting:
+    meeting = Meeting(
+        slug=slug, city=city, venue=venue or None, address=address or None, date=date,
+        starts_at=starts_at, ends_at=ends_at, capacity=capacity, registration_open=registration_open,
+    )
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def active_registrations(meeting_id: int) -> list[Registration]:
+    """Everyone who should hear about a change to the session."""
+    return list(
+        db.session.scalars(
+            select(Registration).where(
+                Registration.meeting_id == meeting_id,
+                Registration.status != CANCELLED,
+                Registration.anonymised_at.is_(None),
+            ).order_by(Registration.id)
+        )
+    )
+
+
+def set_checked_in(registration_id: int, present: bool) -> Registration:
+    registration = get_registration(registration_id)
+    registration.checked_in_at = utcnow() if present else None
+    db.session.commit()
+    return registration

@@ -1,0 +1,170 @@
+"""Public pages: the series, a session with its form, and the personal manage page."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from .. import tokens
+from ..extensions import limiter
+from . import mail, services
+from .forms import ConfirmForm, DetailsForm, RegistrationForm
+from .ics import calendar_for, location_text
+from .models import Registration
+
+bp = Blueprint("registration", __name__)
+
+JUST_REGISTERED = "registered_email"
+
+
+def _registration_rate_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _meeting_or_404(slug: str):
+    try:
+        return services.get_meeting(slug)
+    except services.MeetingNotFound:
+        abort(404)
+
+
+def _details_from(form: DetailsForm, email: str) -> services.Details:
+    return services.Details(
+        name=form.name.data,
+        email=email,
+        organisation=form.organisation.data,
+        role=form.role.data,
+        sector=form.sector.data,
+        meal=form.meal.data == "ja",
+        health_consent=bool(form.health_consent.data),
+        dietary=form.dietary.data or None,
+        accessibility=form.accessibility.data or None,
+        locale=str(get_locale() or "nl"),
+    )
+
+
+@bp.get("/")
+def index():
+    meetings = services.upcoming_meetings()
+    return render_template(
+        "registration/index.html",
+        meetings=meetings,
+        availability=services.availability(),
+        is_open=services.is_open,
+        location_text=location_text,
+    )
+
+
+@bp.route("/sessies/<slug>", methods=["GET", "POST"])
+@limiter.limit(_registration_rate_limit, methods=["POST"])
+def meeting(slug: str):
+    meeting = _meeting_or_404(slug)
+    form = RegistrationForm()
+    open_for_registration = services.is_open(meeting)
+    if open_for_registration and form.validate_on_submit():
+        if not form.is_bot:
+            try:
+                outcome = services.register(meeting.id, _details_from(form, form.email.data))
+            except services.RegistrationClosed:
+                flash(_("Aanmelden voor deze sessie is gesloten."), "error")
+                return redirect(url_for(".meeting", slug=slug))
+            registration = services.get_registration(outcome.registration_id)
+            mail.send_registration_mail(registration, mail.REMINDER if outcome.duplicate else mail.CONFIRMATION)
+        # Same answer for a new registration, a repeat and a bot: the page never tells whether
+        # an address was known.
+        session[JUST_REGISTERED] = form.email.data
+        return redirect(url_for(".check_mail", slug=slug))
+    return render_template(
+        "registration/meeting.html",
+        meeting=meeting,
+        form=form,
+        open_for_registration=open_for_registration,
+        availability=services.availability([meeting.id])[meeting.id],
+        location=location_text(meeting),
+        share_url=url_for(".meeting", slug=slug, _external=True),
+    )
+
+
+@bp.get("/sessies/<slug>/controleer-uw-mail")
+def check_mail(slug: str):
+    meeting = _meeting_or_404(slug)
+    return render_template("registration/check_mail.html", meeting=meeting, email=session.pop(JUST_REGISTERED, None))
+
+
+def _registration_from_link(signed: str) -> Registration:
+    token = tokens.unsign(tokens.MANAGE, signed)
+    if token is None:
+        abort(404)
+    try:
+        return services.find_by_token(token)
+    except services.RegistrationNotFound:
+        abort(404)
+
+
+def _mail_promoted(registration_ids: list[int]) -> None:
+    for registration_id in registration_ids:
+        mail.send_registration_mail(services.get_registration(registration_id), mail.PROMOTED)
+
+
+def _prefill(form: DetailsForm, registration: Registration) -> None:
+    for name in ("name", "organisation", "role", "sector", "health_consent", "dietary", "accessibility"):
+        getattr(form, name).data = getattr(registration, name)
+    form.meal.data = "ja" if registration.meal else "nee"
+
+
+@bp.route("/aanmelding/<token>", methods=["GET", "POST"])
+@limiter.limit("60 per minute")
+def manage(token: str):
+    registration = _registration_from_link(token)
+    form = DetailsForm()
+    if form.validate_on_submit():
+        services.update_details(registration.id, _details_from(form, registration.email))
+        flash(_("Uw gegevens zijn bijgewerkt."), "success")
+        return redirect(url_for(".manage", token=token))
+    if not form.is_submitted():
+        _prefill(form, registration)
+    return render_template(
+        "registration/manage.html",
+        registration=registration,
+        meeting=registration.meeting,
+        location=location_text(registration.meeting),
+        form=form,
+        confirm_form=ConfirmForm(),
+        token=token,
+    )
+
+
+@bp.post("/aanmelding/<token>/afmelden")
+@limiter.limit("30 per minute")
+def cancel(token: str):
+    registration = _registration_from_link(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    promoted = services.cancel(registration.id)
+    mail.send_registration_mail(registration, mail.CANCELLED)
+    _mail_promoted(promoted)
+    flash(_("U bent afgemeld. Jammer dat u er niet bij kunt zijn!"), "success")
+    return redirect(url_for(".manage", token=token))
+
+
+@bp.post("/aanmelding/<token>/verwijderen")
+@limiter.limit("30 per minute")
+def delete(token: str):
+    registration = _registration_from_link(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    meeting = registration.meeting
+    promoted = services.delete_personal_data(registration.id)
+    _mail_promoted(promoted)
+    return render_template("registration/deleted.html", meeting=meeting)
+
+
+@bp.get("/aanmelding/<token>/agenda.ics")
+@limiter.limit("60 per minute")
+def calendar(token: str):
+    registration = _registration_from_link(token)
+    body = calendar_for(registration, registration.meeting, mail.manage_url(registration))
+    return body, 200, {
+        "Content-Type": "text/calendar; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="sessie-{registration.meeting.slug}.ics"',
+        "Cache-Control": "no-store",
+    }

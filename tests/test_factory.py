@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from sessie_app import create_app
+
+
+def test_testing_flag_comes_from_the_given_config(app):
+    assert app.testing
+
+
+def test_secret_key_is_generated_once_and_kept_in_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app({"INSTANCE_DIR": str(tmp_path)}).config["SECRET_KEY"]
+    second = create_app({"INSTANCE_DIR": str(tmp_path)}).config["SECRET_KEY"]
+    assert first == second and len(first) >= 64
+    assert (Path(tmp_path) / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_secret_key_from_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert create_app({"INSTANCE_DIR": str(tmp_path)}).config["SECRET_KEY"] == "from-the-environment"
+    assert not (Path(tmp_path) / "secret_key").exists()
+
+
+def test_default_database_is_sqlite_in_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"INSTANCE_DIR": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'sessie_app.sqlite'}"
+
+
+def test_postgres_url_gets_the_psycopg_driver(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/sessie")
+    app = create_app({"INSTANCE_DIR": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/sessie"
+
+
+def test_production_cookies_are_secure(tmp_path, monkeypatch):
+    monkeypatch.setenv("SESSIE_ENV", "production")
+    config = create_app({"INSTANCE_DIR": str(tmp_path)}).config
+    assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
