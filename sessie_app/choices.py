@@ -1,6 +1,7 @@
 """The lists people choose from, shared by registration, the board and the reports."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 ROLES = [
     ("leraar", _l("Leraar")),
@@ -24,3 +25,9 @@ SECTORS = [
 
 ROLE_LABELS = dict(ROLES)
 SECTOR_LABELS = dict(SECTORS)
+
+
+def select_choices(pairs, placeholder=None) -> list[SelectChoice]:
+    """WTForms options from (value, label) pairs, optionally behind an empty "choose" option."""
+    options = [SelectChoice(value, label) for value, label in pairs]
+    return ([SelectChoice("", placeholder)] if placeholder is not None else []) + options

@@ -7,14 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..choices import ROLES, SECTORS
+from ..choices import ROLES, SECTORS, select_choices
 from ..textclean import clean_block, clean_line
 
 MEAL_CHOICES = [("ja", _l("Ja, ik eet mee")), ("nee", _l("Nee, ik eet niet mee"))]
-
-
-def _choice_list(choices):
-    return [("", _l("Maak een keuze"))] + list(choices)
 
 
 class DetailsForm(FlaskForm):
@@ -37,19 +33,19 @@ class DetailsForm(FlaskForm):
     )
     role = SelectField(
         _l("Uw rol"),
-        choices=_choice_list(ROLES),
+        choices=select_choices(ROLES, _l("Maak een keuze")),
         validators=[DataRequired(_l("Kies uw rol."))],
         validate_choice=False,
     )
     sector = SelectField(
         _l("Sector"),
-        choices=_choice_list(SECTORS),
+        choices=select_choices(SECTORS, _l("Maak een keuze")),
         validators=[DataRequired(_l("Kies uw sector."))],
         validate_choice=False,
     )
     meal = RadioField(
         _l("Maaltijd"),
-        choices=MEAL_CHOICES,
+        choices=select_choices(MEAL_CHOICES),
         validators=[InputRequired(_l("Laat weten of u mee-eet."))],
         validate_choice=False,
     )

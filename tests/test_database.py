@@ -1,0 +1,157 @@
+"""The schema comes only from migrations, on SQLite and PostgreSQL; seats cannot be oversold."""
+
+import os
+import threading
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+
+from conftest import base_config, need
+from sessie_app import create_app
+from sessie_app.extensions import db
+from sessie_app.registration import seed, services
+from sessie_app.registration.models import CONFIRMED, Registration
+from sessie_app.timeutil import today_local
+
+PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def schema_differences(app) -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        return compare_metadata(context, db.metadata)
+
+
+@pytest.fixture(scope="module")
+def pg_database():
+    """A throwaway PostgreSQL database for this module."""
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError:
+        admin.dispose()
+        need(False, f"PostgreSQL is not reachable at {PG_ADMIN_URL} (set TEST_DATABASE_URL)")
+    name = f"sessie_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield admin.url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_app(pg_database, tmp_path_factory):
+    config = {
+        **base_config(tmp_path_factory.mktemp("pg")),
+        "SQLALCHEMY_DATABASE_URI": pg_database,
+        # Enough connections that fifty requests really run at once.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 60, "max_overflow": 0, "pool_pre_ping": True},
+    }
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        seed.seed(seed.load_file(seed.DEFAULT_FILE), today_local())
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_migrations_match_the_models_on_sqlite(app):
+    assert schema_differences(app) == []
+
+
+@pytest.mark.postgres
+def test_migrations_match_the_models_on_postgresql(pg_app):
+    assert schema_differences(pg_app) == []
+
+
+def details(email: str) -> services.Details:
+    return services.Details(name="Deelnemer", email=email, organisation="School", role="leraar", sector="VO", meal=True)
+
+
+def register_at_once(app, meeting_id: int, emails: list[str], lock: bool) -> list:
+    """Fire one registration per address from its own thread and connection, all released together."""
+    barrier = threading.Barrier(len(emails))
+    outcomes, errors = [], []
+
+    def worker(email):
+        with app.app_context():
+            try:
+                barrier.wait()
+                outcomes.append(services.register(meeting_id, details(email), lock=lock))
+            except Exception as error:  # collected and asserted below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(email,)) for email in emails]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return outcomes
+
+
+def session_with_seats_left(app, seats_left: int, slug: str):
+    meeting = services.get_meeting(slug)
+    meeting.capacity = seats_left
+    db.session.commit()
+    return meeting.id
+
+
+def statuses(meeting_id: int) -> list[str]:
+    db.session.expire_all()
+    return [r.status for r in db.session.query(Registration).filter_by(meeting_id=meeting_id)]
+
+
+@pytest.mark.postgres
+def test_last_three_seats_go_to_exactly_three_of_fifty(pg_app):
+    meeting_id = session_with_seats_left(pg_app, 3, "tilburg")
+    register_at_once(pg_app, meeting_id, [f"lock{i}@example.nl" for i in range(50)], lock=True)
+    result = statuses(meeting_id)
+    assert result.count(CONFIRMED) == 3 and result.count("waitlisted") == 47
+
+
+@pytest.mark.postgres
+def test_control_run_without_the_lock_oversells(pg_app):
+    """Proves the test above can catch the race: without the lock, the same load oversells."""
+    oversold = []
+    for attempt, slug in enumerate(("zwolle", "den-haag", "utrecht")):
+        meeting_id = session_with_seats_left(pg_app, 3, slug)
+        register_at_once(pg_app, meeting_id, [f"race{attempt}-{i}@example.nl" for i in range(50)], lock=False)
+        oversold.append(statuses(meeting_id).count(CONFIRMED))
+        print(f"control run {attempt + 1}: {oversold[-1]} confirmed for 3 seats")
+        if oversold[-1] > 3:
+            break
+    assert max(oversold) > 3, f"no overselling without the lock in {len(oversold)} runs: {oversold}"
+
+
+@pytest.mark.postgres
+def test_same_address_fifty_times_at_once_is_one_registration(pg_app):
+    meeting_id = services.get_meeting("amsterdam").id
+    outcomes = register_at_once(pg_app, meeting_id, ["dubbel@example.nl"] * 50, lock=True)
+    assert len({o.registration_id for o in outcomes}) == 1
+    assert sum(not o.duplicate for o in outcomes) == 1
+    assert len(statuses(meeting_id)) == 1
+
+
+@pytest.mark.postgres
+def test_same_address_without_the_lock_is_still_one_registration(pg_app):
+    """The partial unique index holds even when the lock does not."""
+    meeting_id = services.get_meeting("amsterdam").id
+    outcomes = register_at_once(pg_app, meeting_id, ["index@example.nl"] * 30, lock=False)
+    assert len({o.registration_id for o in outcomes}) == 1
+    assert db.session.query(Registration).filter_by(meeting_id=meeting_id, email="index@example.nl").count() == 1
+
+
+def test_sqlite_also_serialises_the_last_seats(app, meetings):
+    meeting_id = session_with_seats_left(app, 3, "tilburg")
+    register_at_once(app, meeting_id, [f"s{i}@example.nl" for i in range(20)], lock=True)
+    assert statuses(meeting_id).count(CONFIRMED) == 3
