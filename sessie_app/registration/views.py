@@ -1,6 +1,6 @@
 """Public pages: the series, a session with its form, and the personal manage page."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -14,6 +14,15 @@ from .models import Registration
 bp = Blueprint("registration", __name__)
 
 JUST_REGISTERED = "registered_email"
+# Pages that show one person's data: never kept in a shared browser's or proxy's cache.
+PRIVATE_ENDPOINTS = {"registration.manage", "registration.cancel", "registration.delete", "registration.calendar", "registration.check_mail"}
+
+
+@bp.after_request
+def no_store_for_personal_pages(response):
+    if request.endpoint in PRIVATE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _registration_rate_limit() -> str:
@@ -166,5 +175,4 @@ def calendar(token: str):
     return body, 200, {
         "Content-Type": "text/calendar; charset=utf-8",
         "Content-Disposition": f'attachment; filename="sessie-{registration.meeting.slug}.ics"',
-        "Cache-Control": "no-store",
     }

@@ -191,3 +191,15 @@ def test_language_switch_to_english_and_back(client, meetings):
     assert response.status_code == 302 and response.location == "/privacy"
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
     assert client.get("/taal/nl?next=https://evil.example/").location == "/"
+
+
+def test_personal_pages_are_never_cached_and_carry_security_headers(app, client, meetings):
+    register(client)
+    link = manage_link(outbox(app)[0])
+    for path in (link, link + "/agenda.ics"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store"
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"] and "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
