@@ -50,7 +50,7 @@ $(VENDOR)/jsQR.js: node_modules/.installed
 	cp node_modules/jsqr/dist/jsQR.js $@
 
 translations: install
-	@$(BIN)/pybabel compile -q -d translations
+	@$(BIN)/pybabel compile -d translations >/dev/null
 
 db: install
 	@mkdir -p instance
