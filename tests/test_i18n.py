@@ -22,7 +22,8 @@ def test_english_catalogue_translates_every_message(tmp_path):
          "-o", str(template), "sessie_app", "templates"],
         cwd=ROOT, check=True, capture_output=True,
     )
-    wanted = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(template.open("rb")) if m.id}
+    with template.open("rb") as fh:
+        wanted = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(fh) if m.id}
     with CATALOGUE.open("rb") as fh:
         catalogue = read_po(fh)
     translated = {
