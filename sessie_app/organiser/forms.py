@@ -1,22 +1,160 @@
-"""Organiser forms."""
+"""Organiser forms; every message is Dutch by default."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SearchField,
+    SelectField,
+    StringField,
+    TimeField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from ..choices import ROLES, SECTORS, select_choices
 from ..textclean import clean_line
+from .services import SLUG_MAX, SLUG_RE, STATUS_LABELS
+
+MAX_CAPACITY = 5000
+SEARCH_MAX = 200
+TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mailadres"),
         filters=[clean_line],
-        validators=[DataRequired(_l("Vul uw e-mailadres in.")), Length(max=254)],
+        validators=[DataRequired(_l("Vul uw e-mailadres in.")), Length(max=254, message=TOO_LONG)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _l("Wachtwoord"),
-        validators=[DataRequired(_l("Vul uw wachtwoord in.")), Length(max=200)],
+        validators=[DataRequired(_l("Vul uw wachtwoord in.")), Length(max=200, message=TOO_LONG)],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+# Declared before MeetingForm so WTForms (which orders fields by creation) puts it first on the
+# create form, in the page and in the error summary alike.
+_SLUG_FIELD = StringField(
+    _l("Korte naam in de link"),
+    filters=[clean_line],
+    validators=[
+        DataRequired(_l("Vul een korte naam in, bijvoorbeeld den-haag.")),
+        Length(max=SLUG_MAX, message=TOO_LONG),
+        Regexp(SLUG_RE, message=_l("Gebruik alleen kleine letters, cijfers en streepjes, bijvoorbeeld den-haag.")),
+    ],
+    render_kw={"maxlength": SLUG_MAX, "autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"},
+)
+
+
+class MeetingForm(FlaskForm):
+    """A session's details; the slug is fixed once people have links to it."""
+
+    city = StringField(
+        _l("Plaats"),
+        filters=[clean_line],
+        validators=[DataRequired(_l("Vul de plaats in.")), Length(max=80, message=TOO_LONG)],
+        render_kw={"maxlength": 80},
+    )
+    venue = StringField(
+        _l("Locatie (optioneel)"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=200, message=TOO_LONG)],
+        render_kw={"maxlength": 200},
+    )
+    address = StringField(
+        _l("Adres (optioneel)"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=300, message=TOO_LONG)],
+        render_kw={"maxlength": 300, "autocomplete": "off"},
+    )
+    date = DateField(
+        _l("Datum"),
+        invalid_value_message=_l("Vul een geldige datum in."),
+        validators=[InputRequired(_l("Vul de datum in."))],
+    )
+    starts_at = TimeField(
+        _l("Begintijd"),
+        format=["%H:%M", "%H:%M:%S"],
+        invalid_value_message=_l("Vul een geldige tijd in, bijvoorbeeld 15:00."),
+        validators=[InputRequired(_l("Vul de begintijd in."))],
+    )
+    ends_at = TimeField(
+        _l("Eindtijd"),
+        format=["%H:%M", "%H:%M:%S"],
+        invalid_value_message=_l("Vul een geldige tijd in, bijvoorbeeld 20:00."),
+        validators=[InputRequired(_l("Vul de eindtijd in."))],
+    )
+    capacity = IntegerField(
+        _l("Aantal plaatsen"),
+        invalid_value_message=_l("Vul een heel getal in."),
+        validators=[
+            InputRequired(_l("Vul het aantal plaatsen in.")),
+            NumberRange(min=0, max=MAX_CAPACITY, message=_l("Kies een aantal van %(min)s tot en met %(max)s.")),
+        ],
+        render_kw={"min": 0, "max": MAX_CAPACITY, "inputmode": "numeric"},
+    )
+    registration_open = BooleanField(_l("Aanmelden is open"), default=True)
+
+    def validate_date(self, field):
+        if field.data and not 2000 <= field.data.year <= 2100:
+            raise ValidationError(_l("Kies een datum tussen 2000 en 2100."))
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("De eindtijd moet na de begintijd liggen."))
+
+
+class NewMeetingForm(MeetingForm):
+    slug = _SLUG_FIELD
+
+
+class _SearchForm(FlaskForm):
+    """A GET form: no CSRF, nothing changes."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        _l("Zoeken"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=SEARCH_MAX, message=TOO_LONG)],
+        render_kw={"maxlength": SEARCH_MAX, "autocomplete": "off"},
+    )
+
+    @property
+    def search(self) -> str:
+        """The search text, or empty when it was refused."""
+        return "" if self.q.errors else (self.q.data or "")
+
+
+class RegistrationFilterForm(_SearchForm):
+    status = SelectField(
+        _l("Status"),
+        choices=select_choices(STATUS_LABELS.items(), _l("Alle statussen")),
+        validate_choice=False,
+    )
+    role = SelectField(_l("Rol"), choices=select_choices(ROLES, _l("Alle rollen")), validate_choice=False)
+    sector = SelectField(_l("Sector"), choices=select_choices(SECTORS, _l("Alle sectoren")), validate_choice=False)
+
+
+class CheckInSearchForm(_SearchForm):
+    pass
+
+
+def _short(value):
+    return value[:SEARCH_MAX] if isinstance(value, str) else value
+
+
+class PresenceForm(FlaskForm):
+    """One button on the check-in list: present = "1" marks someone present, "0" undoes it."""
+
+    present = HiddenField(validators=[AnyOf(("0", "1"))])
+    # The search to return to; it only ends up in a link, so it is trimmed rather than refused.
+    q = HiddenField(filters=[clean_line, _short])

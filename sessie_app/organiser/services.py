@@ -1,16 +1,48 @@
-"""Organiser accounts."""
+"""Organiser accounts and what organisers look at: overviews, lists, counts, exports and check-in.
 
+Functions take plain arguments and return plain data or ORM rows; they never touch the request.
+"""
+
+import csv
+import io
+import re
 import secrets
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..choices import ROLE_LABELS, ROLES, SECTOR_LABELS, SECTORS
 from ..extensions import db
-from ..timeutil import utcnow
+from ..registration import services as registration_services
+from ..registration.models import CANCELLED, CONFIRMED, STATUSES, WAITLISTED, Meeting, Registration
+from ..timeutil import AMSTERDAM, utcnow
 from .models import Organiser
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 60
+
+STATUS_LABELS = {
+    CONFIRMED: _l("Bevestigd"),
+    WAITLISTED: _l("Wachtlijst"),
+    CANCELLED: _l("Afgemeld"),
+}
 
 
 class OrganiserError(Exception):
     pass
+
+
+class SlugTaken(OrganiserError):
+    """Another session already uses this slug."""
+
+
+# --- accounts ---------------------------------------------------------------------------------
 
 
 def normalise_email(email: str) -> str:
@@ -39,9 +71,16 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+_UNKNOWN_ACCOUNT_HASH = generate_password_hash(secrets.token_hex(16))
+
+
 def authenticate(email: str, password: str) -> Organiser | None:
     organiser = db.session.scalar(select(Organiser).where(Organiser.email == normalise_email(email)))
-    if organiser is None or not organiser.check_password(password):
+    if organiser is None:
+        # Spend the same time as for a known address, so timing does not reveal which accounts exist.
+        check_password_hash(_UNKNOWN_ACCOUNT_HASH, password)
+        return None
+    if not organiser.check_password(password):
         return None
     organiser.last_login_at = utcnow()
     db.session.commit()
@@ -52,3 +91,304 @@ def load_organiser(organiser_id: str) -> Organiser | None:
     if not organiser_id.isdigit():
         return None
     return db.session.get(Organiser, int(organiser_id))
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def is_valid_slug(slug: str) -> bool:
+    return len(slug) <= SLUG_MAX and bool(SLUG_RE.match(slug))
+
+
+def find_meeting(slug: str) -> Meeting | None:
+    """The session with this slug, or None; a malformed slug never reaches the database."""
+    if not is_valid_slug(slug):
+        return None
+    return db.session.scalar(select(Meeting).where(Meeting.slug == slug))
+
+
+def slug_taken(slug: str) -> bool:
+    return db.session.scalar(select(func.count(Meeting.id)).where(Meeting.slug == slug)) > 0
+
+
+def create_meeting(
+    *, slug: str, city: str, venue: str | None, address: str | None, date: date,
+    starts_at: time, ends_at: time, capacity: int, registration_open: bool,
+) -> Meeting:
+    """Create a session through the registration rules. Raises SlugTaken."""
+    if slug_taken(slug):
+        raise SlugTaken(slug)
+    try:
+        return registration_services.create_meeting(
+            slug=slug, city=city, venue=venue, address=address, date=date,
+            starts_at=starts_at, ends_at=ends_at, capacity=capacity, registration_open=registration_open,
+        )
+    except IntegrityError:
+        # Two organisers picked the same slug at the same moment.
+        db.session.rollback()
+        raise SlugTaken(slug) from None
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    meeting: Meeting
+    confirmed: int
+    waitlisted: int
+    checked_in: int
+    registration_open: bool
+
+
+def _checked_in_counts() -> dict[int, int]:
+    rows = db.session.execute(
+        select(Registration.meeting_id, func.count(Registration.id))
+        .where(Registration.checked_in_at.is_not(None))
+        .group_by(Registration.meeting_id)
+    )
+    return {meeting_id: count for meeting_id, count in rows}
+
+
+def meeting_overview() -> list[MeetingSummary]:
+    """Every session with its numbers, in date order."""
+    availability = registration_services.availability()
+    checked_in = _checked_in_counts()
+    return [
+        MeetingSummary(
+            meeting=meeting,
+            confirmed=availability[meeting.id].confirmed,
+            waitlisted=availability[meeting.id].waitlisted,
+            checked_in=checked_in.get(meeting.id, 0),
+            registration_open=registration_services.is_open(meeting),
+        )
+        for meeting in registration_services.upcoming_meetings()
+    ]
+
+
+# --- registrations: list, counts, export ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the organiser narrows the list to; empty strings mean "all"."""
+
+    q: str = ""
+    status: str = ""
+    role: str = ""
+    sector: str = ""
+
+    @classmethod
+    def checked(cls, q: str = "", status: str = "", role: str = "", sector: str = "") -> "Filters":
+        """Unknown values are dropped rather than refused: a stale bookmark still shows a list."""
+        return cls(
+            q=q or "",
+            status=status if status in STATUSES else "",
+            role=role if role in ROLE_LABELS else "",
+            sector=sector if sector in SECTOR_LABELS else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.status or self.role or self.sector)
+
+
+def _fold(text: str | None) -> str:
+    """Case- and accent-form-insensitive key for search and grouping."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def _matches(registration: Registration, needle: str, attributes: tuple[str, ...]) -> bool:
+    return any(needle in _fold(getattr(registration, name)) for name in attributes)
+
+
+def list_registrations(meeting_id: int, filters: Filters) -> list[Registration]:
+    """Registrations of a session that still carry a name, oldest first.
+
+    The text search runs in Python with casefold, so "ÖZTÜRK" finds "Öztürk" on SQLite as well
+    as PostgreSQL and no LIKE wildcard needs escaping; a session has at most a few thousand rows.
+    """
+    query = select(Registration).where(
+        Registration.meeting_id == meeting_id, Registration.anonymised_at.is_(None)
+    )
+    if filters.status:
+        query = query.where(Registration.status == filters.status)
+    if filters.role:
+        query = query.where(Registration.role == filters.role)
+    if filters.sector:
+        query = query.where(Registration.sector == filters.sector)
+    rows = db.session.scalars(query.order_by(Registration.created_at, Registration.id)).all()
+    needle = _fold(filters.q)
+    if needle:
+        rows = [r for r in rows if _matches(r, needle, ("name", "email", "organisation"))]
+    return list(rows)
+
+
+@dataclass(frozen=True)
+class TextCount:
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MeetingReport:
+    """Numbers for a session; anonymised registrations count, names never appear."""
+
+    by_status: dict[str, int]
+    by_role: dict[str, int]
+    by_sector: dict[str, int]
+    checked_in: int
+    meals: int
+    dietary: list[TextCount] = field(default_factory=list)
+    accessibility: list[TextCount] = field(default_factory=list)
+
+    @property
+    def confirmed(self) -> int:
+        return self.by_status.get(CONFIRMED, 0)
+
+    @property
+    def active(self) -> int:
+        return self.by_status.get(CONFIRMED, 0) + self.by_status.get(WAITLISTED, 0)
+
+
+def group_texts(texts) -> list[TextCount]:
+    """Distinct texts with how often they occur, grouped case-insensitively, most frequent first.
+
+    Each group shows the spelling used most often (the first one on a tie).
+    """
+    counts: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    for text in texts:
+        shown = " ".join((text or "").split())
+        key = _fold(shown)
+        if not key:
+            continue
+        counts[key] += 1
+        spellings.setdefault(key, Counter())[shown] += 1
+    groups = [TextCount(spellings[key].most_common(1)[0][0], count) for key, count in counts.items()]
+    return sorted(groups, key=lambda g: (-g.count, _fold(g.text)))
+
+
+def meeting_report(meeting_id: int) -> MeetingReport:
+    """Counts by status (everyone), by role and sector (everyone not cancelled), attendance,
+    meals and, for the caterer and the reception, health needs without names (confirmed people
+    who gave health consent)."""
+    rows = db.session.execute(
+        select(
+            Registration.status, Registration.role, Registration.sector, Registration.meal,
+            Registration.checked_in_at, Registration.health_consent,
+            Registration.dietary, Registration.accessibility,
+        ).where(Registration.meeting_id == meeting_id)
+    ).all()
+    by_status = Counter({status: 0 for status in STATUSES})
+    by_role: Counter[str] = Counter()
+    by_sector: Counter[str] = Counter()
+    checked_in = meals = 0
+    dietary, accessibility = [], []
+    for status, role, sector, meal, checked_in_at, consent, diet, access in rows:
+        by_status[status] += 1
+        if checked_in_at is not None:
+            checked_in += 1
+        if status != CANCELLED:
+            by_role[role] += 1
+            by_sector[sector] += 1
+        if status == CONFIRMED:
+            meals += bool(meal)
+            if consent:
+                dietary.append(diet)
+                accessibility.append(access)
+    return MeetingReport(
+        by_status=dict(by_status),
+        by_role={code: by_role[code] for code, _label in ROLES if by_role[code]}
+        | {code: n for code, n in by_role.items() if code not in ROLE_LABELS},
+        by_sector={code: by_sector[code] for code, _label in SECTORS if by_sector[code]}
+        | {code: n for code, n in by_sector.items() if code not in SECTOR_LABELS},
+        checked_in=checked_in,
+        meals=meals,
+        dietary=group_texts(dietary),
+        accessibility=group_texts(accessibility),
+    )
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell no spreadsheet reads as a formula: text starting with = + - @ tab or CR gets a leading '.
+
+    Leading spaces are looked through, since some spreadsheets skip them before a formula.
+    """
+    text = "" if value is None else str(value)
+    if text.lstrip(" ").startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _local(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=timezone.utc).astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M")
+
+
+CSV_HEADER = (
+    _l("Naam"), _l("E-mailadres"), _l("Organisatie"), _l("Rol"), _l("Sector"), _l("Status"),
+    _l("Eet mee"), _l("Aangemeld op"), _l("Aanwezig sinds"),
+)
+
+
+def registrations_csv(registrations: list[Registration]) -> str:
+    """The list as CSV text for Excel and LibreOffice: a UTF-8 BOM, ``;`` between cells (what
+    Dutch Excel expects, since the comma is its decimal sign), every cell through
+    spreadsheet_safe. Dietary and accessibility needs are health data and stay out."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(header) for header in CSV_HEADER])
+    for r in registrations:
+        writer.writerow(
+            spreadsheet_safe(cell)
+            for cell in (
+                r.name,
+                r.email,
+                r.organisation,
+                ROLE_LABELS.get(r.role, r.role),
+                SECTOR_LABELS.get(r.sector, r.sector),
+                STATUS_LABELS.get(r.status, r.status),
+                _l("ja") if r.meal else _l("nee"),
+                _local(r.created_at),
+                _local(r.checked_in_at),
+            )
+        )
+    return buffer.getvalue()
+
+
+# --- check-in -------------------------------------------------------------------------------------
+
+
+def check_in_candidates(meeting_id: int, q: str) -> list[Registration]:
+    """Active registrations of a session whose name or organisation contains ``q``, by name;
+    everyone active when ``q`` is empty."""
+    rows = db.session.scalars(
+        select(Registration).where(
+            Registration.meeting_id == meeting_id,
+            Registration.status != CANCELLED,
+            Registration.anonymised_at.is_(None),
+        )
+    ).all()
+    needle = _fold(q)
+    if needle:
+        rows = [r for r in rows if _matches(r, needle, ("name", "organisation"))]
+    return sorted(rows, key=lambda r: (_fold(r.name), r.id))
+
+
+@dataclass(frozen=True)
+class Attendance:
+    checked_in: int
+    confirmed: int
+
+
+def attendance(meeting_id: int) -> Attendance:
+    checked_in, confirmed = db.session.execute(
+        select(
+            func.count(Registration.id).filter(Registration.checked_in_at.is_not(None)),
+            func.count(Registration.id).filter(Registration.status == CONFIRMED),
+        ).where(Registration.meeting_id == meeting_id)
+    ).one()
+    return Attendance(checked_in=checked_in, confirmed=confirmed)

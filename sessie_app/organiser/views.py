@@ -1,22 +1,33 @@
 """Organiser area: everything here requires login."""
 
 import logging
+from dataclasses import asdict
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import tokens
 from ..extensions import limiter, login_manager
 from ..i18n import safe_next
+from ..registration import mail
+from ..registration import services as registration_services
 from ..registration.forms import ConfirmForm
+from ..registration.models import CANCELLED, WAITLISTED, Meeting
 from . import services
-from .forms import LoginForm
+from .forms import CheckInSearchForm, LoginForm, MeetingForm, NewMeetingForm, PresenceForm, RegistrationFilterForm
 
 bp = Blueprint("organiser", __name__, url_prefix="/organisator")
 log = logging.getLogger(__name__)
 
 # Endpoints a stranger may reach; every other organiser endpoint must require login (a test enumerates them).
 PUBLIC_ENDPOINTS = {"organiser.login"}
+
+# The session last used at the check-in desk, so a code opened from the phone's camera app can
+# warn about a registration for another session.
+CHECK_IN_MEETING = "check_in_meeting"
+MEETING_FIELDS = ("city", "venue", "address", "date", "starts_at", "ends_at", "capacity", "registration_open")
 
 
 @login_manager.user_loader
@@ -31,12 +42,25 @@ def no_store(response):
     return response
 
 
+@bp.context_processor
+def organiser_context():
+    # The logout button in the sub-navigation is a POST form with a CSRF token.
+    return {"logout_form": ConfirmForm(), "status_labels": services.STATUS_LABELS}
+
+
 def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _login_account_key() -> str:
     return "login:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _meeting_or_404(slug: str) -> Meeting:
+    meeting = services.find_meeting(slug)
+    if meeting is None:
+        abort(404)
+    return meeting
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -70,10 +94,208 @@ def logout():
 @bp.get("/")
 @login_required
 def dashboard():
-    return render_template("organiser/dashboard.html")
+    return render_template("organiser/dashboard.html", overview=services.meeting_overview())
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def _meeting_values(form: MeetingForm) -> dict:
+    return {name: getattr(form, name).data for name in MEETING_FIELDS}
+
+
+@bp.route("/sessies/nieuw", methods=["GET", "POST"])
+@login_required
+def meeting_new():
+    form = NewMeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(slug=form.slug.data, **_meeting_values(form))
+        except services.SlugTaken:
+            form.slug.errors.append(_("Deze korte naam is al in gebruik. Kies een andere."))
+        else:
+            flash(_("De sessie in %(city)s is aangemaakt.", city=meeting.city), "success")
+            return redirect(url_for(".dashboard"))
+    return render_template("organiser/meeting_form.html", form=form, meeting=None)
+
+
+def _mail_after_change(meeting_id: int, change: registration_services.MeetingChange) -> tuple[int, int]:
+    """One mail per person: the promoted hear of their seat (with the new schedule), everyone
+    else still registered hears of the new date, time or place. Returns (schedule, promoted)."""
+    promoted = set(change.promoted)
+    for registration_id in change.promoted:
+        mail.send_registration_mail(registration_services.get_registration(registration_id), mail.PROMOTED)
+    schedule_mails = 0
+    if change.schedule_changed:
+        for registration in registration_services.active_registrations(meeting_id):
+            if registration.id not in promoted:
+                mail.send_registration_mail(registration, mail.SCHEDULE_CHANGED)
+                schedule_mails += 1
+    return schedule_mails, len(promoted)
+
+
+@bp.route("/sessies/<slug>/bewerken", methods=["GET", "POST"])
+@login_required
+def meeting_edit(slug: str):
+    meeting = _meeting_or_404(slug)
+    form = MeetingForm(obj=meeting)
+    if form.validate_on_submit():
+        change = registration_services.update_meeting(meeting.id, **_meeting_values(form))
+        schedule_mails, promoted = _mail_after_change(meeting.id, change)
+        flash(_("De sessie is opgeslagen."), "success")
+        if change.schedule_changed:
+            flash(ngettext(
+                "Tijd of locatie gewijzigd: %(num)d deelnemer is gemaild.",
+                "Tijd of locatie gewijzigd: %(num)d deelnemers zijn gemaild.",
+                schedule_mails,
+            ), "success")
+        if promoted:
+            flash(ngettext(
+                "%(num)d persoon van de wachtlijst heeft een plaats gekregen en is gemaild.",
+                "%(num)d personen van de wachtlijst hebben een plaats gekregen en zijn gemaild.",
+                promoted,
+            ), "success")
+        return redirect(url_for(".dashboard"))
+    return render_template("organiser/meeting_form.html", form=form, meeting=meeting)
+
+
+# --- registrations ------------------------------------------------------------------------------
+
+
+def _filters() -> tuple[RegistrationFilterForm, services.Filters]:
+    form = RegistrationFilterForm(formdata=request.args)
+    form.validate()
+    filters = services.Filters.checked(
+        q=form.search, status=form.status.data, role=form.role.data, sector=form.sector.data
+    )
+    # Show what is really applied: an unknown value falls back to "all".
+    form.status.data, form.role.data, form.sector.data = filters.status, filters.role, filters.sector
+    return form, filters
+
+
+@bp.get("/sessies/<slug>/aanmeldingen")
+@login_required
+def registrations(slug: str):
+    meeting = _meeting_or_404(slug)
+    form, filters = _filters()
+    rows = services.list_registrations(meeting.id, filters)
+    export_args = {k: v for k, v in asdict(filters).items() if v}
+    return render_template(
+        "organiser/registrations.html",
+        meeting=meeting,
+        form=form,
+        filters=filters,
+        registrations=rows,
+        report=services.meeting_report(meeting.id),
+        csv_url=url_for(".registrations_csv", slug=slug, **export_args),
+    )
+
+
+@bp.get("/sessies/<slug>/aanmeldingen.csv")
+@login_required
+def registrations_csv(slug: str):
+    """The filtered list as CSV (UTF-8 with BOM, ``;``-separated); see services.registrations_csv."""
+    meeting = _meeting_or_404(slug)
+    _form, filters = _filters()
+    body = services.registrations_csv(services.list_registrations(meeting.id, filters))
+    log.info("Organiser %s exported the registrations of %s", current_user.email, meeting.slug)
+    return body.encode("utf-8"), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="aanmeldingen-{meeting.slug}.csv"',
+    }
+
+
+# --- check-in -------------------------------------------------------------------------------------
+
+
+@bp.get("/sessies/<slug>/inchecken")
+@login_required
+def check_in(slug: str):
+    meeting = _meeting_or_404(slug)
+    session[CHECK_IN_MEETING] = meeting.slug
+    form = CheckInSearchForm(formdata=request.args)
+    form.validate()
+    return render_template(
+        "organiser/check_in.html",
+        meeting=meeting,
+        form=form,
+        q=form.search,
+        candidates=services.check_in_candidates(meeting.id, form.search),
+        attendance=services.attendance(meeting.id),
+        presence_form=PresenceForm(formdata=None),
+    )
+
+
+# The bound keeps an absurd id from overflowing the database integer.
+@bp.post("/aanmeldingen/<int(max=2147483647):registration_id>/aanwezig")
+@login_required
+def mark_present(registration_id: int):
+    form = PresenceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        registration = registration_services.set_checked_in(registration_id, form.present.data == "1")
+    except registration_services.RegistrationNotFound:
+        abort(404)
+    if registration.checked_in_at:
+        flash(_("%(name)s is aanwezig.", name=registration.name), "success")
+    else:
+        flash(_("%(name)s staat weer als niet aanwezig.", name=registration.name), "success")
+    args = {"q": form.q.data} if form.q.data else {}
+    return redirect(url_for(".check_in", slug=registration.meeting.slug, **args, _anchor=f"r-{registration.id}"))
+
+
+@bp.get("/sessies/<slug>/scannen")
+@login_required
+def scan(slug: str):
+    meeting = _meeting_or_404(slug)
+    session[CHECK_IN_MEETING] = meeting.slug
+    return render_template(
+        "organiser/scan.html",
+        meeting=meeting,
+        # The path every check-in link starts with; scan.js follows only links under it.
+        code_prefix=url_for(".check_in_code", code="x")[:-1],
+        attendance=services.attendance(meeting.id),
+    )
+
+
+def _registration_from_code(code: str):
+    token = tokens.unsign(tokens.CHECK_IN, code)
+    if token is None:
+        return None
+    try:
+        return registration_services.find_by_token(token)
+    except registration_services.RegistrationNotFound:
+        return None
+
+
+def _expected_arg() -> dict:
+    slug = request.args.get("sessie", "")
+    return {"sessie": slug} if services.is_valid_slug(slug) else {}
 
 
 @bp.route("/inchecken/code/<code>", methods=["GET", "POST"])
 @login_required
 def check_in_code(code: str):
-    return render_template("organiser/dashboard.html")
+    expected = services.find_meeting(request.args.get("sessie") or session.get(CHECK_IN_MEETING) or "")
+    registration = _registration_from_code(code)
+    if registration is None:
+        return render_template("organiser/check_in_code.html", registration=None, expected=expected), 404
+    form = PresenceForm()
+    if form.validate_on_submit():
+        registration = registration_services.set_checked_in(registration.id, form.present.data == "1")
+        if registration.checked_in_at:
+            flash(_("Gelukt: %(name)s is aanwezig gemeld.", name=registration.name), "success")
+        else:
+            flash(_("%(name)s staat weer als niet aanwezig.", name=registration.name), "success")
+        return redirect(url_for(".check_in_code", code=code, **_expected_arg()))
+    return render_template(
+        "organiser/check_in_code.html",
+        registration=registration,
+        meeting=registration.meeting,
+        expected=expected,
+        other_meeting=expected is not None and expected.id != registration.meeting_id,
+        waitlisted=registration.status == WAITLISTED,
+        cancelled=registration.status == CANCELLED,
+        form=PresenceForm(formdata=None),
+    )

@@ -98,8 +98,6 @@ class RegistrationForm(DetailsForm):
     # Honeypot: hidden from people, filled in by bots.
     website = StringField(_l("Laat dit veld leeg"), render_kw={"autocomplete": "off", "tabindex": "-1"})
 
-    field_order = ("name", "email", "organisation", "role", "sector", "meal")
-
     def validate_email(self, field):
         try:
             result = check_email_syntax(field.data, check_deliverability=False)
