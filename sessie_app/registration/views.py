@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import tokens
+from ..urls import external_url
 from ..extensions import limiter
 from . import mail, services
 from .forms import ConfirmForm, DetailsForm, RegistrationForm
@@ -59,7 +60,7 @@ def index():
         meetings=meetings,
         availability=services.availability(),
         is_open=services.is_open,
-        location_text=location_text,
+        share_url=external_url(".index"),
     )
 
 
@@ -81,15 +82,14 @@ def meeting(slug: str):
         # Same answer for a new registration, a repeat and a bot: the page never tells whether
         # an address was known.
         session[JUST_REGISTERED] = form.email.data
-        return redirect(url_for(".check_mail", slug=slug))
+        return redirect(url_for(".check_mail", slug=slug, _anchor="main"))
     return render_template(
         "registration/meeting.html",
         meeting=meeting,
         form=form,
         open_for_registration=open_for_registration,
         availability=services.availability([meeting.id])[meeting.id],
-        location=location_text(meeting),
-        share_url=url_for(".meeting", slug=slug, _external=True),
+        share_url=external_url(".meeting", slug=slug),
     )
 
 
@@ -135,17 +135,29 @@ def manage(token: str):
         "registration/manage.html",
         registration=registration,
         meeting=registration.meeting,
-        location=location_text(registration.meeting),
         form=form,
+        token=token,
+    )
+
+
+def _confirm_page(registration: Registration, token: str, action: str):
+    """A second step before anything that cannot be undone from the phone: a stray tap changes nothing."""
+    return render_template(
+        "registration/confirm.html",
+        action=action,
+        registration=registration,
+        meeting=registration.meeting,
         confirm_form=ConfirmForm(),
         token=token,
     )
 
 
-@bp.post("/aanmelding/<token>/afmelden")
+@bp.route("/aanmelding/<token>/afmelden", methods=["GET", "POST"])
 @limiter.limit("30 per minute")
 def cancel(token: str):
     registration = _registration_from_link(token)
+    if request.method == "GET":
+        return _confirm_page(registration, token, "cancel")
     if not ConfirmForm().validate_on_submit():
         abort(400)
     promoted = services.cancel(registration.id)
@@ -155,10 +167,12 @@ def cancel(token: str):
     return redirect(url_for(".manage", token=token))
 
 
-@bp.post("/aanmelding/<token>/verwijderen")
+@bp.route("/aanmelding/<token>/verwijderen", methods=["GET", "POST"])
 @limiter.limit("30 per minute")
 def delete(token: str):
     registration = _registration_from_link(token)
+    if request.method == "GET":
+        return _confirm_page(registration, token, "delete")
     if not ConfirmForm().validate_on_submit():
         abort(400)
     meeting = registration.meeting

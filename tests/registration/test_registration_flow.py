@@ -37,7 +37,7 @@ def test_landing_page_lists_the_five_sessions_with_place_or_locatie_volgt(client
 
 def test_registration_sends_confirmation_with_calendar_and_manage_link(app, client, meetings):
     response = register(client)
-    assert response.status_code == 302 and response.location.endswith("/sessies/tilburg/controleer-uw-mail")
+    assert response.status_code == 302 and response.location.endswith("/sessies/tilburg/controleer-uw-mail#main")
     page = client.get(response.location).get_data(as_text=True)
     assert "f.elamrani@example.nl" in page
 
@@ -183,7 +183,7 @@ def test_unknown_session_is_404(client, meetings):
 def test_share_link_is_a_mailto_and_never_mails_from_the_server(client, meetings):
     html = client.get("/sessies/tilburg").get_data(as_text=True)
     assert 'href="mailto:?subject=' in html
-    assert "http://localhost/sessies/tilburg" in html
+    assert "http://sessie.test/sessies/tilburg" in html
 
 
 def test_language_switch_to_english_and_back(client, meetings):
@@ -203,3 +203,13 @@ def test_personal_pages_are_never_cached_and_carry_security_headers(app, client,
     assert "script-src 'self'" in headers["Content-Security-Policy"] and "unsafe-inline" not in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+def test_cancel_and_delete_links_only_ask_first(app, client, meetings):
+    register(client)
+    link = manage_link(outbox(app)[0])
+    assert "Weet u zeker dat u zich wilt afmelden?" in client.get(link + "/afmelden").get_data(as_text=True)
+    assert "Weet u zeker dat u uw gegevens wilt verwijderen?" in client.get(link + "/verwijderen").get_data(as_text=True)
+    registration = db.session.query(Registration).one()
+    db.session.refresh(registration)
+    assert registration.status == CONFIRMED and registration.email == "f.elamrani@example.nl"

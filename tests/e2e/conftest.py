@@ -1,0 +1,118 @@
+"""Browser tests: the real app on a local port, driven by Debian's Chromium through Playwright.
+
+One Chromium per test session; each test gets its own app, database copy and browser context.
+Every test in this folder carries the `browser` marker. Helpers (axe, console/CSP watch,
+organiser login) live in e2e_support.py.
+"""
+
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from conftest import need  # tests/conftest.py: skips locally, fails when CI=true
+
+from .e2e_support import CHROMIUM, HAVE_PLAYWRIGHT, ORGANISER_EMAIL, ORGANISER_PASSWORD
+
+HERE = Path(__file__).resolve().parent
+
+PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="nl-NL")
+DESKTOP = dict(viewport={"width": 1280, "height": 720}, locale="nl-NL")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install -y chromium)")
+    need(HAVE_PLAYWRIGHT, "Playwright for Python is not installed (pip install -e '.[dev]')")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+    except Exception as error:  # a broken or mismatched Chromium: report it like a missing one
+        playwright.stop()
+        need(False, f"Debian's chromium did not start ({error})")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def live_server(app_config):
+    """The app on 127.0.0.1 with the five sessions and one organiser, served from a daemon thread."""
+    from werkzeug.serving import make_server
+
+    from sessie_app import create_app
+    from sessie_app.extensions import db
+    from sessie_app.organiser.services import create_or_update_organiser
+    from sessie_app.registration import seed
+    from sessie_app.timeutil import today_local
+
+    # Bind first so the port (and with it BASE_URL, used in mailed links) is known before the app exists.
+    server = make_server("127.0.0.1", 0, None, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app = create_app({**app_config, "BASE_URL": url})
+    server.app = app
+    with app.app_context():
+        seed.seed(seed.load_file(seed.DEFAULT_FILE), today_local())
+        create_or_update_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD)
+        db.session.remove()
+
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield SimpleNamespace(url=url, app=app)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _context(browser, live_server, settings: dict, **extra):
+    context = browser.new_context(base_url=live_server.url, **settings, **extra)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A phone-sized context with the site's real Content-Security-Policy in force."""
+    context = _context(browser, live_server, PHONE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    context = _context(browser, live_server, DESKTOP)
+    yield context
+    context.close()
+
+
+# For axe only: add_script_tag(path=...) inlines axe.min.js into the page, which the site's
+# CSP (script-src 'self') rightly blocks, so these contexts bypass CSP. The registration walk
+# and the check-in test use the contexts above, where the real CSP applies.
+@pytest.fixture
+def phone_axe(browser, live_server):
+    context = _context(browser, live_server, PHONE, bypass_csp=True)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def desktop_axe(browser, live_server):
+    context = _context(browser, live_server, DESKTOP, bypass_csp=True)
+    yield context
+    context.close()
