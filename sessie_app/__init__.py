@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import config as config_module
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,9 +66,20 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "organiser.login"
     login_manager.login_message = None
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config.get("REDIS_URL"),
+        # Same origin only (python-engineio compares Origin with Host); small messages only.
+        cors_allowed_origins=None,
+        max_http_buffer_size=16 * 1024,
+        manage_session=False,
+    )
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import realtime
+    from .board.views import bp as board_bp
     from .i18n import bp as i18n_bp
     from .organiser.views import bp as organiser_bp
     from .pages import bp as pages_bp
@@ -78,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(i18n_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(organiser_bp)
+    app.register_blueprint(board_bp)
+    realtime.register(app)
 
 
 def register_commands(app: Flask) -> None:

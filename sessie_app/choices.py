@@ -31,3 +31,13 @@ def select_choices(pairs, placeholder=None) -> list[SelectChoice]:
     """WTForms options from (value, label) pairs, optionally behind an empty "choose" option."""
     options = [SelectChoice(value, label) for value, label in pairs]
     return ([SelectChoice("", placeholder)] if placeholder is not None else []) + options
+
+ACTORS = [
+    ("school", _l("School / bestuur")),
+    ("lerarenopleiding", _l("Lerarenopleiding")),
+    ("kennisinstelling", _l("Kennisinstelling")),
+    ("overheid", _l("Overheid")),
+    ("sectorraad", _l("Sectorraad")),
+    ("anders", _l("Anders")),
+]
+ACTOR_LABELS = dict(ACTORS)

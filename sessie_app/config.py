@@ -53,6 +53,10 @@ def from_environment(instance_dir: Path) -> dict:
         "BASE_URL": os.environ.get("BASE_URL", "").rstrip("/"),
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Set explicitly, never auto-detected; issue 5 measures threading against gevent.
+        "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "threading"),
+        # Seconds between coalesced vote tallies per board.
+        "TALLY_INTERVAL": float(os.environ.get("TALLY_INTERVAL", "0.15")),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),

@@ -1,0 +1,145 @@
+"""The live board: participants turn bottlenecks into proposals and vote on them."""
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+MOPPEREN, OPPEREN, STEMMEN, OOGSTEN = "mopperen", "opperen", "stemmen", "oogsten"
+PHASES = (MOPPEREN, OPPEREN, STEMMEN, OOGSTEN)
+
+
+class Board(db.Model):
+    __tablename__ = "boards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(6), unique=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    title: Mapped[str] = mapped_column(String(120))
+    phase: Mapped[str] = mapped_column(String(16), default=MOPPEREN)
+    timer_ends_at: Mapped[datetime | None]
+    locked: Mapped[bool] = mapped_column(default=False)
+    votes_per_participant: Mapped[int] = mapped_column(default=5)
+    max_votes_per_proposal: Mapped[int] = mapped_column(default=2)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    themes: Mapped[list["Theme"]] = relationship(order_by="Theme.position")
+
+    __table_args__ = (
+        CheckConstraint(f"phase IN {PHASES}", name="phase_known"),
+        CheckConstraint("votes_per_participant BETWEEN 1 AND 50", name="budget_range"),
+        CheckConstraint("max_votes_per_proposal BETWEEN 1 AND 50", name="max_per_proposal_range"),
+    )
+
+
+class Theme(db.Model):
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    starter: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Participant(db.Model):
+    """A phone in the room. No account: a random token in a signed cookie is the identity."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
+    nickname: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[str | None] = mapped_column(String(32))
+    sector: Mapped[str | None] = mapped_column(String(16))
+    # Bumped by every vote; the UPDATE serialises one participant's votes so the budget holds.
+    votes_version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Bottleneck(db.Model):
+    """A complaint from the "mopperen" phase, in one sentence."""
+
+    __tablename__ = "bottlenecks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"))
+    text: Mapped[str] = mapped_column(String(300))
+    hidden: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Proposal(db.Model):
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    bottleneck_id: Mapped[int | None] = mapped_column(ForeignKey("bottlenecks.id"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"))
+    title: Mapped[str] = mapped_column(String(140))
+    big: Mapped[str | None] = mapped_column(Text)  # groot denken: the ambition
+    small: Mapped[str | None] = mapped_column(Text)  # klein doen: the first concrete step
+    actor: Mapped[str | None] = mapped_column(String(32))
+    hidden: Mapped[bool] = mapped_column(default=False)
+    hidden_reason: Mapped[str | None] = mapped_column(String(300))
+    pinned: Mapped[bool] = mapped_column(default=False)
+    promising: Mapped[bool] = mapped_column(default=False)  # "kansrijk", marked while harvesting
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    # Dots counted on paper, for proposals typed up from post-its.
+    paper_votes: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_proposals_board_visible", "board_id", "hidden", "merged_into_id"),)
+
+
+class Vote(db.Model):
+    """One participant's dots on one proposal. ``forfeited`` keeps budget spent on a proposal
+    that was merged away, so merging never hands out extra votes nor counts anyone twice."""
+
+    __tablename__ = "votes"
+
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), primary_key=True, index=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), index=True)
+    count: Mapped[int] = mapped_column(default=0)
+    forfeited: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (CheckConstraint("count >= 0 AND forfeited >= 0", name="not_negative"),)
+
+
+class Action(db.Model):
+    """Every change a phone asks for, by its client-generated id: a retry finds the stored result
+    instead of acting twice. Its id also orders tallies, so a phone can drop a stale one."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    client_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    result: Mapped[str] = mapped_column(Text)  # JSON of the acknowledgement
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("participant_id", "client_id", name="uq_actions_participant_client"),)
+
+
+class ModerationEntry(db.Model):
+    __tablename__ = "moderation_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), index=True)
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organisers.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

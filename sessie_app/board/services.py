@@ -1,0 +1,629 @@
+"""Board rules: joining, the four phases, proposals, dot voting within budget, moderation.
+
+Every change a phone asks for carries a client-generated id and is stored as an Action in the
+same transaction as its effect, so a retry returns the first answer instead of acting twice.
+Functions take plain arguments, commit their own transaction and return plain dicts.
+"""
+
+import json
+import re
+import secrets
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..choices import ACTOR_LABELS, ROLE_LABELS, SECTOR_LABELS
+from ..extensions import db
+from ..textclean import clean_block, clean_line
+from ..timeutil import utcnow
+from .models import (
+    MOPPEREN, OPPEREN, PHASES, STEMMEN, Action, Board, Bottleneck, ModerationEntry,
+    Participant, Proposal, Theme, Vote,
+)
+
+DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "data" / "board_defaults.toml"
+# Six characters without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+LIMITS = {"title": 140, "big": 600, "small": 600, "text": 300, "nickname": 40, "reason": 300}
+MAX_TIMER_SECONDS = 3 * 3600
+
+
+class BoardError(Exception):
+    """A refusal a participant or facilitator can be told about; ``code`` is stable for clients."""
+
+    code = "invalid"
+
+    def __init__(self, message: str = "", **details):
+        super().__init__(message or self.code)
+        self.details = details
+
+
+class NotFound(BoardError):
+    code = "not_found"
+
+
+class Invalid(BoardError):
+    code = "invalid"
+
+
+class BoardLocked(BoardError):
+    code = "locked"
+
+
+class WrongPhase(BoardError):
+    code = "wrong_phase"
+
+
+class BudgetExceeded(BoardError):
+    code = "budget_exceeded"
+
+
+class TooManyOnOne(BoardError):
+    code = "max_per_proposal"
+
+
+class NothingToTakeBack(BoardError):
+    code = "no_vote_to_take_back"
+
+
+# --- boards and participants --------------------------------------------------------------------
+
+
+def load_defaults(path: Path = DEFAULTS_FILE) -> list[dict]:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)["theme"]
+
+
+def normalise_code(code: str) -> str:
+    return re.sub(r"[\s-]", "", str(code or "")).upper()[:CODE_LENGTH * 2]
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def create_board(title: str, meeting_id: int | None = None, votes_per_participant: int = 5, max_votes_per_proposal: int = 2) -> Board:
+    """A board with a fresh join code and the six default themes."""
+    for _attempt in range(20):
+        board = Board(
+            code=_new_code(), title=clean_line(title)[:120] or "Bord", meeting_id=meeting_id,
+            votes_per_participant=votes_per_participant, max_votes_per_proposal=max_votes_per_proposal,
+        )
+        db.session.add(board)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            continue
+        for position, theme in enumerate(load_defaults()):
+            db.session.add(Theme(board_id=board.id, key=theme["key"], name=theme["name"], starter=theme.get("starter"), position=position))
+        db.session.commit()
+        return board
+    raise BoardError("no free join code")
+
+
+def board_by_code(code: str) -> Board:
+    board = db.session.scalar(select(Board).where(Board.code == normalise_code(code)))
+    if board is None:
+        raise NotFound("board")
+    return board
+
+
+def get_board(board_id: int) -> Board:
+    board = db.session.get(Board, board_id)
+    if board is None:
+        raise NotFound("board")
+    return board
+
+
+def boards_for_meeting(meeting_id: int | None) -> list[Board]:
+    return list(db.session.scalars(select(Board).where(Board.meeting_id == meeting_id).order_by(Board.id)))
+
+
+def all_boards() -> list[Board]:
+    return list(db.session.scalars(select(Board).order_by(Board.created_at.desc())))
+
+
+def _choice_or_none(value, allowed: dict) -> str | None:
+    return value if isinstance(value, str) and value in allowed else None
+
+
+def join(board_id: int, token: str | None, nickname: str | None = None, role: str | None = None, sector: str | None = None) -> Participant:
+    """The participant behind ``token`` on this board, or a new one. Profile fields are optional."""
+    participant = None
+    if token:
+        participant = db.session.scalar(select(Participant).where(Participant.token == token, Participant.board_id == board_id))
+    if participant is None:
+        participant = Participant(board_id=board_id)
+        db.session.add(participant)
+    if nickname is not None:
+        participant.nickname = clean_line(str(nickname))[: LIMITS["nickname"]] or None
+    if role is not None:
+        participant.role = _choice_or_none(role, ROLE_LABELS)
+    if sector is not None:
+        participant.sector = _choice_or_none(sector, SECTOR_LABELS)
+    db.session.commit()
+    return participant
+
+
+def participant_by_token(board_id: int, token: str) -> Participant:
+    participant = db.session.scalar(select(Participant).where(Participant.token == token, Participant.board_id == board_id))
+    if participant is None:
+        raise NotFound("participant")
+    return participant
+
+
+# --- reading: snapshot and tallies ---------------------------------------------------------------
+
+
+def _timer_remaining(board: Board) -> int | None:
+    if board.timer_ends_at is None:
+        return None
+    return max(int((board.timer_ends_at - utcnow()).total_seconds()), 0)
+
+
+def board_state(board: Board) -> dict:
+    return {
+        "code": board.code,
+        "title": board.title,
+        "phase": board.phase,
+        "locked": board.locked,
+        "timer_ends_at": board.timer_ends_at.isoformat() + "Z" if board.timer_ends_at else None,
+        "timer_remaining": _timer_remaining(board),
+        "votes_per_participant": board.votes_per_participant,
+        "max_votes_per_proposal": board.max_votes_per_proposal,
+    }
+
+
+def tally(board_id: int) -> dict:
+    """Vote counts per visible proposal and the sequence number that orders tallies."""
+    votes = (
+        select(Vote.proposal_id, func.coalesce(func.sum(Vote.count), 0))
+        .where(Vote.board_id == board_id)
+        .group_by(Vote.proposal_id)
+    )
+    counts = {proposal_id: int(total) for proposal_id, total in db.session.execute(votes)}
+    paper = db.session.execute(
+        select(Proposal.id, Proposal.paper_votes).where(
+            Proposal.board_id == board_id, Proposal.hidden.is_(False), Proposal.merged_into_id.is_(None)
+        )
+    )
+    result = {str(pid): counts.get(pid, 0) + paper_votes for pid, paper_votes in paper}
+    seq = db.session.scalar(select(func.coalesce(func.max(Action.id), 0)).where(Action.board_id == board_id))
+    return {"seq": int(seq), "counts": result}
+
+
+def proposal_dict(proposal: Proposal, count: int = 0, nickname: str | None = None) -> dict:
+    return {
+        "id": proposal.id,
+        "title": proposal.title,
+        "big": proposal.big,
+        "small": proposal.small,
+        "actor": proposal.actor,
+        "actor_label": str(ACTOR_LABELS.get(proposal.actor, "")) if proposal.actor else None,
+        "theme_id": proposal.theme_id,
+        "bottleneck_id": proposal.bottleneck_id,
+        "pinned": proposal.pinned,
+        "promising": proposal.promising,
+        "hidden": proposal.hidden,
+        "merged_into_id": proposal.merged_into_id,
+        "author": nickname,
+        "count": count,
+    }
+
+
+def bottleneck_dict(bottleneck: Bottleneck) -> dict:
+    return {"id": bottleneck.id, "text": bottleneck.text, "theme_id": bottleneck.theme_id, "hidden": bottleneck.hidden}
+
+
+def _my_votes(participant_id: int) -> tuple[dict, int]:
+    rows = db.session.execute(select(Vote.proposal_id, Vote.count, Vote.forfeited).where(Vote.participant_id == participant_id)).all()
+    return {str(pid): count for pid, count, _f in rows if count}, sum(count + forfeited for _p, count, forfeited in rows)
+
+
+def snapshot(board_id: int, participant_id: int | None = None, include_hidden: bool = False) -> dict:
+    """Everything a screen needs to draw the board from scratch (phones ask for it on every reconnect)."""
+    board = get_board(board_id)
+    counts = tally(board_id)
+    proposals = db.session.execute(
+        select(Proposal, Participant.nickname)
+        .outerjoin(Participant, Participant.id == Proposal.participant_id)
+        .where(Proposal.board_id == board_id, Proposal.merged_into_id.is_(None))
+        .where(True if include_hidden else Proposal.hidden.is_(False))
+        .order_by(Proposal.id)
+    ).all()
+    bottlenecks = db.session.scalars(
+        select(Bottleneck).where(Bottleneck.board_id == board_id).where(True if include_hidden else Bottleneck.hidden.is_(False)).order_by(Bottleneck.id)
+    ).all()
+    state = {
+        "board": board_state(board),
+        "themes": [{"id": t.id, "key": t.key, "name": t.name} for t in board.themes],
+        "bottlenecks": [bottleneck_dict(b) for b in bottlenecks],
+        "proposals": [proposal_dict(p, counts["counts"].get(str(p.id), 0), nick) for p, nick in proposals],
+        "seq": counts["seq"],
+        "participants": db.session.scalar(select(func.count(Participant.id)).where(Participant.board_id == board_id)),
+        "me": None,
+    }
+    if participant_id is not None:
+        participant = db.session.get(Participant, participant_id)
+        mine, spent = _my_votes(participant_id)
+        state["me"] = {
+            "id": participant.id,
+            "nickname": participant.nickname,
+            "role": participant.role,
+            "sector": participant.sector,
+            "votes": mine,
+            "remaining": board.votes_per_participant - spent,
+        }
+    return state
+
+
+# --- changes a phone asks for ---------------------------------------------------------------------
+
+
+def _check_client_id(client_id) -> str:
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        raise Invalid("client_id")
+    return client_id
+
+
+def _replayed(participant_id: int, client_id: str) -> dict | None:
+    result = db.session.scalar(select(Action.result).where(Action.participant_id == participant_id, Action.client_id == client_id))
+    if result is None:
+        return None
+    return {**json.loads(result), "replayed": True}
+
+
+def _record(board_id: int, participant_id: int, client_id: str, kind: str, result: dict) -> dict:
+    action = Action(board_id=board_id, participant_id=participant_id, client_id=client_id, kind=kind, result="{}")
+    db.session.add(action)
+    db.session.flush()
+    result = {**result, "seq": action.id}
+    action.result = json.dumps(result)
+    return result
+
+
+def _text(value, limit: int, required: bool = False, field: str = "text", multiline: bool = False) -> str | None:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise Invalid(field)
+    value = (clean_block if multiline else clean_line)(value)
+    if len(value) > limit:
+        raise Invalid(field, limit=limit)
+    if required and not value:
+        raise Invalid(field)
+    return value or None
+
+
+def _open_board(participant: Participant, phases: tuple[str, ...]) -> Board:
+    board = get_board(participant.board_id)
+    if board.locked:
+        raise BoardLocked()
+    if board.phase not in phases:
+        raise WrongPhase(phase=board.phase)
+    return board
+
+
+def _idempotent(participant_id: int, client_id, kind: str, act) -> dict:
+    """Run ``act(participant)`` once per client id; a retry, even a concurrent one, gets the first answer."""
+    client_id = _check_client_id(client_id)
+    previous = _replayed(participant_id, client_id)
+    if previous is not None:
+        return previous
+    participant = db.session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFound("participant")
+    try:
+        result = _record(participant.board_id, participant_id, client_id, kind, act(participant))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        previous = _replayed(participant_id, client_id)
+        if previous is None:
+            raise
+        return previous
+    except BoardError:
+        db.session.rollback()
+        raise
+    return result
+
+
+def add_bottleneck(participant_id: int, client_id, text) -> dict:
+    def act(participant):
+        _open_board(participant, (MOPPEREN,))
+        bottleneck = Bottleneck(board_id=participant.board_id, participant_id=participant.id, text=_text(text, LIMITS["text"], True))
+        db.session.add(bottleneck)
+        db.session.flush()
+        return {"bottleneck": bottleneck_dict(bottleneck)}
+
+    return _idempotent(participant_id, client_id, "bottleneck", act)
+
+
+def _theme_on_board(board_id: int, theme_id) -> int | None:
+    if theme_id in (None, ""):
+        return None
+    theme = db.session.get(Theme, theme_id) if isinstance(theme_id, int) else None
+    if theme is None or theme.board_id != board_id:
+        raise Invalid("theme_id")
+    return theme.id
+
+
+def add_proposal(participant_id: int, client_id, title, big=None, small=None, actor=None, bottleneck_id=None, theme_id=None) -> dict:
+    """A proposal answers a bottleneck when linked to one, and takes its theme from it."""
+
+    def act(participant):
+        board = _open_board(participant, (OPPEREN,))
+        bottleneck = None
+        if bottleneck_id not in (None, ""):
+            bottleneck = db.session.get(Bottleneck, bottleneck_id) if isinstance(bottleneck_id, int) else None
+            if bottleneck is None or bottleneck.board_id != board.id or bottleneck.hidden:
+                raise Invalid("bottleneck_id")
+        if actor not in (None, "") and actor not in ACTOR_LABELS:
+            raise Invalid("actor")
+        proposal = Proposal(
+            board_id=board.id,
+            participant_id=participant.id,
+            title=_text(title, LIMITS["title"], True, "title"),
+            big=_text(big, LIMITS["big"], field="big", multiline=True),
+            small=_text(small, LIMITS["small"], field="small", multiline=True),
+            actor=actor or None,
+            bottleneck_id=bottleneck.id if bottleneck else None,
+            theme_id=(bottleneck.theme_id if bottleneck and bottleneck.theme_id else _theme_on_board(board.id, theme_id)),
+        )
+        db.session.add(proposal)
+        db.session.flush()
+        return {"proposal": proposal_dict(proposal, 0, participant.nickname)}
+
+    return _idempotent(participant_id, client_id, "proposal", act)
+
+
+def _lock_participant(participant_id: int) -> None:
+    """Serialise one participant's votes (several phones or tabs at once) so the budget holds."""
+    db.session.execute(update(Participant).where(Participant.id == participant_id).values(votes_version=Participant.votes_version + 1))
+
+
+def _proposal_count(proposal: Proposal) -> int:
+    votes = db.session.scalar(select(func.coalesce(func.sum(Vote.count), 0)).where(Vote.proposal_id == proposal.id))
+    return int(votes) + proposal.paper_votes
+
+
+def vote(participant_id: int, client_id, proposal_id, delta) -> dict:
+    """Add (+1) or take back (-1) one dot. Refuses beyond the budget or the maximum per proposal."""
+    if delta not in (1, -1) or isinstance(delta, bool):
+        raise Invalid("delta")
+    if not isinstance(proposal_id, int) or isinstance(proposal_id, bool):
+        raise Invalid("proposal_id")
+
+    def act(participant):
+        _lock_participant(participant.id)
+        board = _open_board(participant, (STEMMEN,))
+        proposal = db.session.get(Proposal, proposal_id)
+        if proposal is None or proposal.board_id != board.id or proposal.hidden or proposal.merged_into_id:
+            raise NotFound("proposal")
+        row = db.session.get(Vote, (participant.id, proposal.id))
+        if row is None:
+            row = Vote(participant_id=participant.id, proposal_id=proposal.id, board_id=board.id, count=0, forfeited=0)
+            db.session.add(row)
+        _mine, spent = _my_votes(participant.id)
+        if delta == 1:
+            if spent >= board.votes_per_participant:
+                raise BudgetExceeded(remaining=0)
+            if row.count >= board.max_votes_per_proposal:
+                raise TooManyOnOne(max=board.max_votes_per_proposal)
+        elif row.count == 0:
+            raise NothingToTakeBack()
+        row.count += delta
+        db.session.flush()
+        return {
+            "proposal_id": proposal.id,
+            "my_votes": row.count,
+            "remaining": board.votes_per_participant - spent - delta,
+            "count": _proposal_count(proposal),
+        }
+
+    return _idempotent(participant_id, client_id, "vote", act)
+
+
+def similar_proposals(board_id: int, text: str, limit: int = 3) -> list[dict]:
+    """Proposals that look like ``text``, so people can join one instead of writing a duplicate."""
+    wanted = _words(text)
+    if len(wanted) < 2:
+        return []
+    scored = []
+    for proposal in db.session.scalars(
+        select(Proposal).where(Proposal.board_id == board_id, Proposal.hidden.is_(False), Proposal.merged_into_id.is_(None))
+    ):
+        theirs = _words(f"{proposal.title} {proposal.big or ''}")
+        if not theirs:
+            continue
+        overlap = len(wanted & theirs) / len(wanted | theirs)
+        ratio = SequenceMatcher(None, " ".join(sorted(wanted)), " ".join(sorted(theirs))).ratio()
+        score = max(overlap, ratio * 0.8)
+        if score >= 0.3:
+            scored.append((score, proposal))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+    return [{"id": p.id, "title": p.title} for _score, p in scored[:limit]]
+
+
+STOP_WORDS = set(
+    "de het een en of van voor met op in aan te bij als dat die dit er is zijn wordt worden om uit naar door over ook "
+    "niet geen meer we wij je jij u ze zij hun ons onze mijn meer moet moeten kan kunnen zou hebben heeft the a an of to".split()
+)
+
+
+def _words(text: str) -> set[str]:
+    text = unicodedata.normalize("NFKD", str(text or "").lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return {w[:6] for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2 and w not in STOP_WORDS}
+
+
+# --- facilitator ---------------------------------------------------------------------------------
+
+
+def _log(board_id: int, organiser_id: int | None, action: str, target: str | None = None, reason: str | None = None) -> None:
+    db.session.add(ModerationEntry(board_id=board_id, organiser_id=organiser_id, action=action, target=target, reason=reason))
+
+
+def set_phase(board_id: int, phase: str, organiser_id: int | None) -> dict:
+    if phase not in PHASES:
+        raise Invalid("phase")
+    board = get_board(board_id)
+    board.phase = phase
+    board.timer_ends_at = None
+    _log(board_id, organiser_id, "phase", phase)
+    db.session.commit()
+    return board_state(board)
+
+
+def set_timer(board_id: int, seconds, organiser_id: int | None) -> dict:
+    """Start a countdown of ``seconds`` (None or 0 stops it)."""
+    if seconds is not None and (not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= MAX_TIMER_SECONDS):
+        raise Invalid("seconds")
+    board = get_board(board_id)
+    board.timer_ends_at = utcnow() + timedelta(seconds=seconds) if seconds else None
+    _log(board_id, organiser_id, "timer", str(seconds or 0))
+    db.session.commit()
+    return board_state(board)
+
+
+def set_locked(board_id: int, locked: bool, organiser_id: int | None) -> dict:
+    board = get_board(board_id)
+    board.locked = bool(locked)
+    _log(board_id, organiser_id, "lock" if locked else "unlock")
+    db.session.commit()
+    return board_state(board)
+
+
+def _proposal_on_board(board_id: int, proposal_id) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id) if isinstance(proposal_id, int) and not isinstance(proposal_id, bool) else None
+    if proposal is None or proposal.board_id != board_id:
+        raise NotFound("proposal")
+    return proposal
+
+
+def _proposal_result(proposal: Proposal) -> dict:
+    nickname = db.session.scalar(select(Participant.nickname).where(Participant.id == proposal.participant_id)) if proposal.participant_id else None
+    return proposal_dict(proposal, _proposal_count(proposal), nickname)
+
+
+def set_hidden(board_id: int, proposal_id, hidden: bool, reason, organiser_id: int | None) -> dict:
+    proposal = _proposal_on_board(board_id, proposal_id)
+    reason = _text(reason, LIMITS["reason"], required=bool(hidden), field="reason")
+    proposal.hidden = bool(hidden)
+    proposal.hidden_reason = reason if hidden else None
+    _log(board_id, organiser_id, "hide" if hidden else "unhide", f"proposal:{proposal.id}", reason)
+    db.session.commit()
+    return _proposal_result(proposal)
+
+
+def set_bottleneck_hidden(board_id: int, bottleneck_id, hidden: bool, reason, organiser_id: int | None) -> dict:
+    bottleneck = db.session.get(Bottleneck, bottleneck_id) if isinstance(bottleneck_id, int) else None
+    if bottleneck is None or bottleneck.board_id != board_id:
+        raise NotFound("bottleneck")
+    reason = _text(reason, LIMITS["reason"], required=bool(hidden), field="reason")
+    bottleneck.hidden = bool(hidden)
+    _log(board_id, organiser_id, "hide" if hidden else "unhide", f"bottleneck:{bottleneck.id}", reason)
+    db.session.commit()
+    return bottleneck_dict(bottleneck)
+
+
+def edit_proposal(board_id: int, proposal_id, title, big, small, organiser_id: int | None) -> dict:
+    """Fix typos; the facilitator's edit is logged."""
+    proposal = _proposal_on_board(board_id, proposal_id)
+    proposal.title = _text(title, LIMITS["title"], True, "title")
+    proposal.big = _text(big, LIMITS["big"], field="big", multiline=True)
+    proposal.small = _text(small, LIMITS["small"], field="small", multiline=True)
+    _log(board_id, organiser_id, "edit", f"proposal:{proposal.id}")
+    db.session.commit()
+    return _proposal_result(proposal)
+
+
+def set_flag(board_id: int, proposal_id, flag: str, value: bool, organiser_id: int | None) -> dict:
+    """Pin a proposal, or mark it "kansrijk" while harvesting."""
+    if flag not in ("pinned", "promising"):
+        raise Invalid("flag")
+    proposal = _proposal_on_board(board_id, proposal_id)
+    setattr(proposal, flag, bool(value))
+    _log(board_id, organiser_id, f"{flag}:{'on' if value else 'off'}", f"proposal:{proposal.id}")
+    db.session.commit()
+    return _proposal_result(proposal)
+
+
+def assign_theme(board_id: int, proposal_id, theme_id, organiser_id: int | None) -> dict:
+    proposal = _proposal_on_board(board_id, proposal_id)
+    proposal.theme_id = _theme_on_board(board_id, theme_id)
+    _log(board_id, organiser_id, "theme", f"proposal:{proposal.id}", str(proposal.theme_id))
+    db.session.commit()
+    return _proposal_result(proposal)
+
+
+def merge(board_id: int, keep_id, merged_id, organiser_id: int | None) -> dict:
+    """Fold a duplicate into the proposal that is kept. Its votes move along; someone who voted
+    for both counts once (their larger number) and keeps the budget they spent."""
+    if keep_id == merged_id:
+        raise Invalid("merge")
+    keep = _proposal_on_board(board_id, keep_id)
+    merged = _proposal_on_board(board_id, merged_id)
+    if keep.merged_into_id or merged.merged_into_id:
+        raise Invalid("merge")
+    for moved in db.session.scalars(select(Vote).where(Vote.proposal_id == merged.id)).all():
+        kept = db.session.get(Vote, (moved.participant_id, keep.id))
+        if kept is None:
+            db.session.add(Vote(participant_id=moved.participant_id, proposal_id=keep.id, board_id=board_id, count=moved.count, forfeited=0))
+            moved.count = 0
+        else:
+            combined = max(kept.count, moved.count)
+            moved.forfeited += kept.count + moved.count - combined
+            kept.count = combined
+            moved.count = 0
+    keep.paper_votes += merged.paper_votes
+    merged.paper_votes = 0
+    merged.merged_into_id = keep.id
+    _log(board_id, organiser_id, "merge", f"proposal:{merged.id}->{keep.id}")
+    db.session.commit()
+    return {"kept": _proposal_result(keep), "merged_id": merged.id}
+
+
+def load_starters(board_id: int, organiser_id: int | None) -> list[dict]:
+    """The six complaints of the invitation as bottlenecks, each under its theme; loaded once."""
+    board = get_board(board_id)
+    existing = set(db.session.scalars(select(Bottleneck.text).where(Bottleneck.board_id == board_id)))
+    added = []
+    for theme in board.themes:
+        if theme.starter and theme.starter not in existing:
+            bottleneck = Bottleneck(board_id=board_id, theme_id=theme.id, text=theme.starter)
+            db.session.add(bottleneck)
+            added.append(bottleneck)
+    _log(board_id, organiser_id, "starters", str(len(added)))
+    db.session.commit()
+    return [bottleneck_dict(b) for b in added]
+
+
+def moderation_log(board_id: int, limit: int = 200) -> list[dict]:
+    entries = db.session.scalars(select(ModerationEntry).where(ModerationEntry.board_id == board_id).order_by(ModerationEntry.id.desc()).limit(limit))
+    return [{"at": e.created_at.isoformat() + "Z", "action": e.action, "target": e.target, "reason": e.reason} for e in entries]
+
+
+@dataclass(frozen=True)
+class Votes:
+    """What the budget rules allow a participant right now (for tests and the console)."""
+
+    spent: int
+    remaining: int
+
+
+def votes_of(participant_id: int) -> Votes:
+    participant = db.session.get(Participant, participant_id)
+    board = get_board(participant.board_id)
+    _mine, spent = _my_votes(participant_id)
+    return Votes(spent=spent, remaining=board.votes_per_participant - spent)

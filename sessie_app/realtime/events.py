@@ -1,0 +1,1 @@
+"""Every @socketio.on handler."""

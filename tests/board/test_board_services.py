@@ -1,0 +1,140 @@
+"""Board rules without HTTP: phases, budget, idempotent retries, merging, moderation."""
+
+import pytest
+
+from sessie_app.board import services
+from sessie_app.board.models import MOPPEREN, OPPEREN, STEMMEN, Vote
+from sessie_app.extensions import db
+
+
+@pytest.fixture
+def board(app):
+    return services.create_board("Tilburg")
+
+
+def cid(n) -> str:
+    return f"client-id-{n:06d}"
+
+
+def proposal(board, participant, n=1, **extra):
+    services.set_phase(board.id, OPPEREN, None)
+    return services.add_proposal(participant.id, cid(1000 + n), f"Voorstel {n}", **extra)["proposal"]["id"]
+
+
+def test_new_board_has_a_code_without_look_alikes_and_six_themes(board):
+    assert len(board.code) == 6 and not set(board.code) & set("0O1IL2Z5S8B")
+    assert [t.key for t in board.themes][:2] == ["literatuur", "elkaar-vinden"] and len(board.themes) == 6
+    assert services.board_by_code(board.code.lower()).id == board.id
+
+
+def test_rejoining_with_the_token_keeps_the_identity(board):
+    first = services.join(board.id, None, nickname="Els")
+    again = services.join(board.id, first.token)
+    assert again.id == first.id and again.nickname == "Els"
+    assert services.join(board.id, "forged-token").id != first.id
+
+
+def test_each_phase_accepts_only_its_own_action(board):
+    p = services.join(board.id, None)
+    services.add_bottleneck(p.id, cid(1), "Geen toegang tot literatuur")
+    with pytest.raises(services.WrongPhase):
+        services.add_proposal(p.id, cid(2), "Te vroeg")
+    services.set_phase(board.id, OPPEREN, None)
+    with pytest.raises(services.WrongPhase):
+        services.add_bottleneck(p.id, cid(3), "Te laat")
+    pid = services.add_proposal(p.id, cid(4), "Open access voor leraren")["proposal"]["id"]
+    with pytest.raises(services.WrongPhase):
+        services.vote(p.id, cid(5), pid, 1)
+
+
+def test_budget_and_maximum_per_proposal_hold_and_votes_can_be_taken_back(board):
+    p = services.join(board.id, None)
+    ids = [proposal(board, p, n) for n in range(4)]
+    services.set_phase(board.id, STEMMEN, None)
+    assert services.vote(p.id, cid(1), ids[0], 1)["remaining"] == 4
+    services.vote(p.id, cid(2), ids[0], 1)
+    with pytest.raises(services.TooManyOnOne):
+        services.vote(p.id, cid(3), ids[0], 1)
+    for n, pid in enumerate(ids[1:4], start=4):
+        services.vote(p.id, cid(n), pid, 1)
+    with pytest.raises(services.BudgetExceeded):
+        services.vote(p.id, cid(9), ids[3], 1)
+    back = services.vote(p.id, cid(10), ids[0], -1)
+    assert back["remaining"] == 1 and back["my_votes"] == 1 and back["count"] == 1
+    services.vote(p.id, cid(11), ids[0], -1)
+    with pytest.raises(services.NothingToTakeBack):
+        services.vote(p.id, cid(12), ids[0], -1)
+
+
+def test_a_retry_with_the_same_client_id_is_counted_once(board):
+    p = services.join(board.id, None)
+    pid = proposal(board, p)
+    services.set_phase(board.id, STEMMEN, None)
+    first = services.vote(p.id, cid(1), pid, 1)
+    again = services.vote(p.id, cid(1), pid, 1)
+    assert again["replayed"] and again["count"] == first["count"] == 1 and again["seq"] == first["seq"]
+    assert services.tally(board.id)["counts"][str(pid)] == 1
+
+
+def test_locked_board_is_read_only_until_reopened(board):
+    p = services.join(board.id, None)
+    services.set_locked(board.id, True, None)
+    with pytest.raises(services.BoardLocked):
+        services.add_bottleneck(p.id, cid(1), "Mag niet")
+    services.set_locked(board.id, False, None)
+    assert services.add_bottleneck(p.id, cid(2), "Mag weer")["bottleneck"]["text"] == "Mag weer"
+
+
+def test_merge_moves_votes_and_counts_a_double_supporter_once(board):
+    both, only_dup = services.join(board.id, None), services.join(board.id, None)
+    keep, dup = proposal(board, both, 1), proposal(board, both, 2)
+    services.set_phase(board.id, STEMMEN, None)
+    services.vote(both.id, cid(1), keep, 1)
+    services.vote(both.id, cid(2), dup, 1)
+    services.vote(both.id, cid(3), dup, 1)
+    services.vote(only_dup.id, cid(4), dup, 1)
+    result = services.merge(board.id, keep, dup, None)
+    assert result["kept"]["count"] == 3  # both: max(1, 2) = 2, only_dup: 1
+    assert services.votes_of(both.id).remaining == 2  # spent 3, keeps it spent
+    assert str(dup) not in services.tally(board.id)["counts"]
+    assert db.session.get(Vote, (both.id, keep)).count == 2
+
+
+def test_theme_comes_from_the_bottleneck_answered(board):
+    services.load_starters(board.id, None)
+    snap = services.snapshot(board.id)
+    starter = snap["bottlenecks"][0]
+    assert len(snap["bottlenecks"]) == 6 and starter["theme_id"] == snap["themes"][0]["id"]
+    services.load_starters(board.id, None)
+    assert len(services.snapshot(board.id)["bottlenecks"]) == 6
+    p = services.join(board.id, None)
+    services.set_phase(board.id, OPPEREN, None)
+    made = services.add_proposal(p.id, cid(1), "Bibliotheekpas", bottleneck_id=starter["id"])["proposal"]
+    assert made["theme_id"] == starter["theme_id"]
+
+
+def test_moderation_is_logged_with_reason(board):
+    p = services.join(board.id, None)
+    pid = proposal(board, p)
+    with pytest.raises(services.Invalid):
+        services.set_hidden(board.id, pid, True, "", None)
+    services.set_hidden(board.id, pid, True, "Persoonlijke aanval", None)
+    assert str(pid) not in services.tally(board.id)["counts"]
+    entry = services.moderation_log(board.id)[0]
+    assert entry["action"] == "hide" and entry["reason"] == "Persoonlijke aanval"
+
+
+@pytest.mark.parametrize("bad", [None, 5, "", "kort", "x" * 65, "spaties mogen niet", {"a": 1}])
+def test_malformed_client_ids_are_refused(board, bad):
+    p = services.join(board.id, None)
+    with pytest.raises(services.Invalid):
+        services.add_bottleneck(p.id, bad, "Tekst")
+
+
+def test_similar_proposals_are_suggested(board):
+    p = services.join(board.id, None)
+    services.set_phase(board.id, OPPEREN, None)
+    services.add_proposal(p.id, cid(1), "Gratis toegang tot wetenschappelijke tijdschriften voor leraren")
+    services.add_proposal(p.id, cid(2), "Meer tijd voor onderzoek in de lerarenopleiding")
+    found = services.similar_proposals(board.id, "toegang tot tijdschriften voor alle leraren")
+    assert [f["title"] for f in found][:1] == ["Gratis toegang tot wetenschappelijke tijdschriften voor leraren"]
