@@ -39,7 +39,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-assets: node_modules/.installed $(VENDOR)/jsQR.js
+assets: node_modules/.installed $(VENDOR)/jsQR.js $(VENDOR)/socket.io.min.js
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -48,6 +48,10 @@ node_modules/.installed: package.json package-lock.json
 $(VENDOR)/jsQR.js: node_modules/.installed
 	mkdir -p $(VENDOR)
 	cp node_modules/jsqr/dist/jsQR.js $@
+
+$(VENDOR)/socket.io.min.js: node_modules/.installed
+	mkdir -p $(VENDOR)
+	cp node_modules/socket.io-client/dist/socket.io.min.js $@
 
 translations: install
 	@$(BIN)/pybabel compile -d translations >/dev/null
