@@ -9,7 +9,7 @@ from ..urls import external_url
 from ..extensions import limiter
 from . import mail, services
 from .forms import ConfirmForm, DetailsForm, RegistrationForm
-from .ics import calendar_for, location_text
+from .ics import calendar_for
 from .models import Registration
 
 bp = Blueprint("registration", __name__)

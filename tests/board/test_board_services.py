@@ -3,7 +3,7 @@
 import pytest
 
 from sessie_app.board import services
-from sessie_app.board.models import MOPPEREN, OPPEREN, STEMMEN, Vote
+from sessie_app.board.models import OPPEREN, STEMMEN, Vote
 from sessie_app.extensions import db
 
 

@@ -7,7 +7,6 @@ from icalendar import Calendar
 
 from conftest import VALID_REGISTRATION, csrf_from, outbox, post_form
 from sessie_app.extensions import db
-from sessie_app.registration import services
 from sessie_app.registration.models import CONFIRMED, WAITLISTED, Registration
 
 
