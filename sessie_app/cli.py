@@ -1,5 +1,6 @@
-"""flask commands: seed the sessions, manage organisers, purge personal data."""
+"""flask commands: seed the sessions, manage organisers, purge personal data, live boards."""
 
+import json
 import os
 from pathlib import Path
 
@@ -7,6 +8,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .board import io as board_io
+from .board import services as board_services
 from .organiser import services as organiser_services
 from .registration import seed as seed_module
 from .registration import services as registration_services
@@ -15,6 +18,7 @@ from .timeutil import today_local
 sessions_cli = AppGroup("sessions", help="De sessies van de reeks.")
 organiser_cli = AppGroup("organiser", help="Organisator-accounts.")
 registrations_cli = AppGroup("registrations", help="Aanmeldingen.")
+board_cli = AppGroup("board", help="Live borden.")
 
 CREDENTIALS_FILE = "organiser-credentials.txt"
 
@@ -86,7 +90,92 @@ def purge(days: int) -> None:
     click.echo(f"Persoonsgegevens gewist van {count} aanmelding(en).")
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def _request_context():
+    """A request context on BASE_URL (or the local development address), so links are absolute
+    and messages come out in Dutch."""
+    base = current_app.config.get("BASE_URL") or DEFAULT_BASE_URL
+    return current_app.test_request_context(base_url=base)
+
+
+def _board_or_fail(code: str):
+    try:
+        return board_services.board_by_code(code)
+    except board_services.NotFound:
+        raise click.ClickException(f"Er is geen bord met de code {code}.") from None
+
+
+@board_cli.command("create")
+@click.argument("session_slug", required=False)
+@click.option("--title", help="Titel van het bord (standaard: de plaats van de sessie).")
+@click.option("--votes", "votes_per_participant", type=click.IntRange(1, 20), default=5, show_default=True, help="Stemmen per deelnemer.")
+@click.option("--max-per-proposal", "max_votes_per_proposal", type=click.IntRange(1, 10), default=2, show_default=True,
+              help="Hoogstens stemmen van één deelnemer op één voorstel.")
+def create_board(session_slug: str | None, title: str | None, votes_per_participant: int, max_votes_per_proposal: int) -> None:
+    """Make a live board, for the session SESSION_SLUG or on its own; prints the code and the link."""
+    from .urls import external_url
+
+    meeting = None
+    if session_slug:
+        meeting = organiser_services.find_meeting(session_slug)
+        if meeting is None:
+            raise click.ClickException(f"Er is geen sessie met de korte naam {session_slug!r}.")
+    title = title or (f"Regiosessie {meeting.city}" if meeting else "Live bord")
+    board = board_services.create_board(title, meeting_id=meeting.id if meeting else None,
+                                        votes_per_participant=votes_per_participant, max_votes_per_proposal=max_votes_per_proposal)
+    with _request_context():
+        url = external_url("board.phone", code=board.code)
+    click.echo(f"Bord aangemaakt: {board.title}")
+    click.echo(f"Code: {board.code}")
+    click.echo(f"Link: {url}")
+
+
+@board_cli.command("import-csv")
+@click.argument("code")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_csv(code: str, file: Path) -> None:
+    """Import proposals from a CSV file (title, groot_denken, klein_doen, actor, votes).
+    Exits with 1 when nothing could be imported."""
+    board = _board_or_fail(code)
+    with _request_context():
+        try:
+            with file.open("rb") as fh:
+                data = fh.read(board_io.MAX_IMPORT_BYTES + 1)
+            report = board_io.import_csv(board.id, board_io.decode_upload(data))
+        except board_io.ImportFileError as error:
+            raise click.ClickException(f"Niets geïmporteerd. {error}") from None
+    click.echo(f"Geïmporteerd: {report.imported} voorstel(len) in bord {board.code}.")
+    if report.rejected:
+        click.echo(f"Overgeslagen: {len(report.rejected)} regel(s):")
+        for row_number, reason in report.rejected:
+            click.echo(f"  regel {row_number}: {reason}")
+    if report.all_rejected:
+        raise SystemExit(1)
+
+
+@board_cli.command("export")
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Bestand; standaard de uitvoer.")
+def export_board(code: str, fmt: str, output: Path | None) -> None:
+    """Export every proposal of a board as CSV (for Excel) or JSON."""
+    board = _board_or_fail(code)
+    with _request_context():
+        if fmt == "csv":
+            text = board_io.export_csv(board.id, cell=organiser_services.spreadsheet_safe)
+        else:
+            text = json.dumps(board_io.export_data(board.id), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8", newline="")
+        click.echo(f"Geschreven: {output}", err=True)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(sessions_cli)
     app.cli.add_command(organiser_cli)
     app.cli.add_command(registrations_cli)
+    app.cli.add_command(board_cli)

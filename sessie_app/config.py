@@ -60,6 +60,8 @@ def from_environment(instance_dir: Path) -> dict:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # A venue's Wi-Fi puts a whole room behind one address; this only has to stop code guessing.
+        "BOARD_JOIN_RATE_LIMIT": os.environ.get("BOARD_JOIN_RATE_LIMIT", "60 per minute"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),

@@ -5,6 +5,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 MANAGE = "registration-manage"
 CHECK_IN = "registration-check-in"
+PARTICIPANT = "board-participant"
 
 
 def _serializer(purpose: str) -> URLSafeSerializer:

@@ -516,6 +516,11 @@ def _proposal_result(proposal: Proposal) -> dict:
     return proposal_dict(proposal, _proposal_count(proposal), nickname)
 
 
+def proposal_data(board_id: int, proposal_id: int) -> dict:
+    """One proposal as the screens show it, with its current count."""
+    return _proposal_result(_proposal_on_board(board_id, proposal_id))
+
+
 def set_hidden(board_id: int, proposal_id, hidden: bool, reason, organiser_id: int | None) -> dict:
     proposal = _proposal_on_board(board_id, proposal_id)
     reason = _text(reason, LIMITS["reason"], required=bool(hidden), field="reason")

@@ -1,7 +1,99 @@
-"""Participant pages of the live board."""
+"""Participant pages of the live board: the phone page behind the QR code, typing a code, the QR itself."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from . import services  # noqa: F401  (the views below use it; importing it registers the models)
+from ..choices import ACTORS, ROLES, SECTORS
+from ..extensions import limiter
+from ..qr import svg as qr_svg
+from ..urls import external_url
+from . import identity, services
+from .forms import JoinForm
+from .models import Board
 
 bp = Blueprint("board", __name__)
+
+
+def _code_rate_limit() -> str:
+    # Per address, and a whole venue shares one address behind its Wi-Fi: generous for people,
+    # far too slow to find one of 25^6 codes by guessing.
+    return current_app.config["BOARD_JOIN_RATE_LIMIT"]
+
+
+# Typed codes and unknown /b/<code> addresses draw on one allowance, so guessing has no side door.
+code_guesses = limiter.shared_limit(_code_rate_limit, scope="board-code", deduct_when=lambda response: response.status_code == 404)
+typed_codes = limiter.shared_limit(_code_rate_limit, scope="board-code", methods=["POST"])
+
+
+def _board(code: str) -> Board | None:
+    try:
+        return services.board_by_code(code)
+    except services.NotFound:
+        return None
+
+
+def _unknown_code(code: str):
+    """The friendly 404: the code as typed, marked wrong, in the form to try again."""
+    form = JoinForm(data={"code": services.normalise_code(code)})
+    form.code.errors = [_("Er is geen bord met deze code. Controleer de code op het scherm in de zaal.")]
+    return render_template("board/join.html", form=form, not_found=True), 404
+
+
+@bp.get("/b/<code>")
+@code_guesses
+def phone(code: str):
+    board = _board(code)
+    if board is None:
+        return _unknown_code(code)
+    if code != board.code:
+        return redirect(url_for(".phone", code=board.code))
+    token = identity.read_token(request.cookies, board.code)
+    participant = None
+    if token:
+        try:
+            participant = services.participant_by_token(board.id, token)
+        except services.NotFound:
+            participant = None
+    new_token = None
+    if participant is None:
+        # Scanning the QR code is all it takes: the page can post at once.
+        participant = services.join(board.id, None)
+        new_token = participant.token
+    response = make_response(render_template(
+        "board/phone.html",
+        board=board,
+        join_url=external_url("board.phone", code=board.code),
+        participant=participant,
+        roles=ROLES,
+        sectors=SECTORS,
+        actors=ACTORS,
+    ))
+    if new_token:
+        identity.set_cookie(response, board.code, new_token)
+    # The page carries the participant's state; a shared phone or proxy must not replay it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@typed_codes
+def join():
+    form = JoinForm()
+    if form.validate_on_submit():
+        board = _board(form.code.data)
+        if board is not None:
+            return redirect(url_for(".phone", code=board.code))
+        form.code.errors.append(_("Er is geen bord met deze code. Controleer de code op het scherm in de zaal."))
+    return render_template("board/join.html", form=form, not_found=False)
+
+
+@bp.get("/b/<code>/qr.svg")
+def qr(code: str):
+    board = _board(code)
+    if board is None:
+        abort(404)
+    response = current_app.response_class(qr_svg(external_url("board.phone", code=board.code)), mimetype="image/svg+xml")
+    # A board's code never changes, so its QR code can be cached (posters, projector reloads).
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response

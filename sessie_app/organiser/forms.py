@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -10,6 +11,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SearchField,
+    SelectChoice,
     SelectField,
     StringField,
     TimeField,
@@ -158,3 +160,61 @@ class PresenceForm(FlaskForm):
     present = HiddenField(validators=[AnyOf(("0", "1"))])
     # The search to return to; it only ends up in a link, so it is trimmed rather than refused.
     q = HiddenField(filters=[clean_line, _short])
+
+
+# --- live boards -------------------------------------------------------------------------------
+
+NO_MEETING = ""
+
+
+class BoardForm(FlaskForm):
+    """A new live board, for a session or on its own. The session choices are set by the view."""
+
+    title = StringField(
+        _l("Titel"),
+        filters=[clean_line],
+        validators=[DataRequired(_l("Vul een titel in, bijvoorbeeld „Regiosessie Zwolle”.")), Length(max=120, message=TOO_LONG)],
+        render_kw={"maxlength": 120},
+    )
+    meeting = SelectField(_l("Sessie"), choices=[], default=NO_MEETING)
+    votes_per_participant = IntegerField(
+        _l("Stemmen per deelnemer"),
+        default=5,
+        invalid_value_message=_l("Vul een heel getal in."),
+        validators=[
+            InputRequired(_l("Vul het aantal stemmen per deelnemer in.")),
+            NumberRange(min=1, max=20, message=_l("Kies een aantal van %(min)s tot en met %(max)s.")),
+        ],
+        render_kw={"min": 1, "max": 20, "inputmode": "numeric"},
+    )
+    max_votes_per_proposal = IntegerField(
+        _l("Hoogstens stemmen op één voorstel"),
+        default=2,
+        invalid_value_message=_l("Vul een heel getal in."),
+        validators=[
+            InputRequired(_l("Vul in hoeveel stemmen één voorstel van één deelnemer mag krijgen.")),
+            NumberRange(min=1, max=10, message=_l("Kies een aantal van %(min)s tot en met %(max)s.")),
+        ],
+        render_kw={"min": 1, "max": 10, "inputmode": "numeric"},
+    )
+
+    def set_meetings(self, meetings) -> None:
+        self.meeting.choices = [SelectChoice(NO_MEETING, _l("Geen sessie (los bord)"))] + [
+            SelectChoice(m.slug, f"{m.city} – {m.date.strftime('%d-%m-%Y')}") for m in meetings
+        ]
+
+    def validate_max_votes_per_proposal(self, field):
+        budget = self.votes_per_participant.data
+        if isinstance(field.data, int) and isinstance(budget, int) and field.data > budget:
+            raise ValidationError(_l("Kies hoogstens het aantal stemmen per deelnemer."))
+
+
+class BoardImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV-bestand"),
+        validators=[
+            FileRequired(_l("Kies een CSV-bestand.")),
+            FileAllowed(("csv", "txt"), _l("Kies een bestand dat eindigt op .csv of .txt.")),
+        ],
+        render_kw={"accept": ".csv,.txt,text/csv"},
+    )

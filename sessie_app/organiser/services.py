@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..board.models import Board, Participant, Proposal
 from ..choices import ROLE_LABELS, ROLES, SECTOR_LABELS, SECTORS
 from ..extensions import db
 from ..registration import services as registration_services
@@ -392,3 +393,36 @@ def attendance(meeting_id: int) -> Attendance:
         ).where(Registration.meeting_id == meeting_id)
     ).one()
     return Attendance(checked_in=checked_in, confirmed=confirmed)
+
+
+# --- live boards ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    board: Board
+    meeting: Meeting | None
+    participants: int
+    proposals: int
+
+
+def board_overview() -> list[BoardSummary]:
+    """Every board, newest first, with its session and how many phones and proposals it has.
+    Hidden and merged proposals do not count."""
+    participants = dict(db.session.execute(select(Participant.board_id, func.count(Participant.id)).group_by(Participant.board_id)).all())
+    proposals = dict(
+        db.session.execute(
+            select(Proposal.board_id, func.count(Proposal.id))
+            .where(Proposal.hidden.is_(False), Proposal.merged_into_id.is_(None))
+            .group_by(Proposal.board_id)
+        ).all()
+    )
+    rows = db.session.execute(
+        select(Board, Meeting).outerjoin(Meeting, Meeting.id == Board.meeting_id).order_by(Board.created_at.desc(), Board.id.desc())
+    ).all()
+    return [BoardSummary(board, meeting, participants.get(board.id, 0), proposals.get(board.id, 0)) for board, meeting in rows]
+
+
+def all_meetings() -> list[Meeting]:
+    """Every session, in date order (for choosing the session a board belongs to)."""
+    return list(db.session.scalars(select(Meeting).order_by(Meeting.date, Meeting.starts_at, Meeting.id)))

@@ -45,7 +45,8 @@ def no_store(response):
 @bp.context_processor
 def organiser_context():
     # The logout button in the sub-navigation is a POST form with a CSRF token.
-    return {"logout_form": ConfirmForm(), "status_labels": services.STATUS_LABELS}
+    # formdata=None: rendering must not parse the request body again (a refused 413 body would crash it).
+    return {"logout_form": ConfirmForm(formdata=None), "status_labels": services.STATUS_LABELS}
 
 
 def _login_rate_limit() -> str:
@@ -299,3 +300,7 @@ def check_in_code(code: str):
         cancelled=registration.status == CANCELLED,
         form=PresenceForm(formdata=None),
     )
+
+
+# The live boards' pages (list, console, projector, poster, import, export) register on `bp`.
+from . import boards  # noqa: E402,F401

@@ -2,4 +2,12 @@
 
 
 def register(app) -> None:
-    from . import events  # noqa: F401  (registers the handlers on import)
+    from ..extensions import socketio
+    from . import events
+
+    # SocketIO.on binds to the server that exists at that moment, and every create_app makes a
+    # new server (tests make one per test): bind the handlers to this app's server each time.
+    for name, handler in events.HANDLERS:
+        socketio.on_event(name, handler)
+    socketio.on_event("disconnect", events.disconnect)
+    socketio.on_error_default(events.on_error)

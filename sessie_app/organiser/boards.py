@@ -1,0 +1,288 @@
+"""Organiser pages for the live boards: list and create, the facilitator's console, the
+projector view, the poster PDF, and importing and exporting proposals.
+
+Routes on the organiser blueprint, so they share its login check and no-store header; the
+console and the projector are driven over Socket.IO (docs/realtime.md) by console.js and
+projector.js.
+"""
+
+import json
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from ..board import io as board_io
+from ..board import services as board_services
+from ..board.models import MOPPEREN, OOGSTEN, OPPEREN, STEMMEN, Board
+from ..choices import ACTORS
+from ..extensions import db
+from ..pdf import PdfError, render_pdf
+from ..qr import svg_data_uri
+from ..realtime import broadcast
+from ..registration.models import Meeting
+from ..urls import external_url
+from . import services
+from .forms import NO_MEETING, BoardForm, BoardImportForm
+from .views import bp, log
+
+
+def _board_or_404(code: str) -> Board:
+    try:
+        return board_services.board_by_code(code)
+    except board_services.NotFound:
+        abort(404)
+
+
+def join_url(board: Board) -> str:
+    """The link on the QR code: the participant page of the board."""
+    return external_url("board.phone", code=board.code)
+
+
+def display_url(url: str) -> str:
+    """A link as people type it: without the scheme."""
+    return url.split("://", 1)[-1]
+
+
+def phase_texts(board: Board) -> dict[str, dict[str, str]]:
+    """Name and one-line instruction of each phase, for the console, the projector and the poster."""
+    budget = board.votes_per_participant
+    names = phase_names()
+    return {
+        MOPPEREN: {"name": names[MOPPEREN], "instruction": _("Noem knelpunten in één zin")},
+        OPPEREN: {"name": names[OPPEREN], "instruction": _("Groot denken, klein doen: doe een voorstel")},
+        STEMMEN: {"name": names[STEMMEN], "instruction": ngettext("Verdeel uw %(num)d stem", "Verdeel uw %(num)d stemmen", budget)},
+        OOGSTEN: {"name": names[OOGSTEN], "instruction": _("De ranglijst staat vast")},
+    }
+
+
+def phase_names() -> dict[str, str]:
+    return {MOPPEREN: _("Mopperen"), OPPEREN: _("Opperen"), STEMMEN: _("Stemmen"), OOGSTEN: _("Oogsten")}
+
+
+def _meeting_of(board: Board) -> Meeting | None:
+    return db.session.get(Meeting, board.meeting_id) if board.meeting_id else None
+
+
+# --- list and create -------------------------------------------------------------------------------
+
+
+@bp.route("/borden", methods=["GET", "POST"])
+@login_required
+def boards():
+    meetings = services.all_meetings()
+    form = BoardForm()
+    form.set_meetings(meetings)
+    if form.validate_on_submit():
+        meeting = services.find_meeting(form.meeting.data) if form.meeting.data != NO_MEETING else None
+        board = board_services.create_board(
+            form.title.data,
+            meeting_id=meeting.id if meeting else None,
+            votes_per_participant=form.votes_per_participant.data,
+            max_votes_per_proposal=form.max_votes_per_proposal.data,
+        )
+        log.info("Organiser %s created board %s", current_user.email, board.code)
+        flash(_("Het bord „%(title)s” is aangemaakt met de code %(code)s.", title=board.title, code=board.code), "success")
+        return redirect(url_for(".board_console", code=board.code))
+    return render_template("organiser/boards.html", form=form, overview=services.board_overview(), phases=phase_names())
+
+
+# --- console and projector -------------------------------------------------------------------------
+
+
+def _live_context(board: Board) -> dict:
+    url = join_url(board)
+    return {
+        "board": board,
+        "meeting": None,  # the subnav's session links stay for the session pages
+        "board_meeting": _meeting_of(board),
+        "join_url": url,
+        "join_display": display_url(url),
+        "phases": phase_texts(board),
+    }
+
+
+def _error_messages() -> dict[str, str]:
+    """Fallbacks for acknowledgements without a message of their own (docs/realtime.md)."""
+    return {
+        "invalid": _("Dat klopt niet helemaal. Controleer wat u invulde."),
+        "not_joined": _("De verbinding met het bord is verlopen. Vernieuw de pagina."),
+        "not_found": _("Dat bestaat niet (meer). Misschien is het net samengevoegd."),
+        "forbidden": _("U bent niet (meer) ingelogd als organisator. Log opnieuw in."),
+        "locked": _("Het bord is vergrendeld."),
+        "wrong_phase": _("Dat kan niet in deze fase."),
+        "rate_limited": _("Even rustig aan: probeer het over een paar seconden opnieuw."),
+        "too_large": _("Dat is te veel tekst."),
+        "timeout": _("Geen antwoord van de server. Controleer de verbinding en probeer het opnieuw."),
+        "other": _("Dat lukte niet. Probeer het opnieuw."),
+    }
+
+
+def console_messages(board: Board) -> dict:
+    """Every text console.js shows, in the page's language."""
+    return {
+        "errors": _error_messages(),
+        "connecting": _("Verbinden met het bord…"),
+        "connected": _("Verbonden"),
+        "disconnected": _("Verbinding verbroken. Opnieuw verbinden…"),
+        "pending": _("Bezig…"),
+        "saved": _("Opgeslagen"),
+        "reasonRequired": _("Vul een reden in: die komt in het moderatielog."),
+        "mergeSame": _("Kies twee verschillende voorstellen."),
+        "mergeChoose": _("Kies het dubbele voorstel en het voorstel dat blijft."),
+        "mergeConfirm": _("„{merged}” samenvoegen met „{keep}”? Dit kan niet ongedaan worden gemaakt."),
+        "merged": _("Samengevoegd."),
+        "startersLoaded": _("Knelpunten geladen: {num}."),
+        "startersThere": _("De knelpunten uit de uitnodiging staan er al."),
+        "lock": _("Bord vergrendelen"),
+        "unlock": _("Bord ontgrendelen"),
+        "lockedState": _("Vergrendeld: niemand kan iets toevoegen of stemmen."),
+        "openState": _("Open: deelnemers kunnen meedoen."),
+        "noTimer": _("geen timer"),
+        "timerMinutes": _("Vul een aantal minuten in van 1 tot en met 180."),
+        "pin": _("Vastzetten"),
+        "promising": _("Kansrijk"),
+        "hide": _("Verbergen…"),
+        "unhide": _("Weer tonen"),
+        "hiddenBadge": _("Verborgen"),
+        "pinnedBadge": _("Vastgezet"),
+        "promisingBadge": _("Kansrijk"),
+        "hiddenBecause": _("Verborgen: {reason}"),
+        "noTheme": _("Geen thema"),
+        "noProposals": _("Nog geen voorstellen."),
+        "noBottlenecks": _("Nog geen knelpunten."),
+        "anonymous": _("zonder naam"),
+        "votes": {"one": _("stem"), "other": _("stemmen")},
+        "logActions": {
+            "phase": _("fase"), "timer": _("timer (seconden)"), "lock": _("vergrendeld"), "unlock": _("ontgrendeld"),
+            "hide": _("verborgen"), "unhide": _("weer getoond"), "edit": _("bewerkt"),
+            "pinned:on": _("vastgezet"), "pinned:off": _("losgemaakt"),
+            "promising:on": _("kansrijk"), "promising:off": _("niet meer kansrijk"),
+            "theme": _("thema"), "merge": _("samengevoegd"), "starters": _("knelpunten geladen"), "import": _("CSV geïmporteerd"),
+        },
+        "phases": phase_names(),
+        "phaseTexts": phase_texts(board),
+    }
+
+
+def projector_messages(board: Board) -> dict:
+    return {
+        "phases": phase_texts(board),
+        "participants": {"one": _("{num} deelnemer"), "other": _("{num} deelnemers")},
+        "votes": {"one": _("stem"), "other": _("stemmen")},
+        "promising": _("Kansrijk"),
+        "pinned": _("Vastgezet"),
+        "locked": _("Het bord staat even stil."),
+        "disconnected": _("Verbinding verbroken. Opnieuw verbinden…"),
+        "emptyBottlenecks": _("Nog geen knelpunten. Scan de code en noem het eerste!"),
+        "emptyProposals": _("Nog geen voorstellen. Scan de code en doe het eerste!"),
+        "latestBottlenecks": _("Laatste knelpunten"),
+        "ranking": _("Ranglijst"),
+        "newest": _("Nieuwste voorstellen"),
+    }
+
+
+def _moderation(board: Board) -> list[dict]:
+    entries = board_services.moderation_log(board.id, limit=100)
+    for entry in entries:
+        entry["at_local"] = format_datetime(datetime.fromisoformat(entry["at"].removesuffix("Z")), format="HH:mm:ss")
+    return entries
+
+
+@bp.get("/borden/<code>")
+@login_required
+def board_console(code: str):
+    board = _board_or_404(code)
+    return render_template(
+        "organiser/board_console.html",
+        **_live_context(board),
+        themes=board.themes,
+        moderation=_moderation(board),
+        messages=console_messages(board),
+        log_actions=console_messages(board)["logActions"],
+    )
+
+
+@bp.get("/borden/<code>/projector")
+@login_required
+def board_projector(code: str):
+    board = _board_or_404(code)
+    return render_template("organiser/board_projector.html", **_live_context(board), messages=projector_messages(board))
+
+
+# --- poster --------------------------------------------------------------------------------------------
+
+
+@bp.get("/borden/<code>/poster.pdf")
+@login_required
+def board_poster(code: str):
+    board = _board_or_404(code)
+    context = _live_context(board)
+    html = render_template("board/poster.html", **context, qr=svg_data_uri(context["join_url"]))
+    try:
+        pdf = render_pdf(html, base_url=request.url_root)
+    except PdfError:
+        log.exception("Poster PDF of board %s failed", board.code)
+        flash(_("De poster kon nu niet worden gemaakt. Probeer het over een minuut opnieuw."), "error")
+        return redirect(url_for(".board_console", code=board.code))
+    return pdf, 200, {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="poster-{board.code}.pdf"',
+    }
+
+
+# --- import and export ---------------------------------------------------------------------------------
+
+
+@bp.route("/borden/<code>/import", methods=["GET", "POST"])
+@login_required
+def board_import(code: str):
+    board = _board_or_404(code)
+    form = BoardImportForm()
+    report = file_error = None
+    if form.validate_on_submit():
+        data = form.file.data.stream.read(board_io.MAX_IMPORT_BYTES + 1)
+        try:
+            report = board_io.import_csv(board.id, board_io.decode_upload(data), organiser_id=current_user.id)
+        except board_io.ImportFileError as error:
+            file_error = str(error)
+        else:
+            log.info("Organiser %s imported %d proposals into board %s (%d rows refused)",
+                     current_user.email, report.imported, board.code, len(report.rejected))
+            # Phones and the projector show typed-up post-its at once, with their paper votes.
+            for proposal_id in report.proposal_ids:
+                broadcast.proposal(board.id, board_services.proposal_data(board.id, proposal_id))
+            broadcast.mark_dirty(board.id)
+    status = 400 if file_error or form.errors else 200
+    return render_template(
+        "organiser/board_import.html", board=board, meeting=None, form=form, report=report, file_error=file_error,
+        max_kb=board_io.MAX_IMPORT_BYTES // 1024, max_rows=board_io.MAX_IMPORT_ROWS,
+        actor_choices=", ".join(f"{key} ({label})" for key, label in ACTORS),
+    ), status
+
+
+@bp.get("/borden/<code>/export.csv")
+@login_required
+def board_export_csv(code: str):
+    board = _board_or_404(code)
+    body = board_io.export_csv(board.id, cell=services.spreadsheet_safe)
+    log.info("Organiser %s exported board %s as CSV", current_user.email, board.code)
+    return body.encode("utf-8"), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="bord-{board.code}.csv"',
+    }
+
+
+@bp.get("/borden/<code>/export.json")
+@login_required
+def board_export_json(code: str):
+    board = _board_or_404(code)
+    body = json.dumps(board_io.export_data(board.id), ensure_ascii=False, indent=2)
+    log.info("Organiser %s exported board %s as JSON", current_user.email, board.code)
+    return body.encode("utf-8"), 200, {
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="bord-{board.code}.json"',
+    }
