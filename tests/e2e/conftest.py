@@ -116,3 +116,21 @@ def desktop_axe(browser, live_server):
     context = _context(browser, live_server, DESKTOP, bypass_csp=True)
     yield context
     context.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """A factory for more screens in one test (the live board: projector, console, several phones).
+
+    ``new_context("phone")`` or ``new_context("desktop", bypass_csp=True)``; all are closed afterwards.
+    """
+    opened = []
+
+    def make(kind: str = "phone", **extra):
+        context = _context(browser, live_server, PHONE if kind == "phone" else DESKTOP, **extra)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        context.close()
