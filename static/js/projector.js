@@ -111,10 +111,17 @@
       return;
     }
     queued = true;
-    window.requestAnimationFrame(function () {
+    var draw = function () {
       queued = false;
       render();
-    });
+    };
+    // Browsers pause animation frames for windows they think are hidden (a projector window
+    // behind the console on the facilitator's laptop); the ranking must still be current.
+    if (document.hidden) {
+      window.setTimeout(draw, 0);
+    } else {
+      window.requestAnimationFrame(draw);
+    }
   }
 
   function tick() {

@@ -138,3 +138,11 @@ def test_similar_proposals_are_suggested(board):
     services.add_proposal(p.id, cid(2), "Meer tijd voor onderzoek in de lerarenopleiding")
     found = services.similar_proposals(board.id, "toegang tot tijdschriften voor alle leraren")
     assert [f["title"] for f in found][:1] == ["Gratis toegang tot wetenschappelijke tijdschriften voor leraren"]
+
+
+def test_similar_proposals_do_not_match_on_a_shared_word_prefix(board):
+    p = services.join(board.id, None)
+    services.set_phase(board.id, OPPEREN, None)
+    services.add_proposal(p.id, cid(1), "Open access tot onderzoeksliteratuur voor alle leraren")
+    assert services.similar_proposals(board.id, "Makelaar koppelt scholen en onderzoekers") == []
+    assert services.similar_proposals(board.id, "open access voor een leraar")[0]["title"].startswith("Open access")
