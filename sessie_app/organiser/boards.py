@@ -27,7 +27,7 @@ from ..registration.models import Meeting
 from ..urls import external_url
 from . import services
 from .forms import NO_MEETING, BoardForm, BoardImportForm
-from .views import bp, log
+from .views import bp, download, log
 
 
 def _board_or_404(code: str) -> Board:
@@ -270,10 +270,7 @@ def board_export_csv(code: str):
     board = _board_or_404(code)
     body = board_io.export_csv(board.id, cell=services.spreadsheet_safe)
     log.info("Organiser %s exported board %s as CSV", current_user.email, board.code)
-    return body.encode("utf-8"), 200, {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="bord-{board.code}.csv"',
-    }
+    return download(body, f"bord-{board.code}.csv", "text/csv")
 
 
 @bp.get("/borden/<code>/export.json")
@@ -282,7 +279,4 @@ def board_export_json(code: str):
     board = _board_or_404(code)
     body = json.dumps(board_io.export_data(board.id), ensure_ascii=False, indent=2)
     log.info("Organiser %s exported board %s as JSON", current_user.email, board.code)
-    return body.encode("utf-8"), 200, {
-        "Content-Type": "application/json; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="bord-{board.code}.json"',
-    }
+    return download(body, f"bord-{board.code}.json", "application/json")

@@ -200,9 +200,14 @@ def registrations_csv(slug: str):
     _form, filters = _filters()
     body = services.registrations_csv(services.list_registrations(meeting.id, filters))
     log.info("Organiser %s exported the registrations of %s", current_user.email, meeting.slug)
+    return download(body, f"aanmeldingen-{meeting.slug}.csv", "text/csv")
+
+
+def download(body: str, filename: str, content_type: str):
+    """A UTF-8 text file the browser saves rather than shows."""
     return body.encode("utf-8"), 200, {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="aanmeldingen-{meeting.slug}.csv"',
+        "Content-Type": f"{content_type}; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{filename}"',
     }
 
 
