@@ -1,0 +1,106 @@
+"""The grouping suggestion: pure text functions, measured on a labelled Dutch set of paraphrases."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from sessie_app.reports.synthesis import normalise, pairwise_scores, suggest_groups
+
+LABELLED = Path(__file__).resolve().parent / "proposals_nl.csv"
+
+
+def labelled_set() -> tuple[list[tuple[int, str]], dict[int, str]]:
+    """The CSV as (id, title + groot denken) items and the id → group truth."""
+    with LABELLED.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    items = [(i, f"{row['title']} {row['groot_denken']}") for i, row in enumerate(rows)]
+    return items, {i: row["group"] for i, row in enumerate(rows)}
+
+
+def test_labelled_set_is_big_enough_to_mean_something():
+    items, truth = labelled_set()
+    sizes = {}
+    for label in truth.values():
+        sizes[label] = sizes.get(label, 0) + 1
+    assert len(items) >= 72
+    assert sum(1 for n in sizes.values() if n >= 5) >= 12
+    assert sum(1 for n in sizes.values() if n == 1) >= 6
+
+
+def test_suggestions_rarely_merge_different_ideas():
+    items, truth = labelled_set()
+    precision, recall = pairwise_scores(suggest_groups(items), truth)
+    print(f"pairwise precision={precision:.3f} recall={recall:.3f}")
+    assert precision >= 0.8
+    # A regression floor, not the goal: see the xfail below.
+    assert recall >= 0.05
+
+
+@pytest.mark.xfail(strict=True, reason="lexical TF-IDF finds too few paraphrases (recall ~0.09 at precision >= 0.8)")
+def test_suggestions_find_two_in_five_paraphrase_pairs_at_precision_08():
+    items, truth = labelled_set()
+    precision, recall = pairwise_scores(suggest_groups(items), truth)
+    assert precision >= 0.8 and recall >= 0.4
+
+
+def test_normalise_folds_accents_drops_stop_words_and_stems():
+    assert normalise("leraren") == normalise("leraar")
+    assert normalise("De coördinator en het café") == normalise("coordinator cafe")
+    assert "de" not in normalise("de leraar van de school").split()
+    assert normalise("de en het van") == ""
+    assert normalise("") == "" and normalise(None) == ""
+
+
+def test_same_input_gives_same_groups_in_a_stable_order():
+    items, _truth = labelled_set()
+    first = suggest_groups(items)
+    assert suggest_groups(list(reversed(items))) == first
+    sizes = [len(group) for group in first]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sorted(i for group in first for i in group) == [i for i, _text in items]
+
+
+def test_empty_and_single_inputs():
+    assert suggest_groups([]) == []
+    assert suggest_groups([(7, "Open access voor leraren")]) == [[7]]
+    assert suggest_groups([(1, ""), (2, "   "), (3, "de het een")]) == [[1], [2], [3]]
+
+
+def test_two_identical_proposals_are_grouped():
+    text = "Onderzoekstijd in de normjaartaak voor elke leraar"
+    assert suggest_groups([("b", text), ("a", text)]) == [["a", "b"]]
+
+
+def test_two_unrelated_proposals_stay_apart():
+    groups = suggest_groups([
+        (1, "Gratis toegang tot wetenschappelijke tijdschriften voor docenten"),
+        (2, "Leerlingen in groep 8 presenteren hun profielwerkstuk aan ouders"),
+    ])
+    assert groups == [[1], [2]]
+
+
+def test_hostile_text_does_not_crash():
+    hostile = [
+        (1, "🎓📚🔬🙂"),
+        (2, "<script>alert('x')</script><b>Open access</b> voor leraren"),
+        (3, "onderzoek " * 1100),
+        (4, "Ω≈ç√∫ ￼ \x00\u200b\ufeff"),
+        (5, "Open access voor leraren"),
+    ]
+    groups = suggest_groups(hostile)
+    assert sorted(i for group in groups for i in group) == [1, 2, 3, 4, 5]
+
+
+def test_pairwise_scores_count_unordered_pairs():
+    truth = {1: "a", 2: "a", 3: "a", 4: "b"}
+    assert pairwise_scores([[1, 2], [3], [4]], truth) == (1.0, 1 / 3)
+    assert pairwise_scores([[1, 2, 3, 4]], truth) == (0.5, 1.0)
+    assert pairwise_scores([[1], [2], [3], [4]], truth) == (1.0, 0.0)
+
+
+def test_threshold_out_of_range_and_repeated_ids_are_refused():
+    with pytest.raises(ValueError):
+        suggest_groups([(1, "a b")], threshold=1.5)
+    with pytest.raises(ValueError):
+        suggest_groups([(1, "open access"), (1, "open access")])
