@@ -254,17 +254,23 @@ def snapshot(board_id: int, participant_id: int | None = None, include_hidden: b
         "me": None,
     }
     if participant_id is not None:
-        participant = db.session.get(Participant, participant_id)
-        mine, spent = _my_votes(participant_id)
-        state["me"] = {
-            "id": participant.id,
-            "nickname": participant.nickname,
-            "role": participant.role,
-            "sector": participant.sector,
-            "votes": mine,
-            "remaining": board.votes_per_participant - spent,
-        }
+        state["me"] = participant_view(participant_id, board)
     return state
+
+
+def participant_view(participant_id: int, board: Board | None = None) -> dict:
+    """A phone's own profile, its dots per proposal and the votes it has left."""
+    participant = db.session.get(Participant, participant_id)
+    board = board or get_board(participant.board_id)
+    mine, spent = _my_votes(participant_id)
+    return {
+        "id": participant.id,
+        "nickname": participant.nickname,
+        "role": participant.role,
+        "sector": participant.sector,
+        "votes": mine,
+        "remaining": board.votes_per_participant - spent,
+    }
 
 
 # --- changes a phone asks for ---------------------------------------------------------------------

@@ -231,7 +231,8 @@ def profile(data, conn):
         role=_text(data, "role", 32),
         sector=_text(data, "sector", 16),
     )
-    return {"me": _snapshot(conn)["me"]}
+    # Only the phone's own part: a whole snapshot would re-read the board for nothing.
+    return {"me": services.participant_view(conn.participant_id)}
 
 
 @on("bottleneck")
