@@ -5,14 +5,26 @@ from pathlib import Path
 
 import pytest
 
-from sessie_app.reports.synthesis import normalise, pairwise_scores, suggest_groups
+from sessie_app.reports.synthesis import (
+    SYNONYMS_FILE,
+    _lexicon,
+    _one_stem,
+    normalise,
+    pairwise_scores,
+    suggest_groups,
+)
 
-LABELLED = Path(__file__).resolve().parent / "proposals_nl.csv"
+HERE = Path(__file__).resolve().parent
+# The development set: the synonym list and the threshold were tuned on it.
+LABELLED = HERE / "proposals_nl.csv"
+# Written by someone who saw neither the code nor the development set, after the tuning; only
+# measured, never tuned on, so its figures are the honest ones.
+HELD_OUT = HERE / "proposals_heldout_nl.csv"
 
 
-def labelled_set() -> tuple[list[tuple[int, str]], dict[int, str]]:
+def labelled_set(path: Path = LABELLED) -> tuple[list[tuple[int, str]], dict[int, str]]:
     """The CSV as (id, title + groot denken) items and the id → group truth."""
-    with LABELLED.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     items = [(i, f"{row['title']} {row['groot_denken']}") for i, row in enumerate(rows)]
     return items, {i: row["group"] for i, row in enumerate(rows)}
@@ -33,15 +45,33 @@ def test_suggestions_rarely_merge_different_ideas():
     precision, recall = pairwise_scores(suggest_groups(items), truth)
     print(f"pairwise precision={precision:.3f} recall={recall:.3f}")
     assert precision >= 0.8
-    # A regression floor, not the goal: see the xfail below.
-    assert recall >= 0.05
 
 
-@pytest.mark.xfail(strict=True, reason="lexical TF-IDF finds too few paraphrases (recall ~0.09 at precision >= 0.8)")
 def test_suggestions_find_two_in_five_paraphrase_pairs_at_precision_08():
     items, truth = labelled_set()
     precision, recall = pairwise_scores(suggest_groups(items), truth)
     assert precision >= 0.8 and recall >= 0.4
+
+
+def test_held_out_set_is_measured_and_does_not_regress():
+    items, truth = labelled_set(HELD_OUT)
+    sizes = {}
+    for label in truth.values():
+        sizes[label] = sizes.get(label, 0) + 1
+    assert len(items) >= 60 and sum(1 for n in sizes.values() if n >= 4) >= 10
+    precision, recall = pairwise_scores(suggest_groups(items), truth)
+    print(f"held-out pairwise precision={precision:.3f} recall={recall:.3f}")
+    # Measured at 0.781 / 0.243 when the set was added: below the 0.8 / 0.4 aim (README, Reports).
+    # These floors catch a regression; they are not the goal.
+    assert precision >= 0.75 and recall >= 0.2
+
+
+def test_stricter_thresholds_merge_less():
+    items, truth = labelled_set()
+    scores = [pairwise_scores(suggest_groups(items, threshold=t), truth) for t in (0.1, 0.24, 0.5)]
+    recalls = [recall for _precision, recall in scores]
+    assert recalls == sorted(recalls, reverse=True)
+    assert scores[0][0] < scores[1][0]
 
 
 def test_normalise_folds_accents_drops_stop_words_and_stems():
@@ -50,6 +80,50 @@ def test_normalise_folds_accents_drops_stop_words_and_stems():
     assert "de" not in normalise("de leraar van de school").split()
     assert normalise("de en het van") == ""
     assert normalise("") == "" and normalise(None) == ""
+
+
+def test_normalise_maps_education_synonyms_to_one_concept():
+    assert normalise("De leraren en de docent") == "leraar leraar"
+    assert normalise("leerkracht") == normalise("juf") == normalise("juffen") == normalise("meesters") == "leraar"
+    assert normalise("directeur") == normalise("schoolleider") == normalise("rector")
+    assert normalise("subsidie") == normalise("geld") == normalise("budget") == normalise("financiering")
+    assert normalise("paywall") == normalise("betaalmuur")
+    # Snowball keeps the -s of plurals on a vowel; the lookup still finds the singular.
+    assert normalise("studies") == normalise("studie") and normalise("keuzes") == normalise("keuze")
+    # The Porter stemmer on purpose: Snowball 3's default Dutch turns "begeleiding" into "beleid".
+    assert normalise("begeleiding") != normalise("beleid")
+    assert normalise("gezin") != normalise("zin")
+
+
+def test_normalise_splits_compounds_into_known_parts():
+    assert normalise("onderzoekstijd") == "onderzoek tijd"
+    assert sorted(normalise("onderzoekstijd").split()) == sorted(normalise("tijd voor onderzoek").split())
+    assert normalise("schoolonderzoek") == normalise("school onderzoek")
+    assert normalise("universiteitsbibliotheek") == normalise("universiteit bibliotheek")
+    assert sorted(normalise("subsidieloket").split()) == sorted(normalise("loket voor subsidie").split())
+    # Both halves must be known; otherwise the word stays whole rather than be cut at random.
+    assert len(normalise("avonturenboek").split()) == 1
+    # A very long "word" is not searched for parts (and does not take long).
+    assert normalise("a" * 5000) == "a" * 5000
+
+
+def test_synonyms_file_loads_as_single_words_with_the_core_concepts():
+    assert SYNONYMS_FILE.parent.name == "data" and SYNONYMS_FILE.suffix == ".toml"
+    concepts, known = _lexicon()
+    names = {name for names in concepts.values() for name in names}
+    assert {"leraar", "schoolleider", "financiering", "lerarenopleiding", "onderzoeker", "tijd"} <= names
+    assert set(concepts) <= known
+    with pytest.raises(ValueError):
+        _one_stem("open access")
+
+
+def test_paraphrases_in_other_words_are_grouped():
+    groups = suggest_groups([
+        (1, "Kennis voor directeuren in het basisonderwijs"),
+        (2, "Schoolleiders in het po gebruiken kennis"),
+        (3, "Gratis toegang tot tijdschriften voor leraren"),
+    ])
+    assert groups == [[1, 2], [3]]
 
 
 def test_same_input_gives_same_groups_in_a_stable_order():
