@@ -84,12 +84,14 @@ def register_blueprints(app: Flask) -> None:
     from .organiser.views import bp as organiser_bp
     from .pages import bp as pages_bp
     from .registration.views import bp as registration_bp
+    from .reports.views import bp as reports_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(organiser_bp)
     app.register_blueprint(board_bp)
+    app.register_blueprint(reports_bp)
     realtime.register(app)
 
 

@@ -13,12 +13,15 @@ from .board import services as board_services
 from .organiser import services as organiser_services
 from .registration import seed as seed_module
 from .registration import services as registration_services
+from .reports import exports as report_exports
+from .reports import services as report_services
 from .timeutil import today_local
 
 sessions_cli = AppGroup("sessions", help="De sessies van de reeks.")
 organiser_cli = AppGroup("organiser", help="Organisator-accounts.")
 registrations_cli = AppGroup("registrations", help="Aanmeldingen.")
 board_cli = AppGroup("board", help="Live borden.")
+report_cli = AppGroup("report", help="Rapporten voor het Plan van Aanpak.")
 
 CREDENTIALS_FILE = "organiser-credentials.txt"
 
@@ -170,7 +173,66 @@ def export_board(code: str, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8", newline="")
+        _write(output, text.encode("utf-8"))
+        click.echo(f"Geschreven: {output}", err=True)
+
+
+def _write(output: Path, body: bytes) -> None:
+    try:
+        output.write_bytes(body)
+    except OSError as error:
+        raise click.ClickException(f"Kan {output} niet schrijven: {error.strerror or error}.") from None
+
+
+def _report_scope(session_slug: str | None, all_sessions: bool) -> str:
+    if bool(session_slug) == all_sessions:
+        raise click.UsageError("Kies precies één van --session SLUG en --all.")
+    return report_services.ALL if all_sessions else session_slug
+
+
+def _build_report(scope: str, suggest: bool = False) -> dict:
+    try:
+        return report_services.build_report(scope, suggest=suggest)
+    except report_services.UnknownSession:
+        raise click.ClickException(f"Geen sessie met de naam {scope!r}. Zie de namen in het organisatiegedeelte.") from None
+
+
+@report_cli.command("pdf")
+@click.option("--session", "session_slug", metavar="SLUG", help="Eén sessie, bijvoorbeeld amsterdam.")
+@click.option("--all", "all_sessions", is_flag=True, help="Alle sessies samen.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Het PDF-bestand.")
+def report_pdf(session_slug: str | None, all_sessions: bool, output: Path) -> None:
+    """Write the Plan van Aanpak report as PDF, with the groups the organiser confirmed."""
+    from .pdf import PdfError
+    from .reports.document import report_pdf as render
+
+    scope = _report_scope(session_slug, all_sessions)
+    with _request_context():
+        report = _build_report(scope)
+        try:
+            body = render(report)
+        except PdfError as error:
+            raise click.ClickException(f"De PDF kon niet worden gemaakt: {error}") from None
+    _write(output, body)
+    click.echo(f"Geschreven: {output} ({len(body) // 1024} kB)", err=True)
+
+
+@report_cli.command("synthesis")
+@click.option("--session", "session_slug", metavar="SLUG", help="Eén sessie, bijvoorbeeld amsterdam.")
+@click.option("--all", "all_sessions", is_flag=True, help="Alle sessies samen.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--suggest", is_flag=True, help="De automatische groepering in plaats van de geaccepteerde.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Bestand; standaard de uitvoer.")
+def report_synthesis(session_slug: str | None, all_sessions: bool, fmt: str, suggest: bool, output: Path | None) -> None:
+    """The report's data (groups, support, bridging proposals, who must act) as JSON or CSV."""
+    scope = _report_scope(session_slug, all_sessions)
+    with _request_context():
+        report = _build_report(scope, suggest=suggest)
+    text = report_exports.synthesis_json(report) + "\n" if fmt == "json" else report_exports.synthesis_csv(report)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write(output, text.encode("utf-8"))
         click.echo(f"Geschreven: {output}", err=True)
 
 
@@ -179,3 +241,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(organiser_cli)
     app.cli.add_command(registrations_cli)
     app.cli.add_command(board_cli)
+    app.cli.add_command(report_cli)

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, request
+from flask import Blueprint, has_request_context, redirect, request
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 COOKIE = "lang"
@@ -11,6 +11,9 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
+    # Outside a request (CLI commands, reports built by a script) the app speaks its default, Dutch.
+    if not has_request_context():
+        return "nl"
     chosen = request.cookies.get(COOKIE)
     return chosen if chosen in LANGUAGES else "nl"
 

@@ -156,11 +156,14 @@ def render_pdf(
     timeout: float | None = None,
     static_folder: str | Path | None = None,
     static_url_path: str | None = None,
+    pdf_options: dict | None = None,
 ) -> bytes:
     """The PDF of ``html``. Relative URLs resolve against ``base_url``; only this app's static
-    files and ``data:`` URIs are fetched. Raises PdfTimeout after ``timeout`` seconds (default
-    the app's PDF_TIME_LIMIT, else 30), PdfBusy when no render slot frees up in that time, and
-    PdfError when WeasyPrint fails."""
+    files and ``data:`` URIs are fetched. ``pdf_options`` go to WeasyPrint's ``write_pdf`` as
+    they are (e.g. ``{"pdf_variant": "pdf/ua-1"}`` or ``{"pdf_tags": True}``); they cannot
+    change the URL fetcher. Raises PdfTimeout after ``timeout`` seconds (default the app's
+    PDF_TIME_LIMIT, else 30), PdfBusy when no render slot frees up in that time, and PdfError
+    when WeasyPrint fails."""
     from weasyprint import HTML
 
     config = current_app.config if has_app_context() else {}
@@ -177,7 +180,7 @@ def render_pdf(
 
     def work():
         try:
-            outcome["pdf"] = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+            outcome["pdf"] = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(**(pdf_options or {}))
         except _Stop:
             outcome["stopped"] = True
         except Exception as error:  # noqa: BLE001 - handed to the caller below

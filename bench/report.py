@@ -1,0 +1,134 @@
+"""Time the synthesis report and its PDF on a full series and print one JSON line.
+
+A fresh migrated SQLite database gets the data set of bench/report_data.py (by default five
+sessions of 150 participants and 150 proposals, five votes each). Then, as an organiser would:
+
+* ``synthesis_s``: ``build_report(None, suggest=True)``, the automatic grouping of every
+  proposal of every session, as the review page shows it;
+* ``confirmed_s``: ``build_report(None)`` after storing that suggestion and confirming all of
+  its groups, which is the report the PDF download uses;
+* ``pdf_s``: the all-sessions PDF of that report (``pdf_pages``, ``pdf_bytes``), and
+  ``pdf_unreviewed_s`` for the PDF before any review, when every proposal is a group of its own.
+
+Targets: synthesis within 2 s, each PDF within 10 s, peak memory (ru_maxrss, the whole run
+including the data set) within 500 MB.
+"""
+
+import argparse
+import json
+import logging
+import re
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from bench.report_data import populate
+from sessie_app import create_app
+from sessie_app.extensions import db
+from sessie_app.reports import services
+from sessie_app.reports.document import report_pdf
+from sessie_app.reports.models import ProposalGroup
+
+TARGETS = {"synthesis_s": 2.0, "pdf_s": 10.0, "peak_rss_mb": 500.0}
+# The bench measures how long the PDF takes, so the app's time limit must not cut it short.
+PDF_TIME_LIMIT = 600.0
+
+_STREAM = re.compile(rb"<<(?:(?!>>\s*stream).)*?/ObjStm.*?>>\s*stream\r?\n", re.DOTALL)
+_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages in a WeasyPrint PDF, whose page objects may sit in compressed object streams."""
+    parts = [pdf]
+    for match in _STREAM.finditer(pdf):
+        end = pdf.find(b"endstream", match.end())
+        parts.append(zlib.decompressobj().decompress(pdf[match.end():end]))
+    return sum(len(_PAGE.findall(part)) for part in parts)
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def timed(work):
+    start = time.perf_counter()
+    result = work()
+    return result, round(time.perf_counter() - start, 3)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=5)
+    parser.add_argument("--participants", type=int, default=150)
+    parser.add_argument("--proposals", type=int, default=150)
+    parser.add_argument("--votes", type=int, default=5, help="votes per participant")
+    parser.add_argument("--keep", type=Path, help="copy the database to this file afterwards")
+    args = parser.parse_args(argv)
+
+    # A line per laid-out page would bury the result.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "report.sqlite"
+        app = create_app({
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "INSTANCE_DIR": folder,
+            "SECRET_KEY": "bench-secret-key",
+            "MAIL_SERVER": None,
+            "MAIL_OUTBOX_DIR": str(Path(folder) / "outbox"),
+            "BASE_URL": "http://sessie.bench",
+            "PDF_TIME_LIMIT": PDF_TIME_LIMIT,
+        })
+        with app.app_context():
+            upgrade()
+            counts, populate_s = timed(lambda: populate(args.sessions, args.participants, args.proposals, args.votes))
+        # Measured as the report pages and the download run: inside a request.
+        with app.test_request_context("/"):
+            suggested, synthesis_s = timed(lambda: services.build_report(None, suggest=True))
+            unreviewed = services.build_report(None)
+            services.suggest()
+            for group_id in db.session.scalars(select(ProposalGroup.id)):
+                services.confirm(group_id)
+            report, confirmed_s = timed(lambda: services.build_report(None))
+
+            rss_before_pdf_mb = peak_rss_mb()
+            pdf, pdf_s = timed(lambda: report_pdf(report))
+            pdf_unreviewed_s = timed(lambda: report_pdf(unreviewed))[1]
+            db.session.remove()
+            db.engine.dispose()
+        if args.keep:
+            shutil.copy(database, args.keep)
+
+    result = {
+        **{key: counts[key] for key in ("sessions", "participants", "proposals", "visible_proposals", "votes")},
+        "populate_s": round(populate_s, 1),
+        "synthesis_s": synthesis_s,
+        "suggested_groups": suggested["totals"]["groups"],
+        "suggested_groups_of_several": suggested["totals"]["groups_of_several"],
+        "confirmed_s": confirmed_s,
+        "pdf_s": pdf_s,
+        "pdf_unreviewed_s": pdf_unreviewed_s,
+        "pdf_pages": page_count(pdf),
+        "pdf_bytes": len(pdf),
+        "rss_before_pdf_mb": rss_before_pdf_mb,
+        "peak_rss_mb": peak_rss_mb(),
+        "targets": TARGETS,
+    }
+    result["synthesis_ok"] = synthesis_s <= TARGETS["synthesis_s"]
+    result["pdf_ok"] = max(pdf_s, pdf_unreviewed_s) <= TARGETS["pdf_s"]
+    result["memory_ok"] = result["peak_rss_mb"] <= TARGETS["peak_rss_mb"]
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

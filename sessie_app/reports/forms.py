@@ -1,0 +1,35 @@
+"""The organiser's group review: one form per group and one for the proposals in no group."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, SubmitField
+from wtforms.validators import Length, NumberRange, Optional
+
+from ..textclean import clean_line
+from .services import GROUP_TITLE_MAX
+
+TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
+NOT_A_GROUP = _l("Kies een groepsnummer uit de lijst.")
+
+
+class GroupForm(FlaskForm):
+    """Everything done to one group. The proposals it acts on are checkboxes named "proposal",
+    read by the view: how many there are depends on the group."""
+
+    title = StringField(_l("Titel van de groep"), filters=[clean_line], validators=[Length(max=GROUP_TITLE_MAX, message=TOO_LONG)])
+    target = IntegerField(_l("Naar groep nr."), invalid_value_message=NOT_A_GROUP, validators=[Optional(), NumberRange(min=1, message=NOT_A_GROUP)])
+    confirm = SubmitField(_l("Accepteren"))
+    rename = SubmitField(_l("Titel opslaan"))
+    reopen = SubmitField(_l("Terug naar suggestie"))
+    dissolve = SubmitField(_l("Groep opheffen"))
+    remove = SubmitField(_l("Uit de groep halen"))
+    move = SubmitField(_l("Verplaatsen"))
+
+
+class LooseForm(FlaskForm):
+    """Proposals in no group: make a new group of them, or add them to an existing one."""
+
+    title = StringField(_l("Titel van de nieuwe groep"), filters=[clean_line], validators=[Length(max=GROUP_TITLE_MAX, message=TOO_LONG)])
+    target = IntegerField(_l("Groep nr."), invalid_value_message=NOT_A_GROUP, validators=[Optional(), NumberRange(min=1, message=NOT_A_GROUP)])
+    create = SubmitField(_l("Nieuwe groep maken"))
+    add = SubmitField(_l("Toevoegen aan groep"))

@@ -1,0 +1,31 @@
+"""Groups of proposals across boards and sessions, reviewed by the organiser before the report."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+
+class ProposalGroup(db.Model):
+    """Proposals that say the same thing in different words. Suggested by the text comparison,
+    ``confirmed`` once the organiser has looked at it; only confirmed groups reach the report."""
+
+    __tablename__ = "proposal_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(140))
+    confirmed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class GroupMember(db.Model):
+    """A proposal's place in a group; the primary key keeps every proposal in one group at most."""
+
+    __tablename__ = "proposal_group_members"
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("proposal_groups.id"), index=True)

@@ -1,0 +1,233 @@
+"""The organiser's review of the groups, through the services: suggest, confirm, rename, take out,
+move, make by hand, dissolve; and what the report makes of it."""
+
+import pytest
+from report_support import add_registration, group_of, member_ids, rq, twins, ungrouped  # noqa: F401
+
+from sessie_app.extensions import db
+from sessie_app.reports import services
+from sessie_app.reports.models import GroupMember, ProposalGroup
+
+
+def stored_groups() -> dict[int, tuple[str, bool, set[int]]]:
+    """group id → (title, confirmed, proposal ids), straight from the tables."""
+    groups = {g.id: (g.title, g.confirmed, set()) for g in db.session.scalars(db.select(ProposalGroup))}
+    for member in db.session.scalars(db.select(GroupMember)):
+        groups[member.group_id][2].add(member.proposal_id)
+    return groups
+
+
+def group_holding(proposal_id: int) -> int | None:
+    member = db.session.get(GroupMember, proposal_id)
+    return member.group_id if member else None
+
+
+def suggested_pairs(twins) -> tuple[int, int]:
+    """Run the suggestion; the ids of the groups of the two near-identical pairs."""
+    services.suggest()
+    p = twins.p
+    kennis, loket = group_holding(p["P7"]), group_holding(p["P11"])
+    assert kennis is not None and loket is not None and kennis != loket
+    return kennis, loket
+
+
+def test_the_suggestion_makes_unconfirmed_groups_of_at_least_two_similar_proposals(twins, rq):
+    p = twins.p
+    result = services.suggest()
+    groups = stored_groups()
+    assert result["created"] == len(groups) >= 2 and result["considered"] == 10
+    by_member = {frozenset(members): (title, confirmed) for title, confirmed, members in groups.values()}
+    assert by_member[frozenset({p["P7"], p["P8"]})] == ("Regionaal kenniscentrum voor schoolleiders", False)
+    assert by_member[frozenset({p["P11"], p["P12"]})] == ("Subsidieloket voor kleine schoolbesturen", False)
+    assert all(len(members) >= 2 and not confirmed for _title, confirmed, members in groups.values())
+    # Hidden and merged proposals are never suggested.
+    assert not {p["P4"], p["P5"]} & {pid for _t, _c, members in groups.values() for pid in members}
+    review = services.review()
+    assert review["suggested"] == len(groups) and review["confirmed"] == 0 and review["proposals"] == 10
+    assert len(review["ungrouped"]) == 10 - sum(len(m) for _t, _c, m in groups.values())
+
+
+def test_the_report_ignores_suggestions_until_they_are_confirmed(twins, rq):
+    p = twins.p
+    kennis, _loket = suggested_pairs(twins)
+    before = services.build_report()
+    assert before["totals"]["groups_of_several"] == 0
+    assert member_ids(group_of(before, p["P7"])) == [p["P7"]]
+    services.confirm(kennis, "Een kenniscentrum per regio")
+    after = services.build_report()
+    kennis_group = group_of(after, p["P7"])
+    assert (kennis_group["id"], kennis_group["title"], kennis_group["confirmed"]) == (kennis, "Een kenniscentrum per regio", True)
+    assert sorted(member_ids(kennis_group)) == sorted([p["P7"], p["P8"]])
+    assert after["totals"]["groups_of_several"] == 1
+    assert member_ids(group_of(after, p["P11"])) == [p["P11"]]
+
+
+def test_confirm_without_a_title_keeps_the_suggested_one(twins, rq):
+    kennis, _loket = suggested_pairs(twins)
+    services.confirm(kennis)
+    assert stored_groups()[kennis][:2] == ("Regionaal kenniscentrum voor schoolleiders", True)
+
+
+def test_rename_tidies_the_spaces_and_reopen_takes_the_group_out_of_the_report(twins, rq):
+    p = twins.p
+    kennis, _loket = suggested_pairs(twins)
+    services.confirm(kennis)
+    services.rename(kennis, "  Kenniscentra   in de   regio ")
+    assert stored_groups()[kennis][:2] == ("Kenniscentra in de regio", True)
+    assert group_of(services.build_report(), p["P8"])["title"] == "Kenniscentra in de regio"
+    services.reopen(kennis)
+    assert stored_groups()[kennis][:2] == ("Kenniscentra in de regio", False)
+    assert member_ids(group_of(services.build_report(), p["P8"])) == [p["P8"]]
+
+
+def test_taking_one_of_two_out_dissolves_the_group(twins, rq):
+    p = twins.p
+    kennis, loket = suggested_pairs(twins)
+    assert services.remove_proposals(kennis, [str(p["P7"])]) == 1
+    groups = stored_groups()
+    assert kennis not in groups and loket in groups
+    assert group_holding(p["P7"]) is None and group_holding(p["P8"]) is None
+    loose = {q["id"] for q in services.review()["ungrouped"]}
+    assert {p["P7"], p["P8"]} <= loose
+
+
+def test_taking_one_of_three_out_keeps_the_other_two_together(twins, rq):
+    p = twins.p
+    group = services.new_group([p["P1"], p["P2"], p["P3"]], "Tijd en toegang")
+    assert services.remove_proposals(group, [p["P3"]]) == 1
+    assert stored_groups()[group] == ("Tijd en toegang", True, {p["P1"], p["P2"]})
+
+
+def test_moving_proposals_between_groups_dissolves_a_group_left_with_one(twins, rq):
+    p = twins.p
+    kennis, loket = suggested_pairs(twins)
+    services.confirm(loket, "Subsidies")
+    assert services.move_proposals([p["P8"]], loket) == 1
+    groups = stored_groups()
+    assert kennis not in groups
+    assert groups[loket] == ("Subsidies", True, {p["P11"], p["P12"], p["P8"]})
+    assert group_holding(p["P7"]) is None
+    # A loose proposal can join a group too.
+    assert services.move_proposals([p["P7"], p["P7"]], loket) == 1
+    assert stored_groups()[loket][2] == {p["P11"], p["P12"], p["P8"], p["P7"]}
+
+
+def test_a_new_group_from_loose_proposals_is_confirmed_at_once(twins, rq):
+    p = twins.p
+    titled = services.new_group([str(p["P1"]), str(p["P2"])], "Literatuur voor iedereen")
+    untitled = services.new_group([p["P6"], p["P9"]])
+    groups = stored_groups()
+    assert groups[titled] == ("Literatuur voor iedereen", True, {p["P1"], p["P2"]})
+    assert groups[untitled] == ("Makelaar koppelt scholen aan onderzoekers", True, {p["P6"], p["P9"]})
+    report = services.build_report()
+    assert group_of(report, p["P2"])["title"] == "Literatuur voor iedereen"
+    assert group_of(report, p["P2"])["supporters"] == 7
+
+
+def test_dissolving_puts_every_proposal_back_on_its_own(twins, rq):
+    p = twins.p
+    group = services.new_group([p["P1"], p["P2"]], "Literatuur")
+    services.dissolve(group)
+    assert group not in stored_groups()
+    report = services.build_report()
+    assert member_ids(group_of(report, p["P1"])) == [p["P1"]]
+    assert member_ids(group_of(report, p["P2"])) == [p["P2"]]
+
+
+def test_a_new_suggestion_keeps_the_confirmed_groups_and_replaces_the_rest(twins, rq):
+    p = twins.p
+    manual = services.new_group([p["P1"], p["P6"]], "Met de hand gemaakt")
+    kennis, _loket = suggested_pairs(twins)
+    services.confirm(kennis, "Kenniscentra, nagekeken")
+    result = services.suggest()
+    groups = stored_groups()
+    assert groups[kennis] == ("Kenniscentra, nagekeken", True, {p["P7"], p["P8"]})
+    assert groups[manual] == ("Met de hand gemaakt", True, {p["P1"], p["P6"]})
+    # Confirmed proposals are not offered again: the suggestion only looks at the other six.
+    assert result["considered"] == 6
+    new_loket = group_holding(p["P11"])
+    assert new_loket not in (None, kennis, manual) and groups[new_loket][1:] == (False, {p["P11"], p["P12"]})
+    assert result["created"] == sum(1 for _t, confirmed, _m in groups.values() if not confirmed)
+
+
+def test_a_hidden_proposal_leaves_its_group_in_the_review(twins, rq):
+    from sessie_app.board import services as board_services
+
+    p = twins.p
+    group = services.new_group([p["P1"], p["P2"], p["P3"]], "Drie")
+    board_services.set_hidden(twins.tilburg.id, p["P3"], True, "Dubbel", None)
+    (shown,) = [g for g in services.review()["groups"] if g["id"] == group]
+    assert [q["id"] for q in shown["proposals"]] == [p["P1"], p["P2"]]
+    assert p["P3"] not in {q["id"] for q in services.build_report()["appendix"]}
+
+
+# --- refusals ------------------------------------------------------------------------------------------
+
+
+def test_an_unknown_group_is_refused_with_a_message(twins, rq):
+    p = twins.p
+    actions = [
+        lambda group_id: services.confirm(group_id, "Titel"), lambda group_id: services.rename(group_id, "Titel"),
+        services.dissolve, services.reopen, lambda group_id: services.remove_proposals(group_id, [p["P1"]]),
+        lambda group_id: services.move_proposals([p["P1"]], group_id),
+    ]
+    for group_id in ("abc", None, "", "9999", 9999, "1.5", [1]):
+        for action in actions:
+            with pytest.raises(services.ReportError) as refused:
+                action(group_id)
+            assert str(refused.value) == "Deze groep bestaat niet meer. Vernieuw de pagina."
+    assert stored_groups() == {}
+
+
+def test_an_id_too_big_for_the_database_is_refused_with_a_message(twins, rq):
+    huge = 10**20
+    p = twins.p
+    group = services.new_group([p["P7"], p["P8"]])
+    for action in (lambda: services.confirm(huge), lambda: services.move_proposals([p["P1"]], huge),
+                   lambda: services.move_proposals([huge], group), lambda: services.remove_proposals(group, [huge]),
+                   lambda: services.new_group([p["P1"], huge])):
+        with pytest.raises(services.ReportError):
+            action()
+        db.session.rollback()
+
+
+def test_a_bad_title_is_refused(twins, rq):
+    kennis = services.new_group([twins.p["P7"], twins.p["P8"]])
+    services.reopen(kennis)
+    for title, message in (("x" * 141, "Een titel is hoogstens 140 tekens."), ("   ", "Geef de groep een titel."),
+                           ("", "Geef de groep een titel.")):
+        for action in (services.rename, services.confirm):
+            with pytest.raises(services.ReportError) as refused:
+                action(kennis, title)
+            assert str(refused.value) == message
+            db.session.rollback()
+    assert stored_groups()[kennis][:2] == ("Regionaal kenniscentrum voor schoolleiders", False)
+    services.rename(kennis, "x" * 140)
+    assert stored_groups()[kennis][0] == "x" * 140
+
+
+def test_proposals_must_be_chosen_and_exist(twins, rq):
+    p = twins.p
+    kennis = services.new_group([p["P7"], p["P8"]])
+    loket = services.new_group([p["P11"], p["P12"]])
+    cases = [
+        (lambda: services.remove_proposals(kennis, []), "Kies eerst een of meer voorstellen."),
+        (lambda: services.remove_proposals(kennis, ["abc"]), "Kies voorstellen uit de lijst."),
+        (lambda: services.remove_proposals(kennis, [p["P1"]]), "Deze voorstellen zitten niet (meer) in deze groep."),
+        (lambda: services.move_proposals([], loket), "Kies eerst een of meer voorstellen."),
+        (lambda: services.move_proposals([p["P4"]], loket), "Dit voorstel bestaat niet meer of is verborgen."),
+        (lambda: services.move_proposals([p["P5"]], loket), "Dit voorstel bestaat niet meer of is verborgen."),
+        (lambda: services.move_proposals([987654], loket), "Dit voorstel bestaat niet meer of is verborgen."),
+        (lambda: services.new_group([p["P1"]]), "Kies minstens twee voorstellen voor een groep."),
+        (lambda: services.new_group([p["P1"], p["P1"]]), "Kies minstens twee voorstellen voor een groep."),
+        (lambda: services.new_group([p["P1"], p["P7"]]), "Een van deze voorstellen zit al in een groep; haal het daar eerst uit."),
+        (lambda: services.new_group([p["P1"], p["P4"]]), "Dit voorstel bestaat niet meer of is verborgen."),
+        (lambda: services.new_group([p["P1"], p["P2"]], "y" * 141), "Een titel is hoogstens 140 tekens."),
+    ]
+    before = stored_groups()
+    for action, message in cases:
+        with pytest.raises(services.ReportError) as refused:
+            action()
+        assert str(refused.value) == message
+        db.session.rollback()
+    assert stored_groups() == before

@@ -1,0 +1,446 @@
+"""The organiser's report pages over HTTP: the review forms (one per group, prefixed "groep<ID>-",
+and the loose form "los-"), refusals with a Dutch message, the JSON and CSV downloads."""
+
+import csv
+import html
+import io
+import json
+import re
+
+import pytest
+from conftest import csrf_from
+from report_support import (  # noqa: F401
+    FORMULA,
+    GROUPS_URL,
+    KENNIS_TITLE,
+    LOGIN_URL,
+    LOVE_TITLE,
+    NICKNAME,
+    PERSONAL,
+    REPORT_URL,
+    add_registration,
+    dataset,
+    group_of,
+    member_ids,
+    organiser,
+    organiser_client,
+    twins,
+    ungrouped,
+)
+
+from sessie_app.extensions import db
+from sessie_app.reports.models import GroupMember, ProposalGroup
+
+
+def page_text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def form_token(client, prefix: str) -> str:
+    """The CSRF token of the form with this prefix ("groep3", "los") on the review page."""
+    page = client.get(GROUPS_URL)
+    assert page.status_code == 200, page.status_code
+    match = re.search(rf'name="{prefix}-csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, f"no form {prefix} on the review page"
+    return match.group(1)
+
+
+def any_token(client) -> str:
+    return csrf_from(client.get(GROUPS_URL).get_data(as_text=True))
+
+
+def group_post(client, group_id, button: str | None, proposals=(), token: str | None = None, **fields):
+    """Submit group ``group_id``'s form like a browser: its fields, the ticked proposals, one button."""
+    prefix = f"groep{group_id}"
+    data = {f"{prefix}-{name}": value for name, value in fields.items()}
+    if token is not False:
+        data[f"{prefix}-csrf_token"] = token or form_token(client, prefix)
+    if button:
+        data[f"{prefix}-{button}"] = "x"
+    data["proposal"] = [str(p) for p in proposals]
+    return client.post(f"{GROUPS_URL}/{group_id}", data=data)
+
+
+def loose_post(client, button: str | None, proposals=(), token: str | None = None, **fields):
+    data = {f"los-{name}": value for name, value in fields.items()}
+    if token is not False:
+        data["los-csrf_token"] = token or form_token(client, "los")
+    if button:
+        data[f"los-{button}"] = "x"
+    data["proposal"] = [str(p) for p in proposals]
+    return client.post(f"{GROUPS_URL}/los", data=data)
+
+
+def stored() -> dict[int, tuple[str, bool, set[int]]]:
+    groups = {g.id: (g.title, g.confirmed, set()) for g in db.session.scalars(db.select(ProposalGroup))}
+    for member in db.session.scalars(db.select(GroupMember)):
+        groups[member.group_id][2].add(member.proposal_id)
+    db.session.rollback()  # the next request must see fresh rows
+    return groups
+
+
+def holding(proposal_id: int) -> int | None:
+    member = db.session.get(GroupMember, proposal_id)
+    found = member.group_id if member else None
+    db.session.rollback()
+    return found
+
+
+@pytest.fixture
+def reviewed(organiser_client, twins):
+    """The suggestion made through the button; returns (client, data, kennis group, loket group)."""
+    response = organiser_client.post(f"{GROUPS_URL}/voorstellen", data={"csrf_token": any_token(organiser_client)})
+    assert response.status_code == 302 and response.headers["Location"].endswith(GROUPS_URL)
+    kennis, loket = holding(twins.p["P7"]), holding(twins.p["P11"])
+    assert kennis and loket and kennis != loket
+    return organiser_client, twins, kennis, loket
+
+
+def redirected_to_group(response, group_id) -> bool:
+    return response.status_code == 302 and response.headers["Location"].endswith(f"{GROUPS_URL}#groep-{group_id}")
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+def test_the_index_offers_every_download_and_the_review(organiser_client, dataset):
+    response = organiser_client.get(f"{REPORT_URL}/")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    page = page_text(response)
+    for scope in ("alle", "amsterdam", "zwolle", "tilburg", "den-haag", "utrecht"):
+        for extension in ("pdf", "csv", "json"):
+            assert f'href="{REPORT_URL}/{scope}.{extension}"' in page
+    assert f'href="{REPORT_URL}/alle.json?groepering=suggestie"' in page
+    assert f'href="{GROUPS_URL}"' in page
+    assert "2 geaccepteerde groepen" in page and "8 voorstellen in totaal" in page
+
+
+def test_the_suggestion_button_fills_the_review_page(reviewed):
+    client, data, kennis, loket = reviewed
+    page = page_text(client.get(GROUPS_URL))
+    considered = 10
+    created = len(stored())
+    assert f"{created} groepen voorgesteld uit {considered} voorstellen" in page
+    for group_id in (kennis, loket):
+        for name in ("title", "target", "confirm", "dissolve", "remove", "move"):
+            assert f'name="groep{group_id}-{name}"' in page
+        assert f'name="groep{group_id}-rename"' not in page  # only for accepted groups
+    for key in ("P7", "P8", "P11", "P12"):
+        assert f'name="proposal" value="{data.p[key]}"' in page
+    assert 'name="los-create"' in page and 'name="los-target"' in page
+    assert f"{created} suggesties" in page
+
+
+def test_accepting_a_group_with_a_new_title_puts_it_in_the_report(reviewed):
+    client, data, kennis, _loket = reviewed
+    response = group_post(client, kennis, "confirm", title="  Een kenniscentrum per regio ")
+    assert redirected_to_group(response, kennis)
+    assert stored()[kennis] == ("Een kenniscentrum per regio", True, {data.p["P7"], data.p["P8"]})
+    page = page_text(client.get(GROUPS_URL))
+    assert "Groep geaccepteerd: die komt zo in het rapport." in page
+    assert f'name="groep{kennis}-rename"' in page and f'name="groep{kennis}-reopen"' in page
+    report = json.loads(client.get(f"{REPORT_URL}/alle.json").data)
+    assert group_of(report, data.p["P7"])["title"] == "Een kenniscentrum per regio"
+    assert member_ids(group_of(report, data.p["P11"])) == [data.p["P11"]]  # still a suggestion
+
+
+def test_rename_and_reopen_through_the_form(reviewed):
+    client, _data, kennis, _loket = reviewed
+    group_post(client, kennis, "confirm", title="Eerste titel")
+    assert redirected_to_group(group_post(client, kennis, "rename", title="Tweede titel"), kennis)
+    assert stored()[kennis][:2] == ("Tweede titel", True)
+    assert "Titel opgeslagen." in page_text(client.get(GROUPS_URL))
+    assert redirected_to_group(group_post(client, kennis, "reopen", title="Tweede titel"), kennis)
+    assert stored()[kennis][:2] == ("Tweede titel", False)
+
+
+def test_taking_a_proposal_out_of_a_pair_dissolves_it(reviewed):
+    client, data, kennis, loket = reviewed
+    response = group_post(client, kennis, "remove", proposals=[data.p["P7"]], title=KENNIS_TITLE)
+    assert redirected_to_group(response, kennis)
+    groups = stored()
+    assert kennis not in groups and loket in groups
+    page = page_text(client.get(GROUPS_URL))
+    assert "1 voorstel uit de groep gehaald." in page
+    assert f'id="los-p{data.p["P7"]}"' in page and f'id="los-p{data.p["P8"]}"' in page
+
+
+def test_moving_a_proposal_to_another_group(reviewed):
+    client, data, kennis, loket = reviewed
+    response = group_post(client, kennis, "move", proposals=[data.p["P8"]], target=str(loket), title=KENNIS_TITLE)
+    assert redirected_to_group(response, kennis)
+    groups = stored()
+    assert kennis not in groups
+    assert groups[loket][2] == {data.p["P11"], data.p["P12"], data.p["P8"]}
+    assert "1 voorstel verplaatst." in page_text(client.get(GROUPS_URL))
+
+
+def test_dissolving_a_suggestion(reviewed):
+    client, _data, kennis, loket = reviewed
+    assert redirected_to_group(group_post(client, kennis, "dissolve", title=KENNIS_TITLE), kennis)
+    assert kennis not in stored() and loket in stored()
+    assert "Groep opgeheven: elk voorstel staat weer los." in page_text(client.get(GROUPS_URL))
+
+
+def test_a_new_group_from_loose_proposals_and_adding_to_it(organiser_client, twins):
+    p = twins.p
+    response = loose_post(organiser_client, "create", proposals=[p["P7"], p["P8"]], title="Kenniscentra")
+    group_id = holding(p["P7"])
+    assert group_id and redirected_to_group(response, group_id)
+    assert stored()[group_id] == ("Kenniscentra", True, {p["P7"], p["P8"]})
+    assert "Nieuwe groep gemaakt en geaccepteerd." in page_text(organiser_client.get(GROUPS_URL))
+
+    response = loose_post(organiser_client, "add", proposals=[p["P11"]], target=str(group_id))
+    assert redirected_to_group(response, group_id)
+    assert stored()[group_id][2] == {p["P7"], p["P8"], p["P11"]}
+    assert "Voorstellen toegevoegd aan de groep." in page_text(organiser_client.get(GROUPS_URL))
+
+    untitled = loose_post(organiser_client, "create", proposals=[p["P1"], p["P2"]], title="")
+    assert untitled.status_code == 302
+    assert stored()[holding(p["P1"])][:2] == ("Open access tot tijdschriften voor alle leraren", True)
+
+
+def test_a_second_suggestion_keeps_what_was_accepted(reviewed):
+    client, data, kennis, _loket = reviewed
+    group_post(client, kennis, "confirm", title="Nagekeken")
+    response = client.post(f"{GROUPS_URL}/voorstellen", data={"csrf_token": any_token(client)})
+    assert response.status_code == 302
+    assert stored()[kennis] == ("Nagekeken", True, {data.p["P7"], data.p["P8"]})
+    assert holding(data.p["P11"]) is not None
+    assert "uit 8 voorstellen" in page_text(client.get(GROUPS_URL))
+
+
+def test_titles_from_participants_are_escaped_on_the_review_page(organiser_client, twins):
+    from flask import current_app
+    from report_support import cid
+
+    from sessie_app.board import services as board_services
+    from sessie_app.board.models import OPPEREN
+
+    with current_app.test_request_context():
+        board_services.set_phase(twins.zwolle.id, OPPEREN, None)
+        board_services.add_proposal(twins.people["Z1"].id, cid(), '<script>alert("x")</script><b>vet</b>')
+    raw = organiser_client.get(GROUPS_URL).get_data(as_text=True)
+    assert "<script>alert" not in raw and "<b>vet</b>" not in raw
+    assert "&lt;script&gt;alert(" in raw
+
+
+# --- refusals ---------------------------------------------------------------------------------------
+
+BAD_GROUP_INPUT = [
+    # (button, fields, ticked proposal keys, message)
+    ("move", {"target": "abc"}, ["P7"], "Kies een groepsnummer uit de lijst."),
+    ("move", {"target": "0"}, ["P7"], "Kies een groepsnummer uit de lijst."),
+    ("move", {"target": ""}, ["P7"], "Vul het nummer in van de groep waar de voorstellen heen moeten."),
+    ("move", {"target": "98765"}, ["P7"], "Deze groep bestaat niet meer. Vernieuw de pagina."),
+    ("move", {"target": "LOKET"}, [], "Kies eerst een of meer voorstellen."),
+    ("move", {"target": "LOKET"}, ["P4"], "Dit voorstel bestaat niet meer of is verborgen."),
+    ("remove", {}, [], "Kies eerst een of meer voorstellen."),
+    ("remove", {}, ["abc"], "Kies voorstellen uit de lijst."),
+    ("remove", {}, ["P1"], "Deze voorstellen zitten niet (meer) in deze groep."),
+    ("confirm", {"title": "x" * 141}, [], "Gebruik hoogstens 140 tekens."),
+    ("confirm", {"title": "   "}, [], "Geef de groep een titel."),
+    ("rename", {"title": ""}, [], "Geef de groep een titel."),
+    (None, {}, [], "Kies wat er met de groep moet gebeuren."),
+]
+
+
+def test_bad_input_for_a_group_is_a_400_with_a_dutch_message(reviewed):
+    client, data, kennis, loket = reviewed
+    before = stored()
+    wrong = []
+    for button, fields, ticked, message in BAD_GROUP_INPUT:
+        fields = {"title": KENNIS_TITLE, **fields}
+        if fields.get("target") == "LOKET":
+            fields["target"] = str(loket)
+        proposals = [data.p.get(key, key) for key in ticked]
+        response = group_post(client, kennis, button, proposals=proposals, **fields)
+        if response.status_code != 400 or message not in page_text(response) or stored() != before:
+            wrong.append((button, fields, ticked, response.status_code, message))
+    assert wrong == []
+
+
+def test_an_unknown_group_is_a_400_with_a_dutch_message(reviewed):
+    client, _data, _kennis, _loket = reviewed
+    before = stored()
+    for button in ("confirm", "rename", "dissolve", "reopen"):
+        response = group_post(client, 98765, button, token=any_token(client), title="Titel")
+        assert response.status_code == 400
+        assert "Deze groep bestaat niet meer. Vernieuw de pagina." in page_text(response)
+    assert client.post(f"{GROUPS_URL}/abc", data={"csrf_token": any_token(client)}).status_code == 404
+    assert stored() == before
+
+
+def test_a_group_that_is_gone_with_a_bad_field_still_says_what_is_wrong(reviewed):
+    client, data, _kennis, _loket = reviewed
+    explained = ("Kies een groepsnummer uit de lijst.", "Gebruik hoogstens 140 tekens.", "Deze groep bestaat niet meer")
+    for button, fields in (("move", {"target": "abc"}), ("confirm", {"title": "x" * 141})):
+        response = group_post(client, 98765, button, token=any_token(client), proposals=[data.p["P7"]], **fields)
+        assert response.status_code == 400
+        assert any(message in page_text(response) for message in explained), button
+
+
+HUGE = "99999999999999999999"  # beyond a 64-bit integer
+
+
+def test_a_number_too_big_for_the_database_is_a_400_not_a_500(reviewed, app):
+    client, data, kennis, loket = reviewed
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # see the status a browser would get
+    before = stored()
+    statuses = [
+        group_post(client, kennis, "move", proposals=[data.p["P7"]], target=HUGE, title=KENNIS_TITLE).status_code,
+        group_post(client, kennis, "move", proposals=[HUGE], target=str(loket), title=KENNIS_TITLE).status_code,
+        group_post(client, kennis, "remove", proposals=[HUGE], title=KENNIS_TITLE).status_code,
+        group_post(client, HUGE, "confirm", token=any_token(client), title="Titel").status_code,
+        loose_post(client, "create", proposals=[data.p["P1"], HUGE]).status_code,
+        loose_post(client, "add", proposals=[data.p["P1"]], target=HUGE).status_code,
+    ]
+    assert statuses == [400] * 6
+    assert stored() == before
+
+
+def test_a_form_without_csrf_token_is_refused(reviewed):
+    client, data, kennis, _loket = reviewed
+    before = stored()
+    message = "Het formulier was verlopen of niet compleet."
+    for response in (
+        group_post(client, kennis, "confirm", token=False, title="Zonder token"),
+        group_post(client, kennis, "dissolve", token="vervalst", title=KENNIS_TITLE),
+        loose_post(client, "create", token=False, proposals=[data.p["P1"], data.p["P2"]]),
+        client.post(f"{GROUPS_URL}/voorstellen", data={}),
+    ):
+        assert response.status_code == 400
+        assert message in page_text(response)
+    assert stored() == before
+
+
+BAD_LOOSE_INPUT = [
+    ("create", {}, ["P1"], "Kies minstens twee voorstellen voor een groep."),
+    ("create", {}, [], "Kies eerst een of meer voorstellen."),
+    ("create", {"title": "y" * 141}, ["P1", "P2"], "Gebruik hoogstens 140 tekens."),
+    ("create", {}, ["P1", "P4"], "Dit voorstel bestaat niet meer of is verborgen."),
+    ("add", {"target": "abc"}, ["P1"], "Kies een groepsnummer uit de lijst."),
+    ("add", {}, ["P1"], "Vul het nummer in van de groep waar de voorstellen bij moeten."),
+    ("add", {"target": "98765"}, ["P1"], "Deze groep bestaat niet meer. Vernieuw de pagina."),
+    (None, {}, ["P1", "P2"], "Kies wat er met de voorstellen moet gebeuren."),
+]
+
+
+def test_bad_input_for_loose_proposals_is_a_400_with_a_dutch_message(organiser_client, twins):
+    wrong = []
+    for button, fields, ticked, message in BAD_LOOSE_INPUT:
+        response = loose_post(organiser_client, button, proposals=[twins.p[key] for key in ticked], **fields)
+        if response.status_code != 400 or message not in page_text(response) or stored() != {}:
+            wrong.append((button, fields, ticked, response.status_code, message))
+    assert wrong == []
+
+
+def test_a_loose_proposal_already_in_a_group_cannot_start_another(organiser_client, twins):
+    p = twins.p
+    loose_post(organiser_client, "create", proposals=[p["P7"], p["P8"]])
+    before = stored()
+    response = loose_post(organiser_client, "create", proposals=[p["P8"], p["P11"]])
+    assert response.status_code == 400
+    assert "Een van deze voorstellen zit al in een groep; haal het daar eerst uit." in page_text(response)
+    assert stored() == before
+
+
+# --- downloads --------------------------------------------------------------------------------------
+
+
+def test_the_json_download_has_the_groups_with_their_proposals_and_support(organiser_client, dataset):
+    p = dataset.p
+    response = organiser_client.get(f"{REPORT_URL}/alle.json")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="plan-van-aanpak-alle.json"'
+    assert response.headers["Cache-Control"] == "no-store"
+    data = json.loads(response.data)
+    assert data["scope"]["grouping"] == "confirmed" and data["scope"]["kind"] == "all"
+    love = data["groups"][0]
+    assert (love["title"], love["supporters"], love["votes"], love["consensus"], love["rank"]) == (
+        LOVE_TITLE, 7, 11, pytest.approx(0.010802, abs=1e-6), 1)
+    first = love["proposals"][0]
+    assert {key: first[key] for key in ("id", "title", "board", "votes", "supporters", "author")} == {
+        "id": p["P1"], "title": "Open access tot tijdschriften voor alle leraren", "board": dataset.tilburg.code,
+        "votes": 9, "supporters": 6, "author": NICKNAME}
+    for group in data["groups"]:
+        assert {"title", "proposals", "supporters", "votes", "consensus", "supporters_by_role"} <= group.keys()
+        for proposal in group["proposals"]:
+            assert {"id", "title", "board", "votes"} <= proposal.keys()
+    assert [g["title"] for g in data["bridging"]][:1] == ["Vaste onderzoekstijd in de cao"]
+
+
+def test_the_json_of_one_session(organiser_client, dataset):
+    data = json.loads(organiser_client.get(f"{REPORT_URL}/tilburg.json").data)
+    assert data["scope"]["slug"] == "tilburg" and data["totals"]["proposals"] == 5
+    assert member_ids(group_of(data, dataset.p["P7"])) == [dataset.p["P7"]]
+
+
+def test_the_json_with_the_automatic_suggestion(organiser_client, dataset):
+    p = dataset.p
+    confirmed = json.loads(organiser_client.get(f"{REPORT_URL}/alle.json").data)
+    suggested = json.loads(organiser_client.get(f"{REPORT_URL}/alle.json?groepering=suggestie").data)
+    assert confirmed["scope"]["grouping"] == "confirmed" and suggested["scope"]["grouping"] == "suggested"
+    assert all(not g["confirmed"] and g["id"] is None for g in suggested["groups"])
+    assert sorted(member_ids(group_of(suggested, p["P7"]))) == [p["P7"], p["P8"]]
+    assert group_of(suggested, p["P7"])["title"] == "Regionaal kenniscentrum voor schoolleiders"
+    assert sorted(q["id"] for g in suggested["groups"] for q in g["proposals"]) == sorted(
+        q["id"] for g in confirmed["groups"] for q in g["proposals"])
+    # Nothing was stored by looking at the suggestion.
+    assert len(stored()) == 2
+
+
+def test_the_csv_is_one_row_per_proposal_and_safe_for_spreadsheets(organiser_client, dataset):
+    p = dataset.p
+    response = organiser_client.get(f"{REPORT_URL}/alle.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-store"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [int(row["voorstel_id"]) for row in rows] == [p["P1"], p["P2"], p["P3"], p["P8"], p["P7"], p["P6"], p["P9"], p["P10"]]
+    first = rows[0]
+    assert (first["groep_rang"], first["groep_titel"], first["groep_bevestigd"], first["groep_steun"], first["groep_stemmen"]) == (
+        "1", LOVE_TITLE, "ja", "7", "11")
+    assert (first["stemmen"], first["steun"], first["sessie"], first["bord"]) == ("9", "6", "tilburg", dataset.tilburg.code)
+    hostile = rows[-1]
+    assert hostile["titel"] == "'" + FORMULA and hostile["groep_titel"] == "'" + FORMULA
+    assert hostile["klein_doen"] == "'@SUM(1+1)"
+    for row in rows:
+        for value in row.values():
+            assert not value.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_an_unknown_session_is_a_404(organiser_client, meetings):
+    for suffix in (".pdf", ".json", ".csv", ".json?groepering=suggestie"):
+        response = organiser_client.get(f"{REPORT_URL}/atlantis{suffix}")
+        assert response.status_code == 404, suffix
+        assert "Deze pagina bestaat niet (meer)" in page_text(response)
+
+
+def test_no_personal_data_in_the_json_and_csv(organiser_client, dataset):
+    for scope in ("alle", "tilburg", "zwolle"):
+        for extension in ("json", "csv", "json?groepering=suggestie"):
+            body = organiser_client.get(f"{REPORT_URL}/{scope}.{extension}").get_data(as_text=True)
+            assert body.strip()
+            for secret in PERSONAL:
+                assert secret.casefold() not in body.casefold(), (scope, extension, secret)
+    data = json.loads(organiser_client.get(f"{REPORT_URL}/alle.json").data)
+    assert {q["author"] for q in data["appendix"]} == {NICKNAME, None}
+    assert data["totals"]["registered"] == 3  # the registrations are there, as a count only
+
+
+def test_a_stranger_is_sent_to_the_login_page(client, dataset):
+    for url in (f"{REPORT_URL}/alle.pdf", f"{REPORT_URL}/tilburg.json", f"{REPORT_URL}/alle.csv", GROUPS_URL):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert LOGIN_URL in response.headers["Location"]
+        assert b"%PDF" not in response.data and LOVE_TITLE.encode() not in response.data
+
+
+def test_a_stranger_cannot_change_groups(client, dataset):
+    token = csrf_from(client.get(LOGIN_URL).get_data(as_text=True))
+    group_id = dataset.groups["LOVE"]
+    response = client.post(f"{GROUPS_URL}/{group_id}", data={f"groep{group_id}-csrf_token": token, f"groep{group_id}-dissolve": "x"})
+    assert response.status_code == 302 and LOGIN_URL in response.headers["Location"]
+    assert group_id in stored()
