@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from flask import render_template
 
-WIDTH = 600  # SVG user units; drawn 170 mm wide, so 1 unit is about 0.28 mm and font-size 10 ≈ 8 pt
+WIDTH = 600  # SVG user units; drawn WIDTH_MM wide, so 1 unit is about 0.28 mm and font-size 10 ≈ 8 pt
+WIDTH_MM = 168.0
 BAR = 11
 GAP = 9
 LEGEND = 26
@@ -74,8 +75,8 @@ def bar_chart(categories: list[str], series: list[str], values: list[list[int]],
         x += 22 + len(name) * FONT * 0.6
     svg = render_template(
         "reports/document/bar_chart.svg",
-        width=WIDTH, height=height, x0=x0, bar_height=BAR - 2, font=FONT, rows=rows, legend=legend,
-        axis_bottom=height - 2, alt=alt,
+        width=WIDTH, height=height, width_mm=WIDTH_MM, height_mm=round(WIDTH_MM * height / WIDTH, 1),
+        x0=x0, bar_height=BAR - 2, font=FONT, rows=rows, legend=legend, axis_bottom=height - 2, alt=alt,
     )
     src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return Chart(src=src, alt=alt, width_mm=170.0, height_mm=round(170.0 * height / WIDTH, 1))
+    return Chart(src=src, alt=alt, width_mm=WIDTH_MM, height_mm=round(WIDTH_MM * height / WIDTH, 1))
