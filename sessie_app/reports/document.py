@@ -29,10 +29,13 @@ PDF (``pdf_tags=True``) would be the fallback; the PDF/UA metadata costs nothing
 the tagging itself adds about a tenth to the render time.
 
 Speed: WeasyPrint's cost grows with boxes and lines, not with pages as such, and the appendix
-(every proposal) is most of both. Its rows are therefore plain: one block per title, *groot
-denken* and *klein doen*, no inline markup (not even ``<br>``: measured about a second for 750
-rows), a fixed table layout (an automatic one recomputes every cell's widths on every page:
-the first draft took 80 s), a condensed face and no automatic hyphenation.
+(every proposal) is most of both. A proposal there is one paragraph whose parts are lines of
+``white-space: pre-line`` with the title bold by ``::first-line`` (each extra block or inline
+box, even a ``<br>``, cost about half a second per 750 rows), in a table with a fixed layout (an
+automatic one recomputes every cell's widths on every page: the first draft took 80 s), a
+condensed face and no automatic hyphenation. ``report_pdf`` also lets Python's garbage collector
+run less often during the render (about a sixth; see ``_fewer_collections``). A title long
+enough to wrap is bold on its first line only, the price of ``::first-line``.
 """
 
 import gc
@@ -138,7 +141,7 @@ def _fewer_collections():
     WeasyPrint makes millions of objects, most of which live until the PDF is written. At the
     default thresholds (700, 10, 10) the collector runs thousands of times during one render and
     its full passes walk the whole heap again and again: a fifth of the render time for the
-    750-proposal report, more in a process that holds much else. With (20000, 10, 10) it runs
+    750-proposal report, more in a process that holds much else. With GC_THRESHOLDS it runs
     far less often and peak memory stays the same (measured). The thresholds are process-wide,
     so they are set when the first concurrent render starts and restored after the last ends.
     """

@@ -25,7 +25,7 @@ def synthesis_csv(report: dict) -> str:
         for proposal in group["proposals"]:
             row = (
                 group["rank"], group["title"], "ja" if group["confirmed"] else "nee", group["supporters"], group["votes"],
-                f"{group['consensus']:.6f}", proposal["id"], proposal["title"], proposal["groot_denken"],
+                f"{group['consensus']:.4g}", proposal["id"], proposal["title"], proposal["groot_denken"],
                 proposal["klein_doen"], proposal["actor"], proposal["theme"], proposal["session"] or "", proposal["board"],
                 proposal["votes"], proposal["supporters"],
             )

@@ -3,6 +3,7 @@
 import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -31,8 +32,11 @@ def require_login():
 
 
 def _report_or_404(scope: str, suggest: bool = False) -> dict:
+    # The report is a Dutch document whatever language the organiser's screen is in: its role and
+    # actor labels must be Dutch too.
     try:
-        return services.build_report(scope, suggest=suggest)
+        with force_locale("nl"):
+            return services.build_report(scope, suggest=suggest)
     except services.UnknownSession:
         abort(404)
 

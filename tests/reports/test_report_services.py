@@ -218,6 +218,29 @@ def test_a_group_loved_by_one_role_only_ranks_below_a_smaller_group_across_roles
 # --- who must act: actor × theme -------------------------------------------------------------------
 
 
+def test_bridging_order_holds_for_the_tiny_scores_of_a_full_room(app, meetings, rq):
+    """Thirty people in each of the six roles: every score is below one in a million, so the
+    order must come from the scores themselves, not from a rounded copy of them."""
+    board = board_services.create_board("Utrecht", meeting_id=meetings["utrecht"].id)
+    roles = ("leraar", "schoolleider", "onderzoeker", "lerarenopleider", "bestuurder", "beleidsmaker")
+    people = {role: [board_services.join(board.id, None, role=role) for _ in range(30)] for role in roles}
+    board_services.set_phase(board.id, OPPEREN, None)
+    across = propose(people["leraar"][0], "Een kennisagenda per regio")
+    mostly_teachers = propose(people["leraar"][1], "Meer lestijd voor rekenen")
+    board_services.set_phase(board.id, STEMMEN, None)
+    for role in roles:
+        vote(people[role][0], across)
+    for person in [*people["leraar"][:10], people["schoolleider"][1]]:
+        vote(person, mostly_teachers)
+    data = report("utrecht")
+    a, m = group_of(data, across), group_of(data, mostly_teachers)
+    assert (a["supporters"], m["supporters"]) == (6, 11)
+    assert a["consensus"] == pytest.approx((2 / 32) ** 6, rel=1e-9)
+    assert m["consensus"] == pytest.approx(11 / 32 * 2 / 32 * (1 / 32) ** 4, rel=1e-9)
+    assert 0 < m["consensus"] < a["consensus"] < 1e-6
+    assert [member_ids(g) for g in data["bridging"]] == [[across], [mostly_teachers]]
+
+
 def test_the_matrix_puts_each_group_under_its_actor_and_theme_with_the_first_step(dataset, rq):
     data = report("tilburg")
     matrix = data["matrix"]
