@@ -212,22 +212,8 @@ def _day(iso: str | None, pattern: str = "EEEE d MMMM y") -> str | None:
         return iso
 
 
-def _theme_names(report: dict) -> dict[str, str]:
-    names = {theme["key"]: theme["name"] for theme in report["matrix"]["themes"]}
-    for item in (*report["groups"], *report["bottlenecks"]):
-        if item.get("theme_name"):
-            names.setdefault(item["theme"], item["theme_name"])
-    return names
-
-
-def _theme_order(report: dict, names: dict[str, str]) -> list[str]:
-    order = [theme["key"] for theme in report["matrix"]["themes"]]
-    order += [key for key in names if key not in order]
-    return order
-
-
 def _labels(report: dict) -> dict:
-    names = _theme_names(report)
+    names = {theme["key"]: theme["name"] for theme in report["themes"]}
     actors = {key: str(label) for key, label in ACTOR_LABELS.items()}
     actors[NO_ACTOR] = _("Nog niet bepaald")
     return {"theme": names, "actor": actors, "no_theme": _("Zonder thema")}
@@ -252,19 +238,12 @@ def _crosstab(columns: list[str], series: list[list[dict]], total_column: bool) 
     return {"columns": columns + ([_("Totaal")] if total_column else []), "rows": rows, "totals": totals}
 
 
-def _with_unknown(counts: list[dict], whole: int) -> list[dict]:
-    missing = whole - sum(entry["count"] for entry in counts)
-    if missing > 0:
-        return [*counts, {"key": "onbekend", "label": _("Niet opgegeven"), "count": missing}]
-    return counts
-
-
 def _participation(report: dict) -> dict:
     sessions = report["sessions"]
     names = [_session_name(chapter) for chapter in sessions]
     several = len(sessions) > 1
-    joined_role = [_with_unknown(c["joined_by_role"], c["joined"]) for c in sessions]
-    joined_sector = [_with_unknown(c["joined_by_sector"], c["joined"]) for c in sessions]
+    joined_role = [c["joined_by_role"] for c in sessions]
+    joined_sector = [c["joined_by_sector"] for c in sessions]
     if several:
         tables = [
             (_("Aangemeld per rol"), _crosstab(names, [c["registered_by_role"] for c in sessions], True)),
@@ -399,7 +378,7 @@ def _appendix(report: dict) -> list[dict]:
 
 def _context(report: dict, locale: str) -> dict:
     labels = _labels(report)
-    order = _theme_order(report, labels["theme"])
+    order = [theme["key"] for theme in report["themes"]]
     board_names = {board["code"]: _session_name(chapter) for chapter in report["sessions"] for board in chapter["boards"]}
     sessions = []
     for chapter in report["sessions"]:

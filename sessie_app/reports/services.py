@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from ..board.models import (
     Board,
@@ -110,13 +110,12 @@ def _visible_proposals(board_ids: list[int]) -> list[Proposal]:
     )
 
 
-def _items(boards: list[Board], meetings: dict[int, Meeting]) -> tuple[list[Item], dict[int, Participant]]:
+def _items(boards: list[Board], meetings: dict[int, Meeting], theme_keys: dict[int, str]) -> tuple[list[Item], dict[int, Participant]]:
     board_ids = [board.id for board in boards]
     if not board_ids:
         return [], {}
     proposals = _visible_proposals(board_ids)
     participants = {p.id: p for p in db.session.scalars(select(Participant).where(Participant.board_id.in_(board_ids)))}
-    themes = {t.id: t.key for t in db.session.scalars(select(Theme).where(Theme.board_id.in_(board_ids)))}
     votes: dict[int, int] = defaultdict(int)
     supporters: dict[int, set] = defaultdict(set)
     rows = db.session.execute(
@@ -138,7 +137,7 @@ def _items(boards: list[Board], meetings: dict[int, Meeting]) -> tuple[list[Item
                 big=proposal.big,
                 small=proposal.small,
                 actor=proposal.actor,
-                theme=themes.get(proposal.theme_id, NO_THEME),
+                theme=theme_keys.get(proposal.theme_id, NO_THEME),
                 board=board.code,
                 board_title=board.title,
                 session=meeting.slug if meeting else None,
@@ -152,21 +151,33 @@ def _items(boards: list[Board], meetings: dict[int, Meeting]) -> tuple[list[Item
     return items, participants
 
 
-def _theme_names(board_ids: list[int]) -> dict[str, str]:
-    names = {}
-    rows = db.session.execute(select(Theme.key, Theme.name).where(Theme.board_id.in_(board_ids)).order_by(Theme.board_id, Theme.position))
-    for key, name in rows:
-        names.setdefault(key, name)
-    return names
+@dataclass
+class Themes:
+    """The boards' themes: id → key, key → name (the first board's wording), keys in board order."""
+
+    keys: dict[int, str]
+    names: dict[str, str]
+    order: list[str]
 
 
-def _theme_order(board_ids: list[int]) -> list[str]:
-    order = []
-    rows = db.session.execute(select(Theme.key).where(Theme.board_id.in_(board_ids)).order_by(Theme.position, Theme.board_id))
-    for (key,) in rows:
-        if key not in order:
-            order.append(key)
-    return order
+def _themes(board_ids: list[int]) -> Themes:
+    themes = Themes({}, {}, [])
+    rows = db.session.execute(
+        select(Theme.id, Theme.key, Theme.name).where(Theme.board_id.in_(board_ids)).order_by(Theme.position, Theme.board_id)
+    )
+    for theme_id, key, name in rows:
+        themes.keys[theme_id] = key
+        if key not in themes.names:
+            themes.names[key] = name
+            themes.order.append(key)
+    return themes
+
+
+def _all_items() -> list[Item]:
+    """Every visible proposal of every board: what the group review works on."""
+    boards = _scope_boards(None)
+    meetings = {m.id: m for m in db.session.scalars(select(Meeting))}
+    return _items(boards, meetings, _themes([b.id for b in boards]).keys)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,20 +308,29 @@ def _labelled(counter: Counter, labels: dict) -> list[dict]:
     known = [{"key": key, "label": str(label), "count": counter.get(key, 0)} for key, label in labels.items()]
     other = sum(n for key, n in counter.items() if key not in labels)
     if other:
-        known.append({"key": "onbekend", "label": "Niet opgegeven", "count": other})
+        known.append({"key": "onbekend", "label": str(_l("Niet opgegeven")), "count": other})
     return known
 
 
-def _session_chapter(meeting: Meeting | None, boards: list[Board], items: list[Item], participants, registrations, bottlenecks) -> dict:
+def _moderation_counts(board_ids: list[int]) -> dict[int, Counter]:
+    counts: dict[int, Counter] = defaultdict(Counter)
+    rows = db.session.execute(
+        select(ModerationEntry.board_id, ModerationEntry.action, func.count())
+        .where(ModerationEntry.board_id.in_(board_ids))
+        .group_by(ModerationEntry.board_id, ModerationEntry.action)
+    )
+    for board_id, action, n in rows:
+        counts[board_id][action] += n
+    return counts
+
+
+def _session_chapter(meeting: Meeting | None, boards: list[Board], items: list[Item], participants, registrations, bottlenecks, moderation_by_board) -> dict:
     board_ids = {board.id for board in boards}
     codes = {board.code for board in boards}
     mine = [item for item in items if item.board in codes]
     joined = [p for p in participants.values() if p.board_id in board_ids]
     counts = registrations.get(meeting.id) if meeting else None
-    moderation = Counter(
-        action
-        for (action,) in db.session.execute(select(ModerationEntry.action).where(ModerationEntry.board_id.in_(board_ids)))
-    ) if board_ids else Counter()
+    moderation = sum((moderation_by_board.get(board_id, Counter()) for board_id in board_ids), Counter())
     return {
         "slug": meeting.slug if meeting else None,
         "city": meeting.city if meeting else "Zonder sessie",
@@ -322,8 +342,8 @@ def _session_chapter(meeting: Meeting | None, boards: list[Board], items: list[I
         "joined": len(joined),
         "registered_by_role": _labelled(counts["by_role"], ROLE_LABELS) if counts else [],
         "registered_by_sector": _labelled(counts["by_sector"], SECTOR_LABELS) if counts else [],
-        "joined_by_role": _labelled(Counter(p.role for p in joined if p.role), ROLE_LABELS),
-        "joined_by_sector": _labelled(Counter(p.sector for p in joined if p.sector), SECTOR_LABELS),
+        "joined_by_role": _labelled(Counter(p.role for p in joined), ROLE_LABELS),
+        "joined_by_sector": _labelled(Counter(p.sector for p in joined), SECTOR_LABELS),
         "proposals": len(mine),
         "votes": sum(item.votes for item in mine),
         "top_proposals": [item.public() for item in sorted(mine, key=lambda i: (-i.votes, -len(i.supporters), i.id))[:TOP_PER_SESSION]],
@@ -398,9 +418,9 @@ def build_report(slug: str | None = None, suggest: bool = False) -> dict:
     meetings = {m.id: m for m in db.session.scalars(select(Meeting).order_by(Meeting.date, Meeting.id))}
     boards = _scope_boards(meeting)
     board_ids = [board.id for board in boards]
-    items, participants = _items(boards, meetings)
-    theme_names = _theme_names(board_ids) if board_ids else {}
-    theme_keys = {t.id: t.key for t in db.session.scalars(select(Theme).where(Theme.board_id.in_(board_ids)))} if board_ids else {}
+    themes = _themes(board_ids)
+    theme_names = themes.names
+    items, participants = _items(boards, meetings, themes.keys)
 
     declared = Counter(p.role for p in participants.values() if p.role in BRIDGING_ROLES)
     role_sizes = {role: declared[role] for role in BRIDGING_ROLES if declared[role]}
@@ -417,14 +437,16 @@ def build_report(slug: str | None = None, suggest: bool = False) -> dict:
 
     scope_meetings = [meeting] if meeting else list(meetings.values())
     registrations = _registration_counts([m.id for m in scope_meetings])
-    bottlenecks = _bottlenecks(board_ids, {b.id: b for b in boards}, items, theme_keys, theme_names) if board_ids else []
+    bottlenecks = _bottlenecks(board_ids, {b.id: b for b in boards}, items, themes.keys, theme_names) if board_ids else []
+    moderation = _moderation_counts(board_ids)
     chapters = []
     for m in scope_meetings:
-        chapters.append(_session_chapter(m, [b for b in boards if b.meeting_id == m.id], items, participants, registrations, bottlenecks))
+        chapters.append(_session_chapter(m, [b for b in boards if b.meeting_id == m.id], items, participants, registrations, bottlenecks, moderation))
     loose = [b for b in boards if b.meeting_id is None]
     if loose:
-        chapters.append(_session_chapter(None, loose, items, participants, registrations, bottlenecks))
+        chapters.append(_session_chapter(None, loose, items, participants, registrations, bottlenecks, moderation))
 
+    chapter_order = {chapter["slug"]: position for position, chapter in enumerate(chapters)}
     return {
         "scope": {
             "kind": "session" if meeting else "all",
@@ -449,10 +471,12 @@ def build_report(slug: str | None = None, suggest: bool = False) -> dict:
         "groups": groups,
         "top_groups": groups[:TOP_GROUPS],
         "bridging": bridging,
-        "matrix": _matrix(groups, _theme_order(board_ids) if board_ids else [], theme_names),
+        "themes": [{"key": key, "name": theme_names[key]} for key in themes.order],
+        "matrix": _matrix(groups, themes.order, theme_names),
         "bottlenecks": bottlenecks,
         "sessions": chapters,
-        "appendix": [item.public() for item in sorted(items, key=lambda i: (i.session_city or "~", -i.votes, i.id))],
+        # In the order of the session chapters, then by votes.
+        "appendix": [item.public() for item in sorted(items, key=lambda i: (chapter_order.get(i.session, len(chapter_order)), -i.votes, i.id))],
     }
 
 
@@ -463,8 +487,7 @@ def build_report(slug: str | None = None, suggest: bool = False) -> dict:
 
 def review() -> dict:
     """The stored groups (suggested and confirmed) with their proposals, and the proposals in no group."""
-    meetings = {m.id: m for m in db.session.scalars(select(Meeting))}
-    items, _participants = _items(_scope_boards(None), meetings)
+    items = _all_items()
     by_id = {item.id: item for item in items}
     groups = []
     grouped = set()
@@ -535,8 +558,7 @@ def suggest() -> dict:
     db.session.execute(delete(GroupMember).where(GroupMember.group_id.in_(unconfirmed)))
     db.session.execute(delete(ProposalGroup).where(ProposalGroup.confirmed.is_(False)))
     confirmed = set(db.session.scalars(select(GroupMember.proposal_id)))
-    meetings = {m.id: m for m in db.session.scalars(select(Meeting))}
-    items = [item for item in _items(_scope_boards(None), meetings)[0] if item.id not in confirmed]
+    items = [item for item in _all_items() if item.id not in confirmed]
     created = 0
     for members in _suggested_partition(items):
         if len(members) < 2:

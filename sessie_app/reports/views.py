@@ -45,15 +45,13 @@ def _filename(scope: str, extension: str) -> str:
     return f"plan-van-aanpak-{scope}.{extension}"
 
 
+def _index_page(status: int = 200):
+    return render_template("reports/index.html", meetings=all_meetings(), review=services.review()), status
+
+
 @bp.get("/")
 def index():
-    review = services.review()
-    return render_template(
-        "reports/index.html",
-        meetings=all_meetings(),
-        review=review,
-        suggest_form=ConfirmForm(formdata=None),
-    )
+    return _index_page()
 
 
 @bp.get("/<scope>.pdf")
@@ -77,7 +75,7 @@ def report_pdf_download(scope: str):
 
 def _pdf_failed(message: str):
     flash(message, "error")
-    return render_template("reports/index.html", meetings=all_meetings(), review=services.review(), suggest_form=ConfirmForm(formdata=None)), 503
+    return _index_page(503)
 
 
 @bp.get("/<scope>.json")
