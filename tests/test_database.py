@@ -155,3 +155,55 @@ def test_sqlite_also_serialises_the_last_seats(app, meetings):
     meeting_id = session_with_seats_left(app, 3, "tilburg")
     register_at_once(app, meeting_id, [f"s{i}@example.nl" for i in range(20)], lock=True)
     assert statuses(meeting_id).count(CONFIRMED) == 3
+
+
+def test_a_tally_never_claims_a_board_version_whose_votes_it_lacks(pg_app):
+    """Votes commit out of order on PostgreSQL; the version a tally reports must cover its counts,
+    or a phone would drop the tally that does hold a vote as 'older' (and with two instances,
+    a stale tally could overwrite a newer one)."""
+    from sessie_app.board import services as board
+
+    board_id = board.create_board("Versies").id
+    board.set_phase(board_id, "opperen", None)
+    author = board.join(board_id, None)
+    proposal_id = board.add_proposal(author.id, "proposal-0001", title="Eén voorstel")["proposal"]["id"]
+    board.set_phase(board_id, "stemmen", None)
+    start = board.tally(board_id)["seq"]
+    voters = [board.join(board_id, None).id for _ in range(8)]
+    db.session.commit()
+    db.session.remove()
+
+    errors, broken, done = [], [], threading.Event()
+
+    def cast(participant_id: int) -> None:
+        with pg_app.app_context():
+            try:
+                for n in range(2):
+                    board.vote(participant_id, f"vote-{participant_id}-{n}", proposal_id, 1)
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    def read() -> None:
+        with pg_app.app_context():
+            while not done.is_set():
+                tally = board.tally(board_id)
+                # Every action on this board since `start` is one +1 vote on the one proposal.
+                if tally["counts"][str(proposal_id)] < tally["seq"] - start:
+                    broken.append(tally)
+                db.session.remove()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    threads = [threading.Thread(target=cast, args=(pid,)) for pid in voters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done.set()
+    reader.join()
+    assert errors == []
+    assert broken == []
+    final = board.tally(board_id)
+    assert final["seq"] - start == 16 and final["counts"][str(proposal_id)] == 16

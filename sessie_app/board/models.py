@@ -25,6 +25,10 @@ class Board(db.Model):
     locked: Mapped[bool] = mapped_column(default=False)
     votes_per_participant: Mapped[int] = mapped_column(default=5)
     max_votes_per_proposal: Mapped[int] = mapped_column(default=2)
+    # The board's version, raised by every change a phone makes in that change's own transaction.
+    # The raise locks the board row until commit, so versions become visible in the order they
+    # were given out (ids from a sequence do not: on PostgreSQL a later id can commit first).
+    seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     themes: Mapped[list["Theme"]] = relationship(order_by="Theme.position")
@@ -118,7 +122,7 @@ class Vote(db.Model):
 
 class Action(db.Model):
     """Every change a phone asks for, by its client-generated id: a retry finds the stored result
-    instead of acting twice. Its id also orders tallies, so a phone can drop a stale one."""
+    instead of acting twice. ``seq`` is the board version the change made (see Board.seq)."""
 
     __tablename__ = "actions"
 
@@ -127,6 +131,7 @@ class Action(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     client_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
+    seq: Mapped[int] = mapped_column(default=0, server_default="0")
     result: Mapped[str] = mapped_column(Text)  # JSON of the acknowledgement
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -185,7 +185,11 @@ def board_state(board: Board) -> dict:
 
 
 def tally(board_id: int) -> dict:
-    """Vote counts per visible proposal and the sequence number that orders tallies."""
+    """Vote counts per visible proposal and the board version that orders tallies.
+
+    The version is read first: the counts read after it include every change up to it (and
+    perhaps a few newer ones, which the next tally's higher version covers)."""
+    seq = db.session.scalar(select(Board.seq).where(Board.id == board_id)) or 0
     votes = (
         select(Vote.proposal_id, func.coalesce(func.sum(Vote.count), 0))
         .where(Vote.board_id == board_id)
@@ -198,7 +202,6 @@ def tally(board_id: int) -> dict:
         )
     )
     result = {str(pid): counts.get(pid, 0) + paper_votes for pid, paper_votes in paper}
-    seq = db.session.scalar(select(func.coalesce(func.max(Action.id), 0)).where(Action.board_id == board_id))
     return {"seq": int(seq), "counts": result}
 
 
@@ -290,11 +293,13 @@ def _replayed(participant_id: int, client_id: str) -> dict | None:
 
 
 def _record(board_id: int, participant_id: int, client_id: str, kind: str, result: dict) -> dict:
-    action = Action(board_id=board_id, participant_id=participant_id, client_id=client_id, kind=kind, result="{}")
-    db.session.add(action)
+    # Last in the transaction, so the board row stays locked only for the commit.
+    seq = db.session.execute(
+        update(Board).where(Board.id == board_id).values(seq=Board.seq + 1).returning(Board.seq)
+    ).scalar_one()
+    result = {**result, "seq": seq}
+    db.session.add(Action(board_id=board_id, participant_id=participant_id, client_id=client_id, kind=kind, seq=seq, result=json.dumps(result)))
     db.session.flush()
-    result = {**result, "seq": action.id}
-    action.result = json.dumps(result)
     return result
 
 

@@ -170,7 +170,7 @@ def test_acknowledged_votes_survive_a_kill_and_retries_count_once(server):
     print(f"acknowledged before the kill: {len(before_kill)}; retried: {len(retried)}, of which committed before the kill: {sum(1 for a in retried.values() if a.get('replayed'))}")
     with sqlite3.connect(server.database) as db:
         (participant_id,), = db.execute("SELECT DISTINCT participant_id FROM actions WHERE kind = 'vote'").fetchall()
-        actions = dict(db.execute("SELECT client_id, id FROM actions WHERE participant_id = ? AND kind = 'vote'", (participant_id,)).fetchall())
+        actions = dict(db.execute("SELECT client_id, seq FROM actions WHERE participant_id = ? AND kind = 'vote'", (participant_id,)).fetchall())
         counted = dict(db.execute("SELECT proposal_id, count FROM votes WHERE participant_id = ?", (participant_id,)).fetchall())
     # Every acknowledged vote is stored under the sequence number its ack carried, exactly once.
     for client_id, ack in before_kill.items():
