@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import snowballstemmer
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..choices import ACTOR_LABELS, ROLE_LABELS, SECTOR_LABELS
@@ -285,21 +285,28 @@ def _check_client_id(client_id) -> str:
     return client_id
 
 
+_REPLAYED = select(Action.result).where(Action.participant_id == bindparam("participant"), Action.client_id == bindparam("client_id"))
+
+
 def _replayed(participant_id: int, client_id: str) -> dict | None:
-    result = db.session.scalar(select(Action.result).where(Action.participant_id == participant_id, Action.client_id == client_id))
+    result = db.session.execute(_REPLAYED, {"participant": participant_id, "client_id": client_id}).scalar_one_or_none()
     if result is None:
         return None
     return {**json.loads(result), "replayed": True}
 
 
+_NEXT_SEQ = update(Board).where(Board.id == bindparam("board")).values(seq=Board.seq + 1).returning(Board.seq)
+_RECORD = insert(Action)
+
+
 def _record(board_id: int, participant_id: int, client_id: str, kind: str, result: dict) -> dict:
     # Last in the transaction, so the board row stays locked only for the commit.
-    seq = db.session.execute(
-        update(Board).where(Board.id == board_id).values(seq=Board.seq + 1).returning(Board.seq)
-    ).scalar_one()
+    seq = db.session.execute(_NEXT_SEQ, {"board": board_id}).scalar_one()
     result = {**result, "seq": seq}
-    db.session.add(Action(board_id=board_id, participant_id=participant_id, client_id=client_id, kind=kind, seq=seq, result=json.dumps(result)))
-    db.session.flush()
+    db.session.execute(_RECORD, {
+        "board_id": board_id, "participant_id": participant_id, "client_id": client_id, "kind": kind, "seq": seq,
+        "result": json.dumps(result), "created_at": utcnow(),
+    })
     return result
 
 
@@ -316,26 +323,36 @@ def _text(value, limit: int, required: bool = False, field: str = "text", multil
     return value or None
 
 
-def _open_board(participant: Participant, phases: tuple[str, ...]) -> Board:
-    board = get_board(participant.board_id)
+def _check_open(board: Board, phases: tuple[str, ...]) -> None:
     if board.locked:
         raise BoardLocked()
     if board.phase not in phases:
         raise WrongPhase(phase=board.phase)
+
+
+def _open_board(participant: Participant, phases: tuple[str, ...]) -> Board:
+    board = get_board(participant.board_id)
+    _check_open(board, phases)
     return board
 
 
+def _participant(participant_id: int) -> Participant:
+    participant = db.session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFound("participant")
+    return participant
+
+
 def _idempotent(participant_id: int, client_id, kind: str, act) -> dict:
-    """Run ``act(participant)`` once per client id; a retry, even a concurrent one, gets the first answer."""
+    """Run ``act()``, which returns ``(board_id, result)``, once per client id; a retry, even a
+    concurrent one, gets the first answer."""
     client_id = _check_client_id(client_id)
     previous = _replayed(participant_id, client_id)
     if previous is not None:
         return previous
-    participant = db.session.get(Participant, participant_id)
-    if participant is None:
-        raise NotFound("participant")
     try:
-        result = _record(participant.board_id, participant_id, client_id, kind, act(participant))
+        board_id, result = act()
+        result = _record(board_id, participant_id, client_id, kind, result)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -350,12 +367,13 @@ def _idempotent(participant_id: int, client_id, kind: str, act) -> dict:
 
 
 def add_bottleneck(participant_id: int, client_id, text) -> dict:
-    def act(participant):
+    def act():
+        participant = _participant(participant_id)
         _open_board(participant, (MOPPEREN,))
         bottleneck = Bottleneck(board_id=participant.board_id, participant_id=participant.id, text=_text(text, LIMITS["text"], True))
         db.session.add(bottleneck)
         db.session.flush()
-        return {"bottleneck": bottleneck_dict(bottleneck)}
+        return participant.board_id, {"bottleneck": bottleneck_dict(bottleneck)}
 
     return _idempotent(participant_id, client_id, "bottleneck", act)
 
@@ -372,7 +390,8 @@ def _theme_on_board(board_id: int, theme_id) -> int | None:
 def add_proposal(participant_id: int, client_id, title, big=None, small=None, actor=None, bottleneck_id=None, theme_id=None) -> dict:
     """A proposal answers a bottleneck when linked to one, and takes its theme from it."""
 
-    def act(participant):
+    def act():
+        participant = _participant(participant_id)
         board = _open_board(participant, (OPPEREN,))
         bottleneck = None
         if bottleneck_id not in (None, ""):
@@ -393,14 +412,9 @@ def add_proposal(participant_id: int, client_id, title, big=None, small=None, ac
         )
         db.session.add(proposal)
         db.session.flush()
-        return {"proposal": proposal_dict(proposal, 0, participant.nickname)}
+        return board.id, {"proposal": proposal_dict(proposal, 0, participant.nickname)}
 
     return _idempotent(participant_id, client_id, "proposal", act)
-
-
-def _lock_participant(participant_id: int) -> None:
-    """Serialise one participant's votes (several phones or tabs at once) so the budget holds."""
-    db.session.execute(update(Participant).where(Participant.id == participant_id).values(votes_version=Participant.votes_version + 1))
 
 
 def _proposal_count(proposal: Proposal) -> int:
@@ -408,38 +422,73 @@ def _proposal_count(proposal: Proposal) -> int:
     return int(votes) + proposal.paper_votes
 
 
+# The statements of a vote, built once: building a statement costs as much as running it.
+_VOTE_LOCK_PARTICIPANT = (
+    # Raising the participant's version locks its row: one participant's votes from several
+    # phones or tabs run one after the other, so the budget holds.
+    update(Participant).where(Participant.id == bindparam("participant"))
+    .values(votes_version=Participant.votes_version + 1).returning(Participant.board_id)
+)
+_VOTE_BOARD_AND_PROPOSAL = (
+    select(
+        Board.phase, Board.locked, Board.votes_per_participant, Board.max_votes_per_proposal,
+        Proposal.board_id.label("proposal_board_id"), Proposal.hidden, Proposal.merged_into_id, Proposal.paper_votes,
+    )
+    .select_from(Board)
+    .outerjoin(Proposal, Proposal.id == bindparam("proposal"))
+    .where(Board.id == bindparam("board"))
+)
+_VOTE_MINE = select(Vote.proposal_id, Vote.count, Vote.forfeited).where(Vote.participant_id == bindparam("participant"))
+_VOTE_ADD = insert(Vote).values(
+    participant_id=bindparam("participant"), proposal_id=bindparam("proposal"), board_id=bindparam("board"), count=1, forfeited=0,
+)
+_VOTE_CHANGE = (
+    update(Vote).where(Vote.participant_id == bindparam("participant"), Vote.proposal_id == bindparam("proposal"))
+    .values(count=Vote.count + bindparam("delta"))
+)
+_VOTE_TOTAL = select(func.coalesce(func.sum(Vote.count), 0)).where(Vote.proposal_id == bindparam("proposal"))
+
+
 def vote(participant_id: int, client_id, proposal_id, delta) -> dict:
-    """Add (+1) or take back (-1) one dot. Refuses beyond the budget or the maximum per proposal."""
+    """Add (+1) or take back (-1) one dot. Refuses beyond the budget or the maximum per proposal.
+
+    The hot path of a full hall: prebuilt statements rather than ORM objects, seven of them and
+    a commit."""
     if delta not in (1, -1) or isinstance(delta, bool):
         raise Invalid("delta")
     if not isinstance(proposal_id, int) or isinstance(proposal_id, bool):
         raise Invalid("proposal_id")
+    ids = {"participant": participant_id, "proposal": proposal_id}
 
-    def act(participant):
-        _lock_participant(participant.id)
-        board = _open_board(participant, (STEMMEN,))
-        proposal = db.session.get(Proposal, proposal_id)
-        if proposal is None or proposal.board_id != board.id or proposal.hidden or proposal.merged_into_id:
+    def act():
+        board_id = db.session.execute(_VOTE_LOCK_PARTICIPANT, ids).scalar_one_or_none()
+        if board_id is None:
+            raise NotFound("participant")
+        ids["board"] = board_id
+        row = db.session.execute(_VOTE_BOARD_AND_PROPOSAL, ids).one()
+        _check_open(row, (STEMMEN,))
+        if row.proposal_board_id != board_id or row.hidden or row.merged_into_id:
             raise NotFound("proposal")
-        row = db.session.get(Vote, (participant.id, proposal.id))
-        if row is None:
-            row = Vote(participant_id=participant.id, proposal_id=proposal.id, board_id=board.id, count=0, forfeited=0)
-            db.session.add(row)
-        _mine, spent = _my_votes(participant.id)
+        rows = db.session.execute(_VOTE_MINE, ids).all()
+        spent = sum(count + forfeited for _pid, count, forfeited in rows)
+        mine = next((count for pid, count, _f in rows if pid == proposal_id), None)
         if delta == 1:
-            if spent >= board.votes_per_participant:
+            if spent >= row.votes_per_participant:
                 raise BudgetExceeded(remaining=0)
-            if row.count >= board.max_votes_per_proposal:
-                raise TooManyOnOne(max=board.max_votes_per_proposal)
-        elif row.count == 0:
+            if (mine or 0) >= row.max_votes_per_proposal:
+                raise TooManyOnOne(max=row.max_votes_per_proposal)
+        elif not mine:
             raise NothingToTakeBack()
-        row.count += delta
-        db.session.flush()
-        return {
-            "proposal_id": proposal.id,
-            "my_votes": row.count,
-            "remaining": board.votes_per_participant - spent - delta,
-            "count": _proposal_count(proposal),
+        if mine is None:
+            db.session.execute(_VOTE_ADD, ids)
+        else:
+            db.session.execute(_VOTE_CHANGE, {**ids, "delta": delta})
+        total = db.session.execute(_VOTE_TOTAL, ids).scalar_one()
+        return board_id, {
+            "proposal_id": proposal_id,
+            "my_votes": (mine or 0) + delta,
+            "remaining": row.votes_per_participant - spent - delta,
+            "count": int(total) + row.paper_votes,
         }
 
     return _idempotent(participant_id, client_id, "vote", act)
