@@ -7,7 +7,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app sessie_app
 VENDOR := static/vendor
 
-.PHONY: run test setup install assets translations check-system db clean
+# The production server: one gunicorn process with gevent's worker (deploy/gunicorn.conf.py).
+SERVE := BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+
+.PHONY: run serve test setup install assets translations check-system db clean
 
 run: setup
 	@echo
@@ -15,7 +18,11 @@ run: setup
 	@echo "  Organisatoren loggen in op http://$(HOST):$(PORT)/organisator/inloggen"
 	@$(FLASK) organiser hint
 	@echo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(SERVE)
+
+# What runs at a venue or behind nginx; DATABASE_URL and REDIS_URL are used when set (README).
+serve: setup
+	$(SERVE)
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

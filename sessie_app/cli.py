@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .board import io as board_io
+from .board import models as board_models
 from .board import services as board_services
 from .organiser import services as organiser_services
 from .registration import seed as seed_module
@@ -156,6 +157,20 @@ def import_csv(code: str, file: Path) -> None:
             click.echo(f"  regel {row_number}: {reason}")
     if report.all_rejected:
         raise SystemExit(1)
+
+
+@board_cli.command("phase")
+@click.argument("code")
+@click.argument("phase", type=click.Choice(board_models.PHASES))
+def set_board_phase(code: str, phase: str) -> None:
+    """Move a board to PHASE, as the console does. Open screens hear it at once through
+    REDIS_URL when that is set; otherwise on their next reconnect."""
+    from .realtime import broadcast
+
+    board = _board_or_fail(code)
+    state = board_services.set_phase(board.id, phase, None)
+    broadcast.board(board.id, state)
+    click.echo(f"Bord {board.code} staat in fase {phase}.")
 
 
 @board_cli.command("export")

@@ -52,8 +52,15 @@ def from_environment(instance_dir: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_dir),
         "BASE_URL": os.environ.get("BASE_URL", "").rstrip("/"),
         "REDIS_URL": redis_url,
+        # The Redis channel the instances of one deployment share; another deployment on the same
+        # Redis (a test run, a second event) needs its own.
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "sessie_app"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        # Set explicitly, never auto-detected; issue 5 measures threading against gevent.
+        # Proxies in front that set X-Forwarded-For/-Proto/-Host (1 behind deploy/nginx.conf). Without
+        # it every phone behind nginx would have nginx's address and share one rate limit.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Set explicitly, never auto-detected: threading for tests and the development server,
+        # gevent under gunicorn (deploy/gunicorn.conf.py sets it; README, Performance, says why).
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "threading"),
         # Seconds between coalesced vote tallies per board.
         "TALLY_INTERVAL": float(os.environ.get("TALLY_INTERVAL", "0.15")),

@@ -17,15 +17,17 @@ reports of issue 4). It is safe for HTML that carries text from strangers:
   first; an exception that lands in a finaliser is dropped by Python, so it is repeated). Not SIGALRM: signals only reach the main thread, and a web server renders in request
   threads. Not a subprocess: a fresh process needs about a second to import WeasyPrint, and
   forking a threaded server is unsafe. At most ``PDF_MAX_CONCURRENT`` renders (default 2)
-  run at once, so a burst of requests cannot take every core. Under gevent (issue 5), the
-  thread module is patched into greenlets and a CPU-bound render cannot be interrupted; run
-  renders in gevent's real-thread pool there.
+  run at once, so a burst of requests cannot take every core. Under gevent (``make serve``)
+  the threading module is patched into greenlets, and a render in a greenlet would freeze every
+  phone of the hall for seconds: there it runs in gevent's pool of real threads, and the request
+  waits for it without holding up the other greenlets.
 """
 
 import base64
 import ctypes
 import logging
 import mimetypes
+import sys
 import threading
 import time
 from pathlib import Path
@@ -143,10 +145,52 @@ def _slots_for(limit: int) -> threading.BoundedSemaphore:
         return _slots[limit]
 
 
-def _interrupt(thread: threading.Thread) -> None:
-    if thread.ident is None or not thread.is_alive():
-        return
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_Stop))
+def _gevent_patched() -> bool:
+    if "gevent" not in sys.modules:
+        return False
+    from gevent import monkey
+
+    return monkey.is_module_patched("threading")
+
+
+class _Render:
+    """``work`` in an operating-system thread that can be waited for with a timeout and stopped.
+
+    ``release`` runs once the work has ended, in the thread that can safely call it."""
+
+    def __init__(self, work, release):
+        self._ident: int | None = None
+        if _gevent_patched():
+            from gevent import get_hub, monkey
+
+            real_ident = monkey.get_original("_thread", "get_ident")
+
+            def run():
+                self._ident = real_ident()
+                work()
+
+            self._result = get_hub().threadpool.spawn(run)
+            # Called in the hub's thread, where gevent's semaphore lives.
+            self._result.rawlink(lambda _result: release())
+            self.join = self._result.wait
+            self.is_alive = lambda: not self._result.ready()
+        else:
+            def run():
+                self._ident = threading.get_ident()
+                try:
+                    work()
+                finally:
+                    release()
+
+            thread = threading.Thread(target=run, name="render-pdf", daemon=True)
+            thread.start()
+            self.join = thread.join
+            self.is_alive = thread.is_alive
+
+    def interrupt(self) -> None:
+        if self._ident is None or not self.is_alive():
+            return
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._ident), ctypes.py_object(_Stop))
 
 
 def render_pdf(
@@ -185,15 +229,12 @@ def render_pdf(
             outcome["stopped"] = True
         except Exception as error:  # noqa: BLE001 - handed to the caller below
             outcome["error"] = error
-        finally:
-            # Released by the worker itself: a render that will not stop keeps its slot.
-            slots.release()
 
     if not slots.acquire(timeout=timeout):
         raise PdfBusy("no free PDF slot")
-    worker = threading.Thread(target=work, name="render-pdf", daemon=True)
     try:
-        worker.start()
+        # Released when the work ends, not when the caller gives up: a render that will not stop keeps its slot.
+        worker = _Render(work, release=slots.release)
     except BaseException:
         slots.release()
         raise
@@ -203,7 +244,7 @@ def render_pdf(
         # until the worker stops, for at most STOP_GRACE seconds.
         deadline = time.monotonic() + STOP_GRACE
         while worker.is_alive() and time.monotonic() < deadline:
-            _interrupt(worker)
+            worker.interrupt()
             worker.join(0.05)
         log.warning("PDF rendering stopped after %.1f s%s", timeout, "" if not worker.is_alive() else " (still winding down)")
         raise PdfTimeout(f"rendering took longer than {timeout} s")

@@ -24,12 +24,12 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import snowballstemmer
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms_nl.toml"
 
@@ -170,8 +170,14 @@ def normalise(text: str) -> str:
     return " ".join(token for w in words if len(w) > 1 and w not in STOP_WORDS for token in _word_tokens(w))
 
 
-def similarity_matrix(texts: list[str]) -> np.ndarray:
+def similarity_matrix(texts: list[str]) -> "np.ndarray":
     """Cosine similarities of already normalised, non-empty texts: the mean of word and char TF-IDF."""
+    # Imported here, not at the top: scikit-learn adds about 100 MB to a process that serves a
+    # hall of phones, and only an organiser asking for a grouping needs it.
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
     # Unigrams only: once synonyms share a concept name, word pairs mostly add noise on short texts.
     words = TfidfVectorizer(
         analyzer="word", ngram_range=(1, 1), token_pattern=r"\S+", lowercase=False, sublinear_tf=True
@@ -205,6 +211,8 @@ def suggest_groups(items: Iterable[tuple[Hashable, str]], threshold: float = DEF
     if len(texts) == 1:
         groups.append([texts[0][0]])
     elif texts:
+        from sklearn.cluster import AgglomerativeClustering
+
         distance = 1.0 - similarity_matrix([text for _id, text in texts])
         labels = AgglomerativeClustering(
             n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - threshold

@@ -1,0 +1,28 @@
+"""gunicorn settings for sessie_app: `gunicorn -c deploy/gunicorn.conf.py wsgi:app` (what `make serve` runs).
+
+One worker process per instance: Flask-SocketIO keeps each connection's state in the process that
+accepted it, so more capacity means more instances behind nginx (sticky by ip_hash) sharing one
+PostgreSQL and one Redis, never more workers in one instance. The worker is gevent's: one process
+holds a whole hall of open WebSockets, where threads need several OS threads per phone and
+collapse beyond a few hundred (README, Performance, has the figures behind this choice).
+"""
+
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:5000")
+workers = 1
+worker_class = "gevent"
+# Each phone holds one WebSocket; leave room for a full hall plus the projector and page loads.
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "3000"))
+# A worker that is busy for this long (a PDF render runs in a real thread, so this is a hang) is restarted.
+timeout = 120
+graceful_timeout = 10
+keepalive = 5
+# Several instances of the same user on one machine would share ~/.gunicorn/gunicorn.ctl.
+control_socket_disable = True
+# The proxy in front (deploy/nginx.conf) runs on the same machine in the documented set-up.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+# Read by create_app in the worker: the app's Socket.IO must use the same async mode as the worker.
+os.environ["SOCKETIO_ASYNC_MODE"] = "gevent"
