@@ -22,7 +22,7 @@ from ..registration.models import Meeting
 from ..textclean import clean_block, clean_line
 from ..timeutil import AMSTERDAM, utcnow
 from .models import Bottleneck, ModerationEntry, Participant, Proposal, Theme, Vote
-from .services import LIMITS, BoardError, get_board
+from .services import LIMITS, BoardError, bump_version, get_board
 
 MAX_IMPORT_BYTES = 256 * 1024
 MAX_IMPORT_ROWS = 2000
@@ -193,6 +193,7 @@ def import_csv(board_id: int, text: str, organiser_id: int | None = None) -> Imp
     report.imported = len(proposals)
     db.session.add(ModerationEntry(board_id=board.id, organiser_id=organiser_id, action="import", target=str(report.imported),
                                    reason=f"{len(report.rejected)} rejected" if report.rejected else None))
+    bump_version(board.id)
     db.session.commit()
     report.proposal_ids = [proposal.id for proposal in proposals]
     return report

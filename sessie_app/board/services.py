@@ -8,13 +8,16 @@ Functions take plain arguments, commit their own transaction and return plain di
 import json
 import re
 import secrets
+import threading
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import snowballstemmer
+from flask import current_app
+from flask_babel import get_locale
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -146,7 +149,10 @@ def join(board_id: int, token: str | None, nickname: str | None = None, role: st
         participant = Participant(board_id=board_id)
         db.session.add(participant)
     if nickname is not None:
-        participant.nickname = clean_line(str(nickname))[: LIMITS["nickname"]] or None
+        nickname = clean_line(str(nickname))[: LIMITS["nickname"]] or None
+        if participant.id is not None and nickname != participant.nickname:
+            bump_version(board_id)  # their proposals show the nickname
+        participant.nickname = nickname
     if role is not None:
         participant.role = _choice_or_none(role, ROLE_LABELS)
     if sector is not None:
@@ -165,10 +171,10 @@ def participant_by_token(board_id: int, token: str) -> Participant:
 # --- reading: snapshot and tallies ---------------------------------------------------------------
 
 
-def _timer_remaining(board: Board) -> int | None:
-    if board.timer_ends_at is None:
+def _remaining(timer_ends_at: datetime | None) -> int | None:
+    if timer_ends_at is None:
         return None
-    return max(int((board.timer_ends_at - utcnow()).total_seconds()), 0)
+    return max(int((timer_ends_at - utcnow()).total_seconds()), 0)
 
 
 def board_state(board: Board) -> dict:
@@ -178,7 +184,7 @@ def board_state(board: Board) -> dict:
         "phase": board.phase,
         "locked": board.locked,
         "timer_ends_at": board.timer_ends_at.isoformat() + "Z" if board.timer_ends_at else None,
-        "timer_remaining": _timer_remaining(board),
+        "timer_remaining": _remaining(board.timer_ends_at),
         "votes_per_participant": board.votes_per_participant,
         "max_votes_per_proposal": board.max_votes_per_proposal,
     }
@@ -233,8 +239,53 @@ def _my_votes(participant_id: int) -> tuple[dict, int]:
     return {str(pid): count for pid, count, _f in rows if count}, sum(count + forfeited for _p, count, forfeited in rows)
 
 
-def snapshot(board_id: int, participant_id: int | None = None, include_hidden: bool = False) -> dict:
-    """Everything a screen needs to draw the board from scratch (phones ask for it on every reconnect)."""
+class PublicSnapshots:
+    """The part of a snapshot that every screen of a board shares, kept per board version.
+
+    A hall that reconnects at once (the venue's Wi-Fi came back) asks for a thousand snapshots of
+    one board; after the first, each costs two small queries: the board's version and participant
+    count, and the phone's own votes. Every change to what a snapshot shows raises the version
+    (``_record`` for a phone's changes, ``_log`` for the console's, ``bump_version`` for the
+    rest), so an entry for the version just read is exactly what the database holds; several
+    instances each keep their own and stay right, as the version lives in the database."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries: dict[tuple, tuple[int, dict, datetime | None]] = {}
+
+    def get(self, key: tuple, seq: int) -> tuple[dict, datetime | None] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is None or entry[0] != seq:
+            return None
+        return entry[1], entry[2]
+
+    def put(self, key: tuple, seq: int, public: dict, timer_ends_at: datetime | None) -> None:
+        with self._lock:
+            current = self._entries.get(key)
+            # Of two builds finishing out of order, keep the newer version.
+            if current is None or current[0] <= seq:
+                self._entries[key] = (seq, public, timer_ends_at)
+
+
+def _public_snapshots() -> PublicSnapshots:
+    # Per app: tests make many apps whose boards share ids and versions.
+    return current_app.extensions.setdefault("sessie_public_snapshots", PublicSnapshots())
+
+
+def bump_version(board_id: int) -> int:
+    """Raise the board's version in the caller's transaction, for a change that is not a phone's
+    action nor logged by the console (an import from paper, a participant's new nickname)."""
+    return db.session.execute(_NEXT_SEQ, {"board": board_id}).scalar_one()
+
+
+_SNAPSHOT_HEAD = select(
+    Board.seq,
+    select(func.count(Participant.id)).where(Participant.board_id == Board.id).scalar_subquery().label("participants"),
+).where(Board.id == bindparam("board"))
+
+
+def _public_part(board_id: int, include_hidden: bool) -> tuple[dict, datetime | None]:
     board = get_board(board_id)
     counts = tally(board_id)
     proposals = db.session.execute(
@@ -247,32 +298,69 @@ def snapshot(board_id: int, participant_id: int | None = None, include_hidden: b
     bottlenecks = db.session.scalars(
         select(Bottleneck).where(Bottleneck.board_id == board_id).where(True if include_hidden else Bottleneck.hidden.is_(False)).order_by(Bottleneck.id)
     ).all()
-    state = {
+    public = {
         "board": board_state(board),
         "themes": [{"id": t.id, "key": t.key, "name": t.name} for t in board.themes],
         "bottlenecks": [bottleneck_dict(b) for b in bottlenecks],
         "proposals": [proposal_dict(p, counts["counts"].get(str(p.id), 0), nick) for p, nick in proposals],
         "seq": counts["seq"],
-        "participants": db.session.scalar(select(func.count(Participant.id)).where(Participant.board_id == board_id)),
+    }
+    return public, board.timer_ends_at
+
+
+def snapshot(board_id: int, participant_id: int | None = None, include_hidden: bool = False) -> dict:
+    """Everything a screen needs to draw the board from scratch (phones ask for it on every reconnect).
+
+    The shared part comes from PublicSnapshots when the board's version has not moved; the
+    caller must not change what it gets."""
+    head = db.session.execute(_SNAPSHOT_HEAD, {"board": board_id}).one_or_none()
+    if head is None:
+        raise NotFound("board")
+    cache = _public_snapshots()
+    # The actor labels are translated: one entry per language.
+    key = (board_id, include_hidden, str(get_locale()))
+    cached = cache.get(key, head.seq)
+    if cached is None:
+        cached = _public_part(board_id, include_hidden)
+        cache.put(key, head.seq, *cached)
+    public, timer_ends_at = cached
+    state = {
+        **public,
+        # The only part that changes without a new version: the clock.
+        "board": {**public["board"], "timer_remaining": _remaining(timer_ends_at)},
+        "participants": head.participants,
         "me": None,
     }
     if participant_id is not None:
-        state["me"] = participant_view(participant_id, board)
+        state["me"] = participant_view(participant_id, budget=public["board"]["votes_per_participant"])
     return state
 
 
-def participant_view(participant_id: int, board: Board | None = None) -> dict:
-    """A phone's own profile, its dots per proposal and the votes it has left."""
-    participant = db.session.get(Participant, participant_id)
-    board = board or get_board(participant.board_id)
-    mine, spent = _my_votes(participant_id)
+_ME = (
+    select(Participant.id, Participant.board_id, Participant.nickname, Participant.role, Participant.sector,
+           Vote.proposal_id, Vote.count, Vote.forfeited)
+    .outerjoin(Vote, Vote.participant_id == Participant.id)
+    .where(Participant.id == bindparam("participant"))
+)
+
+
+def participant_view(participant_id: int, budget: int | None = None) -> dict:
+    """A phone's own profile, its dots per proposal and the votes it has left (``budget``: the
+    board's votes per participant, read from the board when not given)."""
+    rows = db.session.execute(_ME, {"participant": participant_id}).all()
+    if not rows:
+        raise NotFound("participant")
+    first = rows[0]
+    if budget is None:
+        budget = get_board(first.board_id).votes_per_participant
+    voted = [row for row in rows if row.proposal_id is not None]
     return {
-        "id": participant.id,
-        "nickname": participant.nickname,
-        "role": participant.role,
-        "sector": participant.sector,
-        "votes": mine,
-        "remaining": board.votes_per_participant - spent,
+        "id": first.id,
+        "nickname": first.nickname,
+        "role": first.role,
+        "sector": first.sector,
+        "votes": {str(row.proposal_id): row.count for row in voted if row.count},
+        "remaining": budget - sum(row.count + row.forfeited for row in voted),
     }
 
 
@@ -533,7 +621,9 @@ def _words(text: str) -> set[str]:
 
 
 def _log(board_id: int, organiser_id: int | None, action: str, target: str | None = None, reason: str | None = None) -> None:
+    """Log a console action; every one changes what screens show, so it raises the board's version too."""
     db.session.add(ModerationEntry(board_id=board_id, organiser_id=organiser_id, action=action, target=target, reason=reason))
+    bump_version(board_id)
 
 
 def set_phase(board_id: int, phase: str, organiser_id: int | None) -> dict:

@@ -146,3 +146,52 @@ def test_similar_proposals_do_not_match_on_a_shared_word_prefix(board):
     services.add_proposal(p.id, cid(1), "Open access tot onderzoeksliteratuur voor alle leraren")
     assert services.similar_proposals(board.id, "Makelaar koppelt scholen en onderzoekers") == []
     assert services.similar_proposals(board.id, "open access voor een leraar")[0]["title"].startswith("Open access")
+
+
+def test_a_snapshot_from_the_shared_part_shows_every_kind_of_change_at_once(app, board):
+    """The shared part of a snapshot is reused while the board's version stands still; every
+    change must move the version, or a reconnecting phone would draw an old board."""
+    from sessie_app.board import io as board_io
+
+    author = services.join(board.id, None)
+    first = proposal(board, author, 1)
+    second = proposal(board, author, 2)
+    services.snapshot(board.id)  # fills the shared part
+
+    def titles():
+        return {p["id"]: p["title"] for p in services.snapshot(board.id)["proposals"]}
+
+    services.join(board.id, author.token, nickname="Els")
+    assert {p["author"] for p in services.snapshot(board.id)["proposals"]} == {"Els"}
+    services.edit_proposal(board.id, first, "Nieuwe titel", None, None, None)
+    assert titles()[first] == "Nieuwe titel"
+    services.set_hidden(board.id, second, True, "dubbel", None)
+    assert second not in titles() and second in {p["id"] for p in services.snapshot(board.id, include_hidden=True)["proposals"]}
+    report = board_io.import_csv(board.id, "title,votes\nVan papier,3\n")
+    assert titles()[report.proposal_ids[0]] == "Van papier"
+    services.set_phase(board.id, STEMMEN, None)
+    services.vote(author.id, cid(9), first, 1)
+    snap = services.snapshot(board.id, author.id)
+    assert snap["board"]["phase"] == STEMMEN and {p["id"]: p["count"] for p in snap["proposals"]}[first] == 1
+    assert snap["me"]["votes"] == {str(first): 1} and snap["me"]["remaining"] == 4
+    services.set_timer(board.id, 120, None)
+    assert 110 <= services.snapshot(board.id)["board"]["timer_remaining"] <= 120
+    services.join(board.id, None)
+    assert services.snapshot(board.id)["participants"] == 2
+
+
+def test_a_reconnecting_phone_costs_two_queries_once_the_board_is_known(app, board):
+    from sqlalchemy import event
+
+    author = services.join(board.id, None)
+    proposal(board, author, 1)
+    services.snapshot(board.id, author.id)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        snap = services.snapshot(board.id, author.id)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(snap["proposals"]) == 1 and snap["me"]["id"] == author.id
+    assert len(statements) <= 2, statements
