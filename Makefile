@@ -46,7 +46,17 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-assets: node_modules/.installed $(VENDOR)/jsQR.js $(VENDOR)/socket.io.min.js
+# Every script and stylesheet with a gzip copy beside it, which WhiteNoise sends to browsers that
+# accept it (a phone's first visit: about 35 kB instead of 110 kB over the venue's Wi-Fi).
+STATIC_SOURCES = $(wildcard static/css/*.css static/js/*.js) $(VENDOR)/jsQR.js $(VENDOR)/socket.io.min.js
+
+assets: node_modules/.installed $(VENDOR)/jsQR.js $(VENDOR)/socket.io.min.js $(STATIC_SOURCES:=.gz)
+
+%.css.gz: %.css
+	gzip -9 -n -k -f $<
+
+%.js.gz: %.js
+	gzip -9 -n -k -f $<
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from whitenoise import WhiteNoise
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
@@ -36,6 +37,11 @@ def create_app(config: dict | None = None) -> Flask:
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
     register_extensions(app)
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app, root=app.static_folder, prefix=app.static_url_path,
+        # Not versioned by name: short enough that a deploy reaches every phone before the next session.
+        max_age=600, allow_all_origins=False, add_headers_function=_static_headers,
+    )
     if app.config["TRUSTED_PROXIES"]:
         # Around Socket.IO's middleware too, so its handshakes see the phone's address and scheme.
         hops = app.config["TRUSTED_PROXIES"]
@@ -46,6 +52,11 @@ def create_app(config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     return app
+
+
+def _static_headers(headers, _path: str, _url: str) -> None:
+    # WhiteNoise answers before Flask, so after_request's headers are not added to static files.
+    headers["X-Content-Type-Options"] = "nosniff"
 
 
 def register_template_helpers(app: Flask) -> None:
