@@ -1,0 +1,85 @@
+"""Real server processes for the serving tests: gunicorn with deploy/gunicorn.conf.py, as `make serve` runs it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BIN = Path(sys.executable).parent
+# Variables of the developer's own shell that would point a test server at their database or queue.
+INHERITED_SETTINGS = {"DATABASE_URL", "REDIS_URL", "BASE_URL", "FLASK_APP", "SESSIE_INSTANCE_PATH", "SOCKETIO_CHANNEL", "BIND"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(instance: Path, **settings: str) -> dict:
+    env = {key: value for key, value in os.environ.items() if key not in INHERITED_SETTINGS}
+    env.update({
+        "SESSIE_INSTANCE_PATH": str(instance),
+        # Every instance of one deployment signs cookies with the same key.
+        "SECRET_KEY": "serving-test-secret-key",
+        "MAIL_OUTBOX_DIR": str(instance / "outbox"),
+    })
+    env.update(settings)
+    return env
+
+
+def flask(env: dict, *args: str) -> str:
+    done = subprocess.run([str(BIN / "flask"), "--app", "sessie_app", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+class Gunicorn:
+    """One instance: `start()` waits until /healthz answers, `stop()` ends it and keeps its log."""
+
+    def __init__(self, env: dict, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**env, "BIND": f"127.0.0.1:{self.port}"}
+        self.log = Path(env["SESSIE_INSTANCE_PATH"]) / f"gunicorn-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+        self._log_file = None
+
+    def start(self, timeout: float = 30.0) -> "Gunicorn":
+        self._log_file = self.log.open("ab")
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT, env=self.env, stdout=self._log_file, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"gunicorn exited with {self.process.returncode}:\n{self.log_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise AssertionError(f"gunicorn did not answer within {timeout} s:\n{self.log_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._log_file:
+            self._log_file.close()
+            self._log_file = None
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")[-5000:] if self.log.exists() else ""
