@@ -1,4 +1,5 @@
-"""Real server processes for the serving tests: gunicorn with deploy/gunicorn.conf.py, as `make serve` runs it."""
+"""Real server processes for the benches and the serving tests: gunicorn with deploy/gunicorn.conf.py,
+as `make serve` runs it, the bare baseline, and throwaway PostgreSQL databases."""
 
 import os
 import socket
@@ -6,12 +7,16 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # Variables of the developer's own shell that would point a test server at their database or queue.
 INHERITED_SETTINGS = {"DATABASE_URL", "REDIS_URL", "BASE_URL", "FLASK_APP", "SESSIE_INSTANCE_PATH", "SOCKETIO_CHANNEL", "BIND"}
+
+
+PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def free_port() -> int:
@@ -39,27 +44,48 @@ def flask(env: dict, *args: str) -> str:
     return done.stdout
 
 
-class Gunicorn:
-    """One instance: `start()` waits until /healthz answers, `stop()` ends it and keeps its log."""
+class PostgresDatabase:
+    """A database of its own on the PostgreSQL server at PG_ADMIN_URL, dropped by `drop()`."""
 
-    def __init__(self, env: dict, port: int | None = None):
+    def __init__(self):
+        import sqlalchemy as sa
+
+        self._admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        self.name = f"sessie_bench_{uuid.uuid4().hex[:10]}"
+        with self._admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{self.name}"'))
+        self.url = self._admin.url.set(database=self.name).render_as_string(hide_password=False)
+
+    def drop(self) -> None:
+        import sqlalchemy as sa
+
+        with self._admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self._admin.dispose()
+
+
+class Server:
+    """A server process: `start()` waits until /healthz answers, `stop()` ends it and keeps its log."""
+
+    def __init__(self, command: list[str], env: dict, log_dir: Path, port: int | None = None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.command = command
         self.env = {**env, "BIND": f"127.0.0.1:{self.port}"}
-        self.log = Path(env["SESSIE_INSTANCE_PATH"]) / f"gunicorn-{self.port}.log"
+        self.log = Path(log_dir) / f"server-{self.port}.log"
         self.process: subprocess.Popen | None = None
         self._log_file = None
 
-    def start(self, timeout: float = 30.0) -> "Gunicorn":
+    def start(self, timeout: float = 30.0) -> "Server":
         self._log_file = self.log.open("ab")
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+            [part.format(port=self.port) for part in self.command],
             cwd=ROOT, env=self.env, stdout=self._log_file, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"gunicorn exited with {self.process.returncode}:\n{self.log_text()}")
+                raise AssertionError(f"{self.command[0]} exited with {self.process.returncode}:\n{self.log_text()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
                     if response.status == 200:
@@ -67,7 +93,7 @@ class Gunicorn:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise AssertionError(f"gunicorn did not answer within {timeout} s:\n{self.log_text()}")
+        raise AssertionError(f"{self.command[0]} did not answer within {timeout} s:\n{self.log_text()}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -83,3 +109,17 @@ class Gunicorn:
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")[-5000:] if self.log.exists() else ""
+
+
+class Gunicorn(Server):
+    """One instance of the app as `make serve` runs it."""
+
+    def __init__(self, env: dict, port: int | None = None):
+        super().__init__([str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "wsgi:app"], env, Path(env["SESSIE_INSTANCE_PATH"]), port)
+
+
+class Baseline(Server):
+    """bench/baseline_ws.py: the machine's ceiling."""
+
+    def __init__(self, log_dir: Path, port: int | None = None):
+        super().__init__([sys.executable, "bench/baseline_ws.py", "--port", "{port}"], dict(os.environ), log_dir, port)
