@@ -32,8 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = config_module.persistent_secret_key(instance_dir)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # A report would log every page laid out and every font table subset.
-    for chatty in ("weasyprint.progress", "fontTools"):
+    # A report would log every page laid out and every font table subset; gevent-websocket every request.
+    for chatty in ("weasyprint.progress", "fontTools", "geventwebsocket.handler"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
     register_extensions(app)

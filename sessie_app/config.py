@@ -62,8 +62,9 @@ def from_environment(instance_dir: Path) -> dict:
         # Set explicitly, never auto-detected: threading for tests and the development server,
         # gevent under gunicorn (deploy/gunicorn.conf.py sets it; README, Performance, says why).
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "threading"),
-        # Seconds between coalesced vote tallies per board.
-        "TALLY_INTERVAL": float(os.environ.get("TALLY_INTERVAL", "0.15")),
+        # Seconds between coalesced vote tallies per board: 0.2 rather than 0.15 cut p95 from 987 to
+        # 787 ms at 1,000 phones and 100 votes/s (README, Performance).
+        "TALLY_INTERVAL": float(os.environ.get("TALLY_INTERVAL", "0.2")),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),

@@ -93,7 +93,7 @@ class _Pending:
 _lock = threading.Lock()
 _pending: dict[tuple[Flask, int], _Pending] = {}
 _task_started = False
-_interval = 0.15
+_interval = 0.2
 
 
 def mark_dirty(board_id: int) -> None:
@@ -111,7 +111,7 @@ def _mark(board_id: int, tally: bool = False, participants: int | None = None) -
     global _task_started, _interval
     app = current_app._get_current_object()
     with _lock:
-        _interval = float(app.config.get("TALLY_INTERVAL", 0.15))
+        _interval = float(app.config.get("TALLY_INTERVAL", 0.2))
         entry = _pending.setdefault((app, board_id), _Pending(server=socketio.server))
         entry.tally = entry.tally or tally
         if participants is not None:
