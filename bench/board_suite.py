@@ -23,6 +23,9 @@ from pathlib import Path
 
 from servers import ROOT, Baseline, Gunicorn, PostgresDatabase, environment, flask
 
+# The app's tally interval (sessie_app/config.py), given to the ceiling too so both send as often.
+INTERVAL = os.environ.get("TALLY_INTERVAL", "0.2")
+
 
 def load(urls: list[str], args, env: dict, label: str, extra: list[str] = ()) -> dict:
     command = [sys.executable, "bench/board_load.py", "--clients", str(args.clients), "--rate", str(args.rate),
@@ -38,7 +41,7 @@ def load(urls: list[str], args, env: dict, label: str, extra: list[str] = ()) ->
 
 
 def baseline(args, work: Path) -> dict:
-    server = Baseline(work).start()
+    server = Baseline(work, float(INTERVAL)).start()
     try:
         return load([server.url], args, dict(os.environ), "baseline", ["--codes", "BASE01"])
     finally:
@@ -46,7 +49,7 @@ def baseline(args, work: Path) -> dict:
 
 
 def one_instance(args, work: Path) -> dict:
-    env = environment(work / "one")
+    env = environment(work / "one", TALLY_INTERVAL=INTERVAL)
     flask(env, "db", "upgrade")
     server = Gunicorn(env).start()
     try:
@@ -59,7 +62,7 @@ def two_instances(args, work: Path) -> dict:
     database = PostgresDatabase()
     try:
         env = environment(work / "two", DATABASE_URL=database.url, REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-                          SOCKETIO_CHANNEL=f"bench-{uuid.uuid4().hex[:8]}")
+                          SOCKETIO_CHANNEL=f"bench-{uuid.uuid4().hex[:8]}", TALLY_INTERVAL=INTERVAL)
         flask(env, "db", "upgrade")
         servers = [Gunicorn(env).start(), Gunicorn(env).start()]
         try:

@@ -121,5 +121,6 @@ class Gunicorn(Server):
 class Baseline(Server):
     """bench/baseline_ws.py: the machine's ceiling."""
 
-    def __init__(self, log_dir: Path, port: int | None = None):
-        super().__init__([sys.executable, "bench/baseline_ws.py", "--port", "{port}"], dict(os.environ), log_dir, port)
+    def __init__(self, log_dir: Path, interval: float, port: int | None = None):
+        super().__init__([sys.executable, "bench/baseline_ws.py", "--port", "{port}", "--interval", str(interval)],
+                         dict(os.environ), log_dir, port)
