@@ -42,6 +42,17 @@ def _database_url(instance_dir: Path) -> str:
     return url
 
 
+def _redis_pool_options(redis_url: str | None) -> dict:
+    """A pool that makes a request wait for a free Redis connection instead of failing: under
+    gevent a hall's page loads all check their rate limit at once, and redis-py's default pool
+    raises "Too many connections" (a 500 for the phone) beyond 100."""
+    if not redis_url:
+        return {}
+    import redis
+
+    return {"connection_pool": redis.BlockingConnectionPool.from_url(redis_url, max_connections=50, timeout=10)}
+
+
 def from_environment(instance_dir: Path) -> dict:
     """Settings from the environment; SECRET_KEY stays None when unset, see persistent_secret_key."""
     production = os.environ.get("SESSIE_ENV", "development") == "production"
@@ -56,6 +67,7 @@ def from_environment(instance_dir: Path) -> dict:
         # Redis (a test run, a second event) needs its own.
         "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "sessie_app"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_OPTIONS": _redis_pool_options(redis_url),
         # Proxies in front that set X-Forwarded-For/-Proto/-Host (1 behind deploy/nginx.conf). Without
         # it every phone behind nginx would have nginx's address and share one rate limit.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
