@@ -245,7 +245,7 @@ class PublicSnapshots:
     A hall that reconnects at once (the venue's Wi-Fi came back) asks for a thousand snapshots of
     one board; after the first, each costs two small queries: the board's version and participant
     count, and the phone's own votes. Every change to what a snapshot shows raises the version
-    (``_number`` for a phone's changes, ``_log`` for the console's, ``bump_version`` for the
+    (``_record`` for a phone's changes, ``_log`` for the console's, ``bump_version`` for the
     rest), so an entry for the version just read is exactly what the database holds; several
     instances each keep their own and stay right, as the version lives in the database."""
 
@@ -275,8 +275,7 @@ def _public_snapshots() -> PublicSnapshots:
 
 def bump_version(board_id: int) -> int:
     """Raise the board's version in the caller's transaction, for a change that is not a phone's
-    action (those are numbered by ``_number``): a console action, an import from paper, a
-    participant's new nickname. Rare enough that the board row may stay locked until their commit."""
+    action nor logged by the console (an import from paper, a participant's new nickname)."""
     return db.session.execute(_NEXT_SEQ, {"board": board_id}).scalar_one()
 
 
@@ -374,54 +373,29 @@ def _check_client_id(client_id) -> str:
     return client_id
 
 
-_REPLAYED = select(Action.id, Action.board_id, Action.seq, Action.result).where(
-    Action.participant_id == bindparam("participant"), Action.client_id == bindparam("client_id")
-)
-_NEXT_SEQ = update(Board).where(Board.id == bindparam("board")).values(seq=Board.seq + 1).returning(Board.seq)
-_RECORD = insert(Action).returning(Action.id)
-_NUMBER = update(Action).where(Action.id == bindparam("action")).values(seq=bindparam("seq"))
+_REPLAYED = select(Action.result).where(Action.participant_id == bindparam("participant"), Action.client_id == bindparam("client_id"))
 
 
 def _replayed(participant_id: int, client_id: str) -> dict | None:
-    row = db.session.execute(_REPLAYED, {"participant": participant_id, "client_id": client_id}).one_or_none()
-    if row is None:
+    result = db.session.execute(_REPLAYED, {"participant": participant_id, "client_id": client_id}).scalar_one_or_none()
+    if result is None:
         return None
-    result = json.loads(row.result)
-    if not row.seq:  # committed, but the server stopped before numbering it
-        return {**_number(row.board_id, row.id, result), "replayed": True}
-    return {**result, "seq": row.seq, "replayed": True}
+    return {**json.loads(result), "replayed": True}
+
+
+_NEXT_SEQ = update(Board).where(Board.id == bindparam("board")).values(seq=Board.seq + 1).returning(Board.seq)
+_RECORD = insert(Action)
 
 
 def _record(board_id: int, participant_id: int, client_id: str, kind: str, result: dict) -> dict:
-    """Store the action and commit; returns the acknowledgement with the action's board version.
-
-    A version is given out only once its change is visible, so a tally that reads version N or
-    later reads the change too. On PostgreSQL the version is taken after the commit, in a
-    statement of its own, so the board row is locked only inside that statement: taken within
-    the transaction, the lock lasts until the commit, and under gevent that is as long as the
-    other greenlets keep the worker busy; every vote of a hall on two instances then waited in
-    line for it (p95 of 18 s). SQLite has one writer at a time anyway and its calls never let
-    another greenlet run, so there the version is taken within the transaction, which saves a
-    second commit per vote (p95 662 against 1,723 ms at 1,000 phones)."""
-    values = {"board_id": board_id, "participant_id": participant_id, "client_id": client_id, "kind": kind,
-              "result": json.dumps(result), "created_at": utcnow()}
-    if db.engine.dialect.name == "sqlite":
-        seq = db.session.execute(_NEXT_SEQ, {"board": board_id}).scalar_one()
-        db.session.execute(_RECORD, {**values, "seq": seq})
-        db.session.commit()
-        return {**result, "seq": seq}
-    action_id = db.session.execute(_RECORD, {**values, "seq": 0}).scalar_one()
-    db.session.commit()
-    return _number(board_id, action_id, result)
-
-
-def _number(board_id: int, action_id: int, result: dict) -> dict:
-    """Give a committed action the board's next version (see ``_record``)."""
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        seq = connection.execute(_NEXT_SEQ, {"board": board_id}).scalar_one()
-    db.session.execute(_NUMBER, {"action": action_id, "seq": seq})
-    db.session.commit()
-    return {**result, "seq": seq}
+    # Last in the transaction, so the board row stays locked only for the commit.
+    seq = db.session.execute(_NEXT_SEQ, {"board": board_id}).scalar_one()
+    result = {**result, "seq": seq}
+    db.session.execute(_RECORD, {
+        "board_id": board_id, "participant_id": participant_id, "client_id": client_id, "kind": kind, "seq": seq,
+        "result": json.dumps(result), "created_at": utcnow(),
+    })
+    return result
 
 
 def _text(value, limit: int, required: bool = False, field: str = "text", multiline: bool = False) -> str | None:
@@ -466,7 +440,8 @@ def _idempotent(participant_id: int, client_id, kind: str, act) -> dict:
         return previous
     try:
         board_id, result = act()
-        return _record(board_id, participant_id, client_id, kind, result)
+        result = _record(board_id, participant_id, client_id, kind, result)
+        db.session.commit()
     except IntegrityError:
         db.session.rollback()
         previous = _replayed(participant_id, client_id)
@@ -476,6 +451,7 @@ def _idempotent(participant_id: int, client_id, kind: str, act) -> dict:
     except BoardError:
         db.session.rollback()
         raise
+    return result
 
 
 def add_bottleneck(participant_id: int, client_id, text) -> dict:

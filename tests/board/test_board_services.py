@@ -1,7 +1,6 @@
 """Board rules without HTTP: phases, budget, idempotent retries, merging, moderation."""
 
 import pytest
-from sqlalchemy import select
 
 from sessie_app.board import services
 from sessie_app.board.models import OPPEREN, STEMMEN, Vote
@@ -196,21 +195,3 @@ def test_a_reconnecting_phone_costs_two_queries_once_the_board_is_known(app, boa
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(snap["proposals"]) == 1 and snap["me"]["id"] == author.id
     assert len(statements) <= 2, statements
-
-
-def test_a_vote_committed_but_not_yet_numbered_gets_its_version_when_the_phone_retries(app, board):
-    """The server can stop between a vote's commit and its numbering; the phone's retry finishes it."""
-    from sqlalchemy import update
-
-    from sessie_app.board.models import Action
-
-    voter = services.join(board.id, None)
-    first = proposal(board, voter, 1)
-    services.set_phase(board.id, STEMMEN, None)
-    ack = services.vote(voter.id, cid(1), first, 1)
-    db.session.execute(update(Action).where(Action.client_id == cid(1)).values(seq=0))
-    db.session.commit()
-    again = services.vote(voter.id, cid(1), first, 1)
-    assert again["replayed"] and again["seq"] > ack["seq"] and again["count"] == 1
-    assert db.session.scalar(select(Action.seq).where(Action.client_id == cid(1))) == again["seq"]
-    assert services.tally(board.id)["seq"] >= again["seq"]
