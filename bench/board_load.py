@@ -13,8 +13,10 @@ For every acknowledged vote the ack carries the board version (``seq``) its comm
 client has seen the vote when it receives a ``tally`` with a version at least that high (tallies
 are read version first, so such a tally includes the vote). The latency of a vote is from sending
 it until the last client on its board has seen it. ``lost`` counts acknowledged votes that some
-client never saw, plus dots missing from the final counts; ``duplicated`` counts dots the final
-counts hold beyond the acknowledged ones, and versions acknowledged twice.
+connected client never saw, plus dots missing from the final counts; ``duplicated`` counts dots the
+final counts hold beyond the acknowledged ones, and versions acknowledged twice. A vote is sent
+again with the same client id when its answer does not come, as the phone does; one still without
+an answer after three tries is ``unanswered`` (the final counts may or may not hold it).
 
 Boards: without ``--codes`` the generator makes ``--boards`` boards itself with ``flask board``
 commands, in its own environment, so run it with the server's ``DATABASE_URL`` /
@@ -148,7 +150,7 @@ async def open_phone(phone: Phone, session, socketio, gate: asyncio.Semaphore) -
         phone.saw(snapshot["seq"], dict(phone.join_counts))
 
 
-async def cast(phone: Phone, proposal_id: int, delta: int, votes: list, failures: list) -> None:
+async def cast(phone: Phone, proposal_id: int, delta: int, votes: list, failures: list, unknown: list) -> None:
     phone.busy = True
     phone.sent += 1
     payload = {"client_id": f"bench-{os.getpid()}-{phone.number}-{phone.sent}", "proposal_id": proposal_id, "delta": delta}
@@ -163,6 +165,8 @@ async def cast(phone: Phone, proposal_id: int, delta: int, votes: list, failures
         except Exception as error:  # noqa: BLE001 - counted below, never fatal
             failures.append(f"no ack, retried: {type(error).__name__}" if attempt < 2 else f"no ack: {type(error).__name__}")
     if ack is None:
+        # Committed or not, nobody can tell: the final counts may hold it or not (see analyse).
+        unknown.append((phone.code, proposal_id, delta))
         phone.busy = False
         return
     if ack.get("ok"):
@@ -195,6 +199,7 @@ async def run_worker(index: int, args: dict, plan: list[tuple[str, str]], start_
     t0 = await asyncio.get_running_loop().run_in_executor(None, go.get)
     votes: list = []
     failures: list = []
+    unknown: list = []
     tasks = set()
     rate = args["rate_per_proc"]
     n = 0
@@ -211,7 +216,7 @@ async def run_worker(index: int, args: dict, plan: list[tuple[str, str]], start_
                 break
             choice = None if phone.busy or phone.disconnected else phone.next_vote(rng)
             if choice is not None:
-                task = asyncio.create_task(cast(phone, *choice, votes, failures))
+                task = asyncio.create_task(cast(phone, *choice, votes, failures, unknown))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
                 break
@@ -226,6 +231,7 @@ async def run_worker(index: int, args: dict, plan: list[tuple[str, str]], start_
         [(p.code, p.seen, p.disconnected) for p in live],
         {p.code: p.counts for p in live if not p.disconnected},
         {p.code: p.join_counts for p in live},
+        unknown,
     ))
     for phone in live:
         try:
@@ -291,7 +297,7 @@ def percentile(sorted_values, q: float) -> float | None:
     return sorted_values[max(0, math.ceil(q / 100 * len(sorted_values)) - 1)]
 
 
-def analyse(votes, seen_by_client, final_counts, initial_counts) -> dict:
+def analyse(votes, seen_by_client, final_counts, initial_counts, unknown=()) -> dict:
     import numpy as np
 
     lost = duplicated = 0
@@ -328,14 +334,19 @@ def analyse(votes, seen_by_client, final_counts, initial_counts) -> dict:
     expected = defaultdict(int)
     for code, proposal_id, delta, *_rest in votes:
         expected[(code, str(proposal_id))] += delta
+    # A vote that never got an answer may or may not be counted: it widens what is right.
+    maybe_more, maybe_less = defaultdict(int), defaultdict(int)
+    for code, proposal_id, delta in unknown:
+        (maybe_more if delta > 0 else maybe_less)[(code, str(proposal_id))] += 1
     for code, counts_by_client in final_counts.items():
         for counts in counts_by_client:
             for proposal_id, count in counts.items():
-                want = initial_counts.get(code, {}).get(proposal_id, 0) + expected[(code, proposal_id)]
-                if count > want:
-                    duplicated += count - want
-                elif count < want:
-                    lost += want - count
+                key = (code, proposal_id)
+                want = initial_counts.get(code, {}).get(proposal_id, 0) + expected[key]
+                if count > want + maybe_more[key]:
+                    duplicated += count - want - maybe_more[key]
+                elif count < want - maybe_less[key]:
+                    lost += want - maybe_less[key] - count
     latencies.sort()
     acks = sorted((acked - sent) * 1000 for _c, _p, _d, sent, acked, _s in votes)
     return {
@@ -422,6 +433,7 @@ def main(argv=None) -> dict:
             finals[code].append(counts)
     # Nobody votes before the start, so every phone's join snapshot holds the counts before the run.
     initial = {code: counts for f in finished for code, counts in f[7].items()}
+    unknown = [u for f in finished for u in f[8]]
     result = {
         "label": args.label,
         "clients": args.clients,
@@ -432,7 +444,8 @@ def main(argv=None) -> dict:
         "connect_s": round(connect_s, 2),
         "votes": len(votes),
         "refused": len(failures),
-        **{k: (round(v, 1) if isinstance(v, float) else v) for k, v in analyse(votes, seen, finals, initial).items()},
+        "unanswered": len(unknown),
+        **{k: (round(v, 1) if isinstance(v, float) else v) for k, v in analyse(votes, seen, finals, initial, unknown).items()},
         "disconnects": sum(f[4] for f in finished),
         "server_cpu_pct": round(100 * (cpu_after - cpu_before) / wall, 1) if server else None,
         "server_rss_mb": round(peak_rss, 1) if server else None,
