@@ -25,9 +25,10 @@ class Board(db.Model):
     locked: Mapped[bool] = mapped_column(default=False)
     votes_per_participant: Mapped[int] = mapped_column(default=5)
     max_votes_per_proposal: Mapped[int] = mapped_column(default=2)
-    # The board's version, raised by every change a phone makes in that change's own transaction.
-    # The raise locks the board row until commit, so versions become visible in the order they
-    # were given out (ids from a sequence do not: on PostgreSQL a later id can commit first).
+    # The board's version, raised within the transaction of every change screens show (a phone's
+    # action, a console action, an import, a new nickname). The raise locks the board row until
+    # commit, so versions become visible in the order they were given out (ids from a sequence do
+    # not: on PostgreSQL a later id can commit first).
     seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

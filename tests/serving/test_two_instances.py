@@ -25,9 +25,8 @@ import requests
 import socketio
 import sqlalchemy as sa
 from conftest import csrf_from, need
-from servers import Gunicorn, environment, flask
+from servers import PG_ADMIN_URL, Gunicorn, PostgresDatabase, environment, flask
 
-PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 EMAIL, PASSWORD = "begeleider@example.org", "een-lang-geheim-wachtwoord"
 BUDGET = 5  # `flask board create` defaults: 5 dots per participant, at most 2 on one proposal
@@ -79,22 +78,14 @@ def console(url: str, code: str) -> Screen:
 
 @pytest.fixture
 def database():
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
+        database = PostgresDatabase()
     except sa.exc.OperationalError:
-        admin.dispose()
         need(False, f"PostgreSQL is not reachable at {PG_ADMIN_URL} (set TEST_DATABASE_URL)")
-    name = f"sessie_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
+        yield database.url
     finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+        database.drop()
 
 
 @pytest.fixture
