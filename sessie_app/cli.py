@@ -2,6 +2,7 @@
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -91,7 +92,8 @@ def organiser_hint() -> None:
 def purge(days: int) -> None:
     """Erase personal data of sessions held more than DAYS ago; anonymous counts stay."""
     count = registration_services.purge_past(days)
-    click.echo(f"Persoonsgegevens gewist van {count} aanmelding(en).")
+    participants = board_services.forget_participants(today_local() - timedelta(days=days))
+    click.echo(f"Persoonsgegevens gewist van {count} aanmelding(en) en {participants} deelnemer(s) aan live borden.")
 
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"

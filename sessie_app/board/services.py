@@ -12,13 +12,13 @@ import threading
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import snowballstemmer
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..choices import ACTOR_LABELS, ROLE_LABELS, SECTOR_LABELS
@@ -166,6 +166,26 @@ def participant_by_token(board_id: int, token: str) -> Participant:
     if participant is None:
         raise NotFound("participant")
     return participant
+
+
+def forget_participants(before: date) -> int:
+    """After the privacy statement's term: on the boards of sessions held before ``before`` (and
+    boards without a session made before it) participants lose their nickname and get a new
+    token, so no phone's cookie leads to them any more, and the stored acknowledgements, which can
+    repeat a nickname, go. Proposals, votes, role and sector stay as anonymous counts for the
+    reports, as registrations keep theirs. Returns how many participants were on those boards."""
+    from ..registration.models import Meeting
+
+    old_boards = select(Board.id).outerjoin(Meeting, Meeting.id == Board.meeting_id).where(
+        or_(Meeting.date < before, and_(Board.meeting_id.is_(None), Board.created_at < datetime.combine(before, time.min)))
+    )
+    participants = db.session.scalars(select(Participant).where(Participant.board_id.in_(old_boards))).all()
+    for participant in participants:
+        participant.nickname = None
+        participant.token = secrets.token_urlsafe(24)
+    db.session.execute(delete(Action).where(Action.board_id.in_(old_boards)))
+    db.session.commit()
+    return len(participants)
 
 
 # --- reading: snapshot and tallies ---------------------------------------------------------------
