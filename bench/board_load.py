@@ -18,6 +18,10 @@ final counts hold beyond the acknowledged ones, and versions acknowledged twice.
 again with the same client id when its answer does not come, as the phone does; one still without
 an answer after three tries is ``unanswered`` (the final counts may or may not hold it).
 
+``--flood N`` adds N phones that each send 100 votes a second without waiting for answers; they
+are left out of the figures, and their answers are counted under ``flood`` (how many got through
+the rate limit). Compare the other phones' latency with and without them.
+
 Boards: without ``--codes`` the generator makes ``--boards`` boards itself with ``flask board``
 commands, in its own environment, so run it with the server's ``DATABASE_URL`` /
 ``SESSIE_INSTANCE_PATH``. Several ``--url`` spread the clients over instances (round robin).
@@ -36,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROPOSALS_PER_BOARD = 12
 CONNECT_CONCURRENCY = 100  # per process; a hall does not scan the QR code in the same millisecond
 GRACE_S = 3.0  # after the last vote, for the last tallies to arrive
+FLOOD_RATE = 100  # votes a second from each flooding phone
 
 
 # --- boards -----------------------------------------------------------------------------------------
@@ -194,6 +199,11 @@ async def run_worker(index: int, args: dict, plan: list[tuple[str, str]], start_
         if isinstance(result, BaseException):
             connect_errors.append(f"{type(result).__name__}: {result}"[:200])
     live = [p for p, r in zip(phones, results) if not isinstance(r, BaseException)]
+    # Flooding phones (--flood, on the first worker): participants like the others, left out of
+    # every figure but their own.
+    flooders = [Phone(10**6 + n, plan[0][0], plan[0][1]) for n in range(args["flood"])]
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
+        await asyncio.gather(*(open_phone(p, session, socketio, gate) for p in flooders))
     out.put(("ready", index, connected_at, len(live), connect_errors[:5], len(connect_errors)))
 
     t0 = await asyncio.get_running_loop().run_in_executor(None, go.get)
@@ -204,6 +214,9 @@ async def run_worker(index: int, args: dict, plan: list[tuple[str, str]], start_
     rate = args["rate_per_proc"]
     n = 0
     end = t0 + args["seconds"]
+    flood_answers: Counter = Counter()
+    flood_accepted: list = []
+    flooding = [asyncio.create_task(flood(phone, end, flood_answers, flood_accepted)) for phone in flooders]
     while rate > 0:
         due = t0 + n / rate
         if due >= end:
@@ -224,6 +237,8 @@ async def run_worker(index: int, args: dict, plan: list[tuple[str, str]], start_
             failures.append("no idle phone")
     if tasks:
         await asyncio.wait(tasks, timeout=30)
+    if flooding:
+        await asyncio.wait(flooding, timeout=30)
     await asyncio.sleep(GRACE_S)
     disconnects = sum(1 for p in live if p.disconnected)
     out.put((
@@ -232,12 +247,32 @@ async def run_worker(index: int, args: dict, plan: list[tuple[str, str]], start_
         {p.code: p.counts for p in live if not p.disconnected},
         {p.code: p.join_counts for p in live},
         unknown,
+        dict(flood_answers),
+        flood_accepted,
     ))
-    for phone in live:
+    for phone in live + flooders:
         try:
             await phone.sio.disconnect()
         except Exception:  # noqa: BLE001 - the run is over
             pass
+
+
+async def flood(phone: Phone, end: float, answers: Counter, accepted: list) -> None:
+    """FLOOD_RATE votes a second without waiting for answers: a dot on and off the first proposal,
+    so the budget never stops it; only the rate limit can."""
+    n = 0
+    while time.monotonic() < end:
+        n += 1
+        payload = {"client_id": f"flood-{os.getpid()}-{phone.number}-{n}", "proposal_id": phone.proposals[0], "delta": 1 if n % 2 else -1}
+
+        def answered(ack, payload=payload):
+            answers["ok" if ack.get("ok") else ack.get("error", "refused")] += 1
+            if ack.get("ok"):  # counted in the final tallies like any other dot
+                accepted.append((phone.code, payload["proposal_id"], payload["delta"]))
+
+        answers["sent"] += 1
+        await phone.sio.emit("vote", payload, callback=answered)
+        await asyncio.sleep(1 / FLOOD_RATE)
 
 
 def worker_main(index, args, plan, start_at, go, out) -> None:
@@ -297,7 +332,7 @@ def percentile(sorted_values, q: float) -> float | None:
     return sorted_values[max(0, math.ceil(q / 100 * len(sorted_values)) - 1)]
 
 
-def analyse(votes, seen_by_client, final_counts, initial_counts, unknown=()) -> dict:
+def analyse(votes, seen_by_client, final_counts, initial_counts, unknown=(), flooded=()) -> dict:
     import numpy as np
 
     lost = duplicated = 0
@@ -332,7 +367,7 @@ def analyse(votes, seen_by_client, final_counts, initial_counts, unknown=()) -> 
         latencies.extend(((last_seen[~missed] - sent[~missed]) * 1000).tolist())
     # The final counts every client ended with against what the acknowledged dots add up to.
     expected = defaultdict(int)
-    for code, proposal_id, delta, *_rest in votes:
+    for code, proposal_id, delta, *_rest in [*votes, *flooded]:
         expected[(code, str(proposal_id))] += delta
     # A vote that never got an answer may or may not be counted: it widens what is right.
     maybe_more, maybe_less = defaultdict(int), defaultdict(int)
@@ -372,6 +407,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--procs", type=int, default=max(2, (os.cpu_count() or 2)), help="generator processes")
     parser.add_argument("--server-pid", type=int, action="append", default=[], help="server process (default: found by port)")
     parser.add_argument("--label", default="", help="a name for this run, copied into the output")
+    parser.add_argument("--flood", type=int, default=0, help=f"extra phones sending {FLOOD_RATE} votes/s each, left out of the figures")
     args = parser.parse_args(argv)
 
     urls = [u.rstrip("/") for u in args.url]
@@ -387,7 +423,8 @@ def main(argv=None) -> dict:
     workers = []
     first = 0
     for index, chunk in enumerate(chunks):
-        worker_args = {"rate_per_proc": args.rate / procs_n, "seconds": args.seconds, "first": first}
+        worker_args = {"rate_per_proc": args.rate / procs_n, "seconds": args.seconds, "first": first,
+                       "flood": args.flood if index == 0 else 0}
         first += len(chunk)
         proc = ctx.Process(target=worker_main, args=(index, worker_args, chunk, start_at, go, out), daemon=True)
         proc.start()
@@ -445,12 +482,14 @@ def main(argv=None) -> dict:
         "votes": len(votes),
         "refused": len(failures),
         "unanswered": len(unknown),
-        **{k: (round(v, 1) if isinstance(v, float) else v) for k, v in analyse(votes, seen, finals, initial, unknown).items()},
+        **{k: (round(v, 1) if isinstance(v, float) else v) for k, v in analyse(votes, seen, finals, initial, unknown, [v for f in finished for v in f[10]]).items()},
         "disconnects": sum(f[4] for f in finished),
         "server_cpu_pct": round(100 * (cpu_after - cpu_before) / wall, 1) if server else None,
         "server_rss_mb": round(peak_rss, 1) if server else None,
         "generator_cpu_pct": round(100 * (gen_after - gen_before) / wall, 1),
     }
+    if args.flood:
+        result["flood"] = {"phones": args.flood, **sum((Counter(f[9]) for f in finished), Counter())}
     if connect_errors:
         result["connect_errors"] = connect_errors[:5]
     if failures:
