@@ -122,3 +122,15 @@ VALID_REGISTRATION = {
     "meal": "ja",
     "privacy_consent": "y",
 }
+
+
+def sample_url(app, rule, values: dict) -> str:
+    """A URL for ``rule`` with its arguments from ``values``; an integer 1 or "x" for the rest."""
+    from werkzeug.routing import IntegerConverter
+
+    arguments = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        arguments[name] = values.get(name, 1 if isinstance(converter, IntegerConverter) else "x")
+    with app.test_request_context():
+        return app.url_for(rule.endpoint, **arguments)

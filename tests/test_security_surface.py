@@ -10,9 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.routing import IntegerConverter
 
-from conftest import base_config, csrf_from
+from conftest import base_config, csrf_from, sample_url
 from organiser.organiser_support import LOGIN_URL, organiser, organiser_client  # noqa: F401
 from sessie_app import create_app
 from sessie_app.board import services as board_services
@@ -26,15 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Static files are WhiteNoise's; the rest of the map is the app's own.
 SKIPPED = {"static"}
-
-
-def _sample_url(app, rule, values: dict) -> str:
-    arguments = {}
-    for name in rule.arguments:
-        converter = rule._converters[name]
-        arguments[name] = values.get(name, 1 if isinstance(converter, IntegerConverter) else "x")
-    with app.test_request_context():
-        return app.url_for(rule.endpoint, **arguments)
 
 
 def _rules(app):
@@ -67,7 +57,7 @@ def test_every_state_changing_route_refuses_a_request_without_a_valid_csrf_token
     assert {"registration.meeting", "organiser.login", "organiser.mark_present", "reports.group_action", "board.join"} <= endpoints
     before = _rows()
     for rule in rules:
-        url = _sample_url(app, rule, values)
+        url = sample_url(app, rule, values)
         for method in sorted(rule.methods & STATE_CHANGING):
             # Logged in as organiser, so the refusal can only come from the missing token.
             missing = organiser_client.open(url, method=method, data={"email": "a@b.nl", "name": "X"})
@@ -94,7 +84,7 @@ def test_every_organiser_route_and_export_refuses_a_participant(app, client, val
     rules = [r for r in _rules(app) if r.rule.startswith("/organisator") and r.endpoint not in PUBLIC_ENDPOINTS]
     assert {"reports.report_pdf_download", "organiser.registrations_csv", "organiser.board_export_csv"} <= {r.endpoint for r in rules}
     for rule in rules:
-        url = _sample_url(app, rule, values)
+        url = sample_url(app, rule, values)
         for method in sorted(rule.methods & ({"GET"} | STATE_CHANGING)):
             response = client.open(url, method=method, data={"csrf_token": token})
             assert response.status_code == 302, (rule.endpoint, method, response.status_code)
@@ -104,7 +94,7 @@ def test_every_organiser_route_and_export_refuses_a_participant(app, client, val
 def _pages(app, values, prefix_filter):
     for rule in _rules(app):
         if "GET" in rule.methods and prefix_filter(rule.rule):
-            yield rule, _sample_url(app, rule, values)
+            yield rule, sample_url(app, rule, values)
 
 
 def _check_headers(response, where) -> None:

@@ -4,9 +4,8 @@ import logging
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.routing import IntegerConverter
 
-from conftest import csrf_from, post_form
+from conftest import csrf_from, post_form, sample_url
 from organiser_support import LOGIN_URL, ORGANISER_EMAIL, ORGANISER_PASSWORD, organiser, organiser_client  # noqa: F401
 from sessie_app import create_app
 from sessie_app.extensions import db
@@ -14,15 +13,6 @@ from sessie_app.organiser import services as organiser_services
 from sessie_app.organiser.views import PUBLIC_ENDPOINTS
 
 SAMPLE_VALUES = {"slug": "amsterdam", "registration_id": 1, "code": "een-code"}
-
-
-def _sample_url(app, rule) -> str:
-    values = {}
-    for name in rule.arguments:
-        converter = rule._converters[name]
-        values[name] = SAMPLE_VALUES.get(name, 1 if isinstance(converter, IntegerConverter) else "x")
-    with app.test_request_context():
-        return app.url_for(rule.endpoint, **values)
 
 
 def _protected_rules(app):
@@ -45,7 +35,7 @@ def test_every_organiser_route_sends_a_stranger_to_the_login_page(app, client, m
     token = csrf_from(client.get(LOGIN_URL).get_data(as_text=True))
     checked = 0
     for rule in rules:
-        url = _sample_url(app, rule)
+        url = sample_url(app, rule, SAMPLE_VALUES)
         if "GET" in rule.methods:
             response = client.get(url)
             assert _goes_to_login(response), (rule.endpoint, "GET", response.status_code)
