@@ -58,10 +58,27 @@ def _payload(args: tuple) -> dict:
     if len(args) != 1 or not isinstance(args[0], dict):
         raise Invalid("payload")
     data = args[0]
+    try:
+        encoded = json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        # JSON may carry a lone surrogate ("\ud83d"), e.g. from a script that cut an emoji in half.
+        # Stored text must be UTF-8: it becomes U+FFFD, as werkzeug does with malformed form input.
+        data = _without_lone_surrogates(data)
+        encoded = json.dumps(data, ensure_ascii=False).encode()
     # Engine.IO caps a message at max_http_buffer_size; this holds for any transport and for tests.
-    if len(json.dumps(data, ensure_ascii=False).encode()) > socketio.server.eio.max_http_buffer_size:
+    if len(encoded) > socketio.server.eio.max_http_buffer_size:
         raise auth.TooLarge()
     return data
+
+
+def _without_lone_surrogates(value):
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    return value
 
 
 def _text(data: dict, key: str, limit: int) -> str | None:

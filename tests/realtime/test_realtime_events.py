@@ -164,6 +164,16 @@ def test_proposals_only_in_their_phase_and_within_their_limits(live_app, board):
     assert len(other.received("proposal")) == 1
 
 
+def test_a_lone_surrogate_from_a_half_cut_emoji_is_stored_as_a_replacement_character(live_app, board):
+    """JSON can carry "\\ud83d" on its own; it is no UTF-8, so it must not reach the database."""
+    phone = open_phone(live_app, board)
+    in_app(live_app, services.set_phase, board.id, OPPEREN, None)
+    ack = phone.emit("proposal", {"client_id": cid(1), "title": "Meer onderzoekstijd \ud83d", "big": "a\udce2b"})
+    assert ack["ok"], ack
+    assert ack["proposal"]["title"] == "Meer onderzoekstijd \ufffd" and ack["proposal"]["big"] == "a\ufffdb"
+    assert phone.emit("similar", {"text": "\ud800"})["ok"]
+
+
 def test_similar_suggests_existing_proposals(live_app, board):
     add_proposals(live_app, board, ["Open access tot onderzoek voor leraren", "Meer tijd voor professionalisering"])
     phone = open_phone(live_app, board)
