@@ -4,7 +4,6 @@ import csv
 import io
 import json
 
-import pytest
 from report_support import (  # noqa: F401
     FORMULA,
     LOVE_TITLE,
