@@ -10,7 +10,7 @@ VENDOR := static/vendor
 # The production server: one gunicorn process with gevent's worker (deploy/gunicorn.conf.py).
 SERVE := BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
-.PHONY: run serve test setup install assets translations check-system db clean
+.PHONY: run serve test audit setup install assets translations check-system db clean
 
 run: setup
 	@echo
@@ -26,6 +26,14 @@ serve: setup
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the installed Python packages and the npm assets. Needs PyPI's JSON API
+# (or OSV) and npm's advisory service; --strict fails when a package could not be checked, where
+# pip-audit would otherwise pass with "not found on PyPI" for every package.
+audit: install
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
+	npm audit --omit=dev
 
 setup: check-system install assets translations db
 
