@@ -24,6 +24,7 @@ bench/hostile_input.py (the whole corpus on every target).
 import html.parser
 import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -229,7 +230,16 @@ class _FormParser(html.parser.HTMLParser):
             )
             if self._form:
                 self.forms.append(self._form)
-        if self._form is None or not attrs.get("name"):
+        if self._form is None:
+            return
+        if tag == "option" and self._select:
+            value = attrs.get("value", "")
+            current = next(f for f in self._form.fields if f[0] == self._select)
+            # The option the page selected, else the first real choice (not the "Maak een keuze" one).
+            if (value and not current[2]) or ("selected" in attrs and value):
+                self._form.fields[self._form.fields.index(current)] = (self._select, "select", value)
+            return
+        if not attrs.get("name"):
             return
         name = attrs["name"]
         if tag == "input":
@@ -243,11 +253,6 @@ class _FormParser(html.parser.HTMLParser):
         elif tag == "select":
             self._select = name
             self._form.fields.append((name, "select", ""))
-        elif tag == "option" and self._select:
-            value = attrs.get("value", "")
-            current = next(f for f in self._form.fields if f[0] == self._select)
-            if (value and not current[2]) or "selected" in attrs:
-                self._form.fields[self._form.fields.index(current)] = (self._select, "select", value)
         elif tag == "textarea":
             self._textarea = name
             self._form.fields.append((name, "textarea", ""))
@@ -579,6 +584,9 @@ def query_names(source: Path = ROOT / "sessie_app") -> list[str]:
 
 # --- rendering in Chromium ----------------------------------------------------------------------------
 
+PHONE = {"width": 390, "height": 844}
+PROJECTOR = {"width": 1280, "height": 720}
+
 MARKERS = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (event) => {
@@ -596,6 +604,8 @@ class RenderResult:
     errors: list = field(default_factory=list)
     # path → how many script payloads the page shows as text: proof the hostile text got there at all.
     shown: dict = field(default_factory=dict)
+    # path → page width where hostile text pushed it wider than the phone's screen.
+    wide: dict = field(default_factory=dict)
 
     def summary(self) -> dict:
         return {"pages_rendered": self.pages, "scripts_executed": len(self.executed) + len(self.dialogs),
@@ -612,16 +622,18 @@ def launch_chromium():
     return playwright, browser
 
 
-def render_check(browser, base_url: str, visits: list[tuple[list, str]], live=None, html_documents=(), settle_ms: int = 400) -> RenderResult:
-    """Open each (cookies, path) with the real CSP and with CSP bypassed; count what ran.
+def render_check(browser, base_url: str, visits: list[tuple[list, str]], live=None, html_documents=(), settle_ms: int = 400,
+                 screenshots: Path | None = None) -> RenderResult:
+    """Open each (cookies, path) with the real CSP and with CSP bypassed, on a phone (the projector at
+    1280×720); count what ran, and note pages that hostile text pushed wider than their screen.
 
     ``live(pages)`` is called while the last batch of pages is open, to send hostile text over
     Socket.IO that the pages' own scripts then draw. ``html_documents`` are whole documents
-    (the PDF's HTML) loaded as they are.
+    (the PDF's HTML) loaded as they are. ``screenshots``: a folder for a picture of each page, to look at.
     """
     result = RenderResult()
     for bypass in (False, True):
-        context = browser.new_context(base_url=base_url, bypass_csp=bypass, viewport={"width": 390, "height": 844})
+        context = browser.new_context(base_url=base_url, bypass_csp=bypass, viewport=PHONE)
         context.add_init_script(MARKERS)
         context.set_default_timeout(20_000)
         opened = []
@@ -630,6 +642,8 @@ def render_check(browser, base_url: str, visits: list[tuple[list, str]], live=No
             if cookies:
                 context.add_cookies(cookies)
             page = context.new_page()
+            if path.endswith("/projector"):
+                page.set_viewport_size(PROJECTOR)
             page.on("dialog", lambda dialog: (result.dialogs.append(dialog.message), dialog.dismiss()))
             page.on("pageerror", lambda error, path=path: result.errors.append(f"{path}: {error}"))
             response = page.goto(path, wait_until="load")
@@ -640,6 +654,9 @@ def render_check(browser, base_url: str, visits: list[tuple[list, str]], live=No
             live([page for page, _path, _status in opened])
             opened[-1][0].wait_for_timeout(1_500)
         for page, path, _status in opened:
+            if screenshots and not bypass:
+                screenshots.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(screenshots / (re.sub(r"\W+", "_", path).strip("_") + ".png")), full_page=True)
             _collect(page, path, bypass, result)
         for document in html_documents:
             page = context.new_page()
@@ -647,12 +664,16 @@ def render_check(browser, base_url: str, visits: list[tuple[list, str]], live=No
             page.set_content(document, wait_until="load")
             page.wait_for_timeout(settle_ms)
             result.pages += 1
-            _collect(page, "report HTML", bypass, result)
+            # An A4 document for WeasyPrint, laid out in millimetres: its width is no finding.
+            _collect(page, "report HTML", bypass, result, measure_width=False)
         context.close()
     return result
 
 
-def _collect(page, path: str, bypass: bool, result: RenderResult) -> None:
+def _collect(page, path: str, bypass: bool, result: RenderResult, measure_width: bool = True) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if measure_width and width > page.viewport_size["width"]:
+        result.wide[path] = width
     shown = page.evaluate("document.body ? document.body.innerText.split('__hostile').length - 1 : 0")
     result.shown[path] = min(result.shown.get(path, shown), shown)
     if page.evaluate("Boolean(window.__hostile) || Array.from(window.frames).some(f => { try { return Boolean(f.__hostile) } catch (e) { return false } })"):
@@ -947,8 +968,10 @@ def render(app, browser, base_url, stage: Stage, actors: list[Actor], sweep: Swe
 
         with app.test_request_context():
             documents = [report_html(services.build_report(None)), report_html(services.build_report("tilburg"))]
-    result = render_check(browser, base_url, visits, live=live, html_documents=documents, settle_ms=150)
+    result = render_check(browser, base_url, visits, live=live, html_documents=documents, settle_ms=150,
+                          screenshots=Path(os.environ["HOSTILE_SCREENSHOTS"]) if os.environ.get("HOSTILE_SCREENSHOTS") else None)
     return {**result.summary(), **pdf, "rendered": [path for _cookies, path in visits],
             "executed_on": result.executed[:20], "csp_violation_list": result.csp_violations[:20], "dialogs": result.dialogs[:20],
             "page_error_list": result.errors[:20],
-            "script_text_shown_live": {path: result.shown.get(path, 0) for path in sorted(live_paths)}}
+            "script_text_shown_live": {path: result.shown.get(path, 0) for path in sorted(live_paths)},
+            "wider_than_the_phone": result.wide}

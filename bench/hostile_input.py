@@ -1,8 +1,9 @@
 """Hostile input, the full run (issue 6, item 6): the whole corpus on every target, against `make serve`'s server.
 
-    .venv/bin/python bench/hostile_input.py              # SQLite; every value to every field, parameter and event
-    .venv/bin/python bench/hostile_input.py --per-kind 5 # a sample per target, as the test does with 2
+    .venv/bin/python bench/hostile_input.py              # every value to every field, parameter and event (hours)
+    .venv/bin/python bench/hostile_input.py --per-kind 6 # 6 values of each kind per target, all values in all (6 min)
     .venv/bin/python bench/hostile_input.py --no-browser # skip the Chromium part
+    HOSTILE_SCREENSHOTS=/tmp/hostile .venv/bin/python bench/hostile_input.py  # and keep a picture of each page
 
 gunicorn with deploy/gunicorn.conf.py on a fresh SQLite file, the five sessions and an organiser;
 the stage (a board, registrations, groups) is made through the services on the same database.
