@@ -341,7 +341,8 @@ class Sweep:
         return actor.session.get(self.base_url + path, allow_redirects=False, timeout=60)
 
     def crawl(self, actors: list[Actor], pages: dict[str, str]) -> dict[tuple, tuple[Actor, str, Form]]:
-        """Every form on every page, for each actor who may see the page: form key → (actor, page path, form)."""
+        """Every form on every page: form key → (actor, page path, form), with the first of ``actors``
+        who finds it (pass the least trusted first: a public form is a stranger's)."""
         found = {}
         for actor in actors:
             for endpoint, path in pages.items():
@@ -351,7 +352,7 @@ class Sweep:
                     continue
                 for form in forms_on(response.text, path):
                     form.page = endpoint
-                    found.setdefault((actor.name, *form.key), (actor, path, form))
+                    found.setdefault(form.key, (actor, path, form))
         return found
 
     def _fresh_form(self, actor: Actor, path: str, form: Form, restore) -> tuple[str, Form | None]:
@@ -859,9 +860,10 @@ def _run(app, base_url, stage, sweep, values, actors, browser) -> dict:
         seconds[name] = round(now - started, 1)
         started = now
 
+    forms = sweep.crawl(actors, pages)
     # The organiser's forms first: a changed venue mails every registrant from inside the request,
     # so editing the session after hundreds of hostile registrations would cost minutes per value.
-    forms = sweep.crawl(list(reversed(actors)), pages)
+    forms = dict(sorted(forms.items(), key=lambda item: item[1][0].name != "organiser"))
     post_endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
     found_endpoints = set()
     for _actor, _path, form in forms.values():
