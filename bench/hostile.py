@@ -17,8 +17,8 @@ It records each answer that is a 5xx or shows a stack trace. ``render_check`` th
 in Chromium, twice: with the site's CSP (a listener counts violations) and with CSP bypassed,
 so only escaping stands between a stored payload and the page (``window.__hostile`` counts).
 
-Used by tests/test_hostile_input.py (a sample of the corpus per target) and
-bench/hostile_input.py (the whole corpus on every target).
+Used by tests/e2e/test_hostile_input.py (one value of each kind per target) and
+bench/hostile_input.py (more per target, or the whole corpus on every target).
 """
 
 import html.parser
@@ -200,7 +200,6 @@ def sample(values: list[Hostile], per_kind: int, offset: int = 0) -> list[Hostil
 
 @dataclass
 class Form:
-    page: str  # the endpoint of the page it was found on
     action: str
     method: str
     enctype: str
@@ -225,7 +224,7 @@ class _FormParser(html.parser.HTMLParser):
         if tag == "form":
             # Forms without a method are the live board's; their scripts speak Socket.IO instead.
             self._form = None if "method" not in attrs else Form(
-                "", attrs.get("action") or self.page_url, attrs["method"].upper(),
+                attrs.get("action") or self.page_url, attrs["method"].upper(),
                 attrs.get("enctype", "application/x-www-form-urlencoded"),
             )
             if self._form:
@@ -345,13 +344,12 @@ class Sweep:
         who finds it (pass the least trusted first: a public form is a stranger's)."""
         found = {}
         for actor in actors:
-            for endpoint, path in pages.items():
+            for path in pages.values():
                 response = self.get(actor, path)
                 self.record(f"GET {path} as {actor.name}", response)
                 if response.status_code != 200 or "html" not in response.headers.get("Content-Type", ""):
                     continue
                 for form in forms_on(response.text, path):
-                    form.page = endpoint
                     found.setdefault(form.key, (actor, path, form))
         return found
 
@@ -407,7 +405,7 @@ class Sweep:
                     self.record(f"{form.method} {current.action} [{name}] as {actor.name}", response, value, "form")
 
     def sweep_query(self, actors: list[Actor], pages: dict[str, str], names: list[str]) -> None:
-        """Every query parameter the app reads, all at once, on every page each actor may open."""
+        """Every query parameter the app reads, all at once, on every page, as each actor."""
         for actor in actors:
             for path in pages.values():
                 for value in self._for_target():
