@@ -14,32 +14,22 @@ exit code is 0 whether the target is met or not (tests/serving/test_flood.py is 
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from servers import ROOT, Gunicorn, environment, flask
+from servers import board_load_on_fresh_server
 
 TARGET = 1.5
 
 
 def run(args, work: Path, label: str, flood: int) -> dict:
-    env = environment(work)
-    flask(env, "db", "upgrade")
-    server = Gunicorn(env).start()
     try:
-        done = subprocess.run(
-            [sys.executable, "bench/board_load.py", "--url", server.url, "--clients", str(args.clients),
-             "--rate", str(args.rate), "--seconds", str(args.seconds), "--flood", str(flood),
-             "--server-pid", str(server.process.pid), "--label", label],
-            cwd=ROOT, env=env, capture_output=True, text=True,
-        )
-    finally:
-        server.stop()
-    if done.returncode != 0:
-        sys.exit(f"{label}: board_load failed\n{done.stderr[-3000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+        result, _log = board_load_on_fresh_server(
+            work, "--clients", str(args.clients), "--rate", str(args.rate), "--seconds", str(args.seconds),
+            "--flood", str(flood), "--label", label)
+    except RuntimeError as error:
+        sys.exit(f"{label}: {error}")
     print(json.dumps(result), flush=True)
     return result
 

@@ -1,6 +1,7 @@
 """Real server processes for the benches and the serving tests: gunicorn with deploy/gunicorn.conf.py,
 as `make serve` runs it, the bare baseline, and throwaway PostgreSQL databases."""
 
+import json
 import os
 import socket
 import subprocess
@@ -124,3 +125,21 @@ class Baseline(Server):
     def __init__(self, log_dir: Path, interval: float, port: int | None = None):
         super().__init__([sys.executable, "bench/baseline_ws.py", "--port", "{port}", "--interval", str(interval)],
                          dict(os.environ), log_dir, port)
+
+
+def board_load_on_fresh_server(work: Path, *arguments: str, timeout: float | None = None, **settings: str) -> tuple[dict, str]:
+    """bench/board_load.py against `make serve`'s server on a fresh SQLite file in ``work``:
+    board_load's JSON line and the end of the server's log."""
+    env = environment(work, **settings)
+    flask(env, "db", "upgrade")
+    server = Gunicorn(env).start()
+    try:
+        done = subprocess.run(
+            [sys.executable, "bench/board_load.py", "--url", server.url, "--server-pid", str(server.process.pid), *arguments],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+        )
+    finally:
+        server.stop()
+    if done.returncode != 0:
+        raise RuntimeError(f"board_load failed\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1]), server.log_text()

@@ -6,12 +6,8 @@ other phones lose nothing and are never refused for it, and the flooder's accept
 the final counts (board_load compares every phone's final tally with all acknowledged dots,
 the flooder's included, and reports a difference as lost or duplicated)."""
 
-import json
-import subprocess
-import sys
-
 from board_load import GRACE_S
-from servers import ROOT, Gunicorn, environment, flask
+from servers import board_load_on_fresh_server
 from sessie_app.realtime.auth import RATES
 
 PHONES, RATE, SECONDS = 45, 20, 10
@@ -24,19 +20,8 @@ MOST_GRANTED = VOTE.burst + VOTE.per_second * (SECONDS + GRACE_S)
 
 
 def test_a_phone_flooding_votes_is_throttled_and_the_others_lose_nothing(tmp_path):
-    env = environment(tmp_path)
-    flask(env, "db", "upgrade")
-    server = Gunicorn(env).start()
-    try:
-        done = subprocess.run(
-            [sys.executable, "bench/board_load.py", "--url", server.url, "--clients", str(PHONES), "--rate", str(RATE),
-             "--seconds", str(SECONDS), "--flood", "1", "--server-pid", str(server.process.pid)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
-        )
-    finally:
-        server.stop()
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result, log = board_load_on_fresh_server(
+        tmp_path, "--clients", str(PHONES), "--rate", str(RATE), "--seconds", str(SECONDS), "--flood", "1", timeout=180)
     print(result)
     flood = result["flood"]
     answered = sum(count for answer, count in flood.items() if answer not in ("phones", "sent"))
@@ -53,4 +38,4 @@ def test_a_phone_flooding_votes_is_throttled_and_the_others_lose_nothing(tmp_pat
     assert "rate_limited" not in result.get("refusals", {}), result
     assert result["lost"] == 0 and result["duplicated"] == 0, result
     assert result["disconnects"] == 0 and result["unanswered"] == 0, result
-    assert "Traceback" not in server.log_text()
+    assert "Traceback" not in log
