@@ -184,6 +184,8 @@ def forget_participants(before: date) -> int:
         participant.nickname = None
         participant.token = secrets.token_urlsafe(24)
     db.session.execute(delete(Action).where(Action.board_id.in_(old_boards)))
+    # A new version, so no server keeps handing out its cached snapshot with the old nicknames.
+    db.session.execute(update(Board).where(Board.id.in_(old_boards)).values(seq=Board.seq + 1))
     db.session.commit()
     return len(participants)
 

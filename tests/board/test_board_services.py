@@ -195,3 +195,16 @@ def test_a_reconnecting_phone_costs_two_queries_once_the_board_is_known(app, boa
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(snap["proposals"]) == 1 and snap["me"]["id"] == author.id
     assert len(statements) <= 2, statements
+
+
+def test_forgetting_participants_also_empties_the_cached_snapshot(board):
+    """A running server keeps each board's shared snapshot per version: forgetting must raise it."""
+    from datetime import timedelta
+
+    from sessie_app.timeutil import today_local
+
+    author = services.join(board.id, None, nickname="Els de Vries")
+    proposal(board, author)
+    assert "Els de Vries" in str(services.snapshot(board.id))
+    services.forget_participants(today_local() + timedelta(days=1))
+    assert "Els de Vries" not in str(services.snapshot(board.id))
