@@ -10,7 +10,20 @@ VENDOR := static/vendor
 # The production server: one gunicorn process with gevent's worker (deploy/gunicorn.conf.py).
 SERVE := BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
-.PHONY: run serve test audit setup install assets translations check-system db clean
+# Debian packages, and why (README, System packages): WeasyPrint's libraries and fonts for the PDFs
+# (Pango, HarfBuzz with its subsetter, fontconfig, GLib; DejaVu, and Noto Color Emoji for emoji),
+# and for the tests Chromium (browser tests), libzbar0 (decoding QR codes) and poppler-utils (PDF to
+# text and PNG).
+RUN_PACKAGES := libglib2.0-0 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
+  fonts-dejavu-core fonts-noto-color-emoji
+TEST_PACKAGES := chromium libzbar0 poppler-utils
+SYSTEM_PACKAGES = $(RUN_PACKAGES)
+# Tests that need none of gunicorn, PostgreSQL, Redis or Chromium: the inner loop.
+FAST_TESTS := not (server or postgres or redis or browser)
+JS_TESTS = $(wildcard tests/js/*.test.mjs)
+
+.PHONY: run serve test test-fast lint audit setup install assets translations check-system check-weasyprint \
+  db clean
 
 run: setup
 	@echo
@@ -24,8 +37,21 @@ run: setup
 serve: setup
 	$(SERVE)
 
-test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+# Target-specific, so check-system names every package the tests need in its one apt-get line.
+test: SYSTEM_PACKAGES += $(TEST_PACKAGES)
+test: setup lint
+	node --test $(JS_TESTS)
+	$(BIN)/pytest --durations=15 $(PYTEST_ARGS)
+
+test-fast: setup lint
+	node --test $(JS_TESTS)
+	$(BIN)/pytest -m '$(FAST_TESTS)' --durations=15 $(PYTEST_ARGS)
+
+# ruff (lint and format) for Python, Biome (lint and format) for JavaScript: 0 findings.
+lint: install node_modules/.installed
+	$(BIN)/ruff check --quiet .
+	$(BIN)/ruff format --check --quiet .
+	node_modules/.bin/biome ci --reporter=summary .
 
 # Known vulnerabilities in the installed Python packages and the npm assets. Needs PyPI's JSON API
 # (or OSV) and npm's advisory service; --strict fails when a package could not be checked, where
@@ -35,16 +61,22 @@ audit: install
 	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 	npm audit --omit=dev
 
-setup: check-system install assets translations db
+setup: check-system install check-weasyprint assets translations db
 
+# Before anything is installed: Python, npm, then the Debian packages (installed as root, otherwise
+# one apt-get line to run). A Debian Python without ensurepip needs python3-venv for the venv.
 check-system:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
 	  || { echo "sessie_app needs Python 3.11 or newer (found: $$($(PYTHON) --version))."; exit 1; }
 	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y nodejs npm"; exit 1; }
-	@if ! ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so'; then \
-	  echo "WeasyPrint (PDF reports) needs Pango, which is not installed."; \
-	  echo "Install the Debian packages:  apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
-	  exit 1; fi
+	@deploy/debian-packages $(SYSTEM_PACKAGES) $$($(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
+
+# WeasyPrint warns at import about every library it misses (HarfBuzz's subsetter, say); the tests
+# turn warnings into errors, so a missing one stops here with its name instead of in 30 tests.
+check-weasyprint: install
+	@$(BIN)/python -W error -c 'import weasyprint' 2>/dev/null || { \
+	  $(BIN)/python -W error -c 'import weasyprint' 2>&1 | tail -n 1; \
+	  echo "WeasyPrint (PDF reports) misses a system library: apt-get install -y $(RUN_PACKAGES)"; exit 1; }
 
 install: $(VENV)/.installed
 

@@ -38,7 +38,7 @@ class Refused(Exception):
 class Board:
     def __init__(self):
         self.seq = 0
-        self.counts = {pid: 0 for pid in PROPOSALS}
+        self.counts = dict.fromkeys(PROPOSALS, 0)
         self.tokens: dict[str, dict] = {}  # cookie token -> {"votes": {pid: n}, "acks": {client_id: ack}}
         self.connections = set()
         self.dirty = False
@@ -47,7 +47,10 @@ class Board:
         return {
             "seq": self.seq,
             "proposals": [{"id": pid, "count": n} for pid, n in self.counts.items()],
-            "me": {"votes": {str(p): n for p, n in me["votes"].items() if n}, "remaining": VOTES_PER_PARTICIPANT - sum(me["votes"].values())},
+            "me": {
+                "votes": {str(p): n for p, n in me["votes"].items() if n},
+                "remaining": VOTES_PER_PARTICIPANT - sum(me["votes"].values()),
+            },
             "board": {"votes_per_participant": VOTES_PER_PARTICIPANT, "max_votes_per_proposal": MAX_PER_PROPOSAL},
         }
 
@@ -72,8 +75,14 @@ class Board:
         me["votes"][pid] = mine + delta
         self.counts[pid] += delta
         self.seq += 1
-        ack = {"ok": True, "proposal_id": pid, "my_votes": mine + delta, "remaining": VOTES_PER_PARTICIPANT - spent - delta,
-               "count": self.counts[pid], "seq": self.seq}
+        ack = {
+            "ok": True,
+            "proposal_id": pid,
+            "my_votes": mine + delta,
+            "remaining": VOTES_PER_PARTICIPANT - spent - delta,
+            "count": self.counts[pid],
+            "seq": self.seq,
+        }
         me["acks"][client_id] = ack
         return ack
 
@@ -185,8 +194,14 @@ async def main() -> None:
     parser.add_argument("--interval", type=float, default=0.15, help="seconds between tallies of a dirty board")
     args = parser.parse_args()
     # WebSocket-level keepalive off: Engine.IO's ping above is the heartbeat, as in the app.
-    async with serve(connection, args.host, args.port, process_request=process_request,
-                     ping_interval=None, max_size=OPEN["maxPayload"]) as server:
+    async with serve(
+        connection,
+        args.host,
+        args.port,
+        process_request=process_request,
+        ping_interval=None,
+        max_size=OPEN["maxPayload"],
+    ) as server:
         task = asyncio.create_task(tallies(args.interval))
         print(f"listening on http://{args.host}:{args.port}", flush=True)
         try:

@@ -30,10 +30,12 @@ Server CPU and memory are read from the processes listening on the URLs' ports (
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import multiprocessing as mp
 import os
+import queue
 import random
 import re
 import subprocess
@@ -43,6 +45,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSALS_PER_BOARD = 12
@@ -57,7 +61,10 @@ FLOOD_RATE = 100  # votes a second from each flooding phone
 def flask(*args: str) -> str:
     done = subprocess.run(
         [str(Path(sys.executable).parent / "flask"), "--app", "sessie_app", *args],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         sys.exit(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
@@ -74,7 +81,9 @@ def prepare_boards(count: int, votes: int) -> list[str]:
         csv_path = fh.name
     try:
         for n in range(count):
-            out = flask("board", "create", "--title", f"Belasting {n + 1}", "--votes", str(votes), "--max-per-proposal", "2")
+            out = flask(
+                "board", "create", "--title", f"Belasting {n + 1}", "--votes", str(votes), "--max-per-proposal", "2"
+            )
             code = re.search(r"Code: (\w+)", out).group(1)
             flask("board", "import-csv", code, csv_path)
             flask("board", "phase", code, "stemmen")
@@ -141,8 +150,12 @@ async def open_phone(phone: Phone, session, socketio, gate: asyncio.Semaphore) -
         async def gone(*_reason):
             phone.disconnected = True
 
-        await sio.connect(phone.url, headers={"Cookie": f"deelnemer_{phone.code}={cookie.value}"},
-                          transports=["websocket"], wait_timeout=30)
+        await sio.connect(
+            phone.url,
+            headers={"Cookie": f"deelnemer_{phone.code}={cookie.value}"},
+            transports=["websocket"],
+            wait_timeout=30,
+        )
         ack = await sio.call("join", {"code": phone.code}, timeout=30)
         if not ack.get("ok"):
             raise RuntimeError(f"join refused: {ack}")
@@ -158,7 +171,11 @@ async def open_phone(phone: Phone, session, socketio, gate: asyncio.Semaphore) -
 async def cast(phone: Phone, proposal_id: int, delta: int, votes: list, failures: list, unknown: list) -> None:
     phone.busy = True
     phone.sent += 1
-    payload = {"client_id": f"bench-{os.getpid()}-{phone.number}-{phone.sent}", "proposal_id": proposal_id, "delta": delta}
+    payload = {
+        "client_id": f"bench-{os.getpid()}-{phone.number}-{phone.sent}",
+        "proposal_id": proposal_id,
+        "delta": delta,
+    }
     sent = time.monotonic()
     ack = None
     # As the phone does: a vote without an answer is sent again with the same client id, which
@@ -168,7 +185,9 @@ async def cast(phone: Phone, proposal_id: int, delta: int, votes: list, failures
             ack = await phone.sio.call("vote", payload, timeout=15)
             break
         except Exception as error:  # noqa: BLE001 - counted below, never fatal
-            failures.append(f"no ack, retried: {type(error).__name__}" if attempt < 2 else f"no ack: {type(error).__name__}")
+            failures.append(
+                f"no ack, retried: {type(error).__name__}" if attempt < 2 else f"no ack: {type(error).__name__}"
+            )
     if ack is None:
         # Committed or not, nobody can tell: the final counts may hold it or not (see analyse).
         unknown.append((phone.code, proposal_id, delta))
@@ -193,12 +212,14 @@ async def run_worker(index: int, args: dict, plan: list[tuple[str, str]], start_
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
     connect_errors: list[str] = []
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
-        results = await asyncio.gather(*(open_phone(p, session, socketio, gate) for p in phones), return_exceptions=True)
+        results = await asyncio.gather(
+            *(open_phone(p, session, socketio, gate) for p in phones), return_exceptions=True
+        )
     connected_at = time.monotonic()
     for result in results:
         if isinstance(result, BaseException):
             connect_errors.append(f"{type(result).__name__}: {result}"[:200])
-    live = [p for p, r in zip(phones, results) if not isinstance(r, BaseException)]
+    live = [p for p, r in zip(phones, results, strict=True) if not isinstance(r, BaseException)]
     # Flooding phones (--flood, on the first worker): participants like the others, left out of
     # every figure but their own.
     flooders = [Phone(10**6 + n, plan[0][0], plan[0][1]) for n in range(args["flood"])]
@@ -241,20 +262,24 @@ async def run_worker(index: int, args: dict, plan: list[tuple[str, str]], start_
         await asyncio.wait(flooding, timeout=30)
     await asyncio.sleep(GRACE_S)
     disconnects = sum(1 for p in live if p.disconnected)
-    out.put((
-        "done", index, votes, failures, disconnects,
-        [(p.code, p.seen, p.disconnected) for p in live],
-        {p.code: p.counts for p in live if not p.disconnected},
-        {p.code: p.join_counts for p in live},
-        unknown,
-        dict(flood_answers),
-        flood_accepted,
-    ))
+    out.put(
+        (
+            "done",
+            index,
+            votes,
+            failures,
+            disconnects,
+            [(p.code, p.seen, p.disconnected) for p in live],
+            {p.code: p.counts for p in live if not p.disconnected},
+            {p.code: p.join_counts for p in live},
+            unknown,
+            dict(flood_answers),
+            flood_accepted,
+        )
+    )
     for phone in live + flooders:
-        try:
+        with contextlib.suppress(Exception):  # the run is over
             await phone.sio.disconnect()
-        except Exception:  # noqa: BLE001 - the run is over
-            pass
 
 
 async def flood(phone: Phone, end: float, answers: Counter, accepted: list) -> None:
@@ -263,7 +288,11 @@ async def flood(phone: Phone, end: float, answers: Counter, accepted: list) -> N
     n = 0
     while time.monotonic() < end:
         n += 1
-        payload = {"client_id": f"flood-{os.getpid()}-{phone.number}-{n}", "proposal_id": phone.proposals[0], "delta": 1 if n % 2 else -1}
+        payload = {
+            "client_id": f"flood-{os.getpid()}-{phone.number}-{n}",
+            "proposal_id": phone.proposals[0],
+            "delta": 1 if n % 2 else -1,
+        }
 
         def answered(ack, payload=payload):
             answers["ok" if ack.get("ok") else ack.get("error", "refused")] += 1
@@ -283,7 +312,6 @@ def worker_main(index, args, plan, start_at, go, out) -> None:
 
 
 def server_processes(urls: list[str], pids: list[int]):
-    import psutil
 
     if pids:
         roots = [psutil.Process(pid) for pid in pids]
@@ -315,10 +343,8 @@ def cpu_seconds(procs) -> float:
 def rss_mb(procs) -> float:
     total = 0
     for proc in procs:
-        try:
+        with contextlib.suppress(psutil.Error):  # a process that ended
             total += proc.memory_info().rss
-        except Exception:  # noqa: BLE001
-            pass
     return total / 2**20
 
 
@@ -338,7 +364,7 @@ def analyse(votes, seen_by_client, final_counts, initial_counts, unknown=(), flo
     lost = duplicated = 0
     latencies = []
     by_board = defaultdict(list)
-    for code, proposal_id, delta, sent, acked, seq in votes:
+    for code, _proposal_id, _delta, sent, _acked, seq in votes:
         by_board[code].append((sent, seq))
     seqs_seen = defaultdict(set)
     for code, _p, _d, _s, _a, seq in votes:
@@ -405,9 +431,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--votes", type=int, default=5, help="votes per participant on boards the bench makes")
     parser.add_argument("--codes", help="comma-separated board codes to use instead of making boards")
     parser.add_argument("--procs", type=int, default=max(2, (os.cpu_count() or 2)), help="generator processes")
-    parser.add_argument("--server-pid", type=int, action="append", default=[], help="server process (default: found by port)")
+    parser.add_argument(
+        "--server-pid", type=int, action="append", default=[], help="server process (default: found by port)"
+    )
     parser.add_argument("--label", default="", help="a name for this run, copied into the output")
-    parser.add_argument("--flood", type=int, default=0, help=f"extra phones sending {FLOOD_RATE} votes/s each, left out of the figures")
+    parser.add_argument(
+        "--flood", type=int, default=0, help=f"extra phones sending {FLOOD_RATE} votes/s each, left out of the figures"
+    )
     args = parser.parse_args(argv)
 
     urls = [u.rstrip("/") for u in args.url]
@@ -423,8 +453,12 @@ def main(argv=None) -> dict:
     workers = []
     first = 0
     for index, chunk in enumerate(chunks):
-        worker_args = {"rate_per_proc": args.rate / procs_n, "seconds": args.seconds, "first": first,
-                       "flood": args.flood if index == 0 else 0}
+        worker_args = {
+            "rate_per_proc": args.rate / procs_n,
+            "seconds": args.seconds,
+            "first": first,
+            "flood": args.flood if index == 0 else 0,
+        }
         first += len(chunk)
         proc = ctx.Process(target=worker_main, args=(index, worker_args, chunk, start_at, go, out), daemon=True)
         proc.start()
@@ -435,8 +469,6 @@ def main(argv=None) -> dict:
     connect_errors = [e for r in ready for e in r[4]]
     connect_s = max(r[2] for r in ready) - start_at
 
-    import psutil
-
     generator = [psutil.Process(w.pid) for w in workers]
     cpu_before, gen_before = cpu_seconds(server), cpu_seconds(generator)
     t0 = time.monotonic() + 0.5
@@ -446,10 +478,10 @@ def main(argv=None) -> dict:
     voting_ends = t0 + args.seconds
     cpu_after = gen_after = None
     while len(finished) < len(workers):
-        try:
-            finished.append(out.get(timeout=min(1.0, max(0.01, voting_ends - time.monotonic())) if cpu_after is None else 1.0))
-        except Exception:  # noqa: BLE001 - queue.Empty: sample memory while waiting
-            pass
+        with contextlib.suppress(queue.Empty):  # sample memory while waiting
+            finished.append(
+                out.get(timeout=min(1.0, max(0.01, voting_ends - time.monotonic())) if cpu_after is None else 1.0)
+            )
         peak_rss = max(peak_rss, rss_mb(server))
         if cpu_after is None and time.monotonic() >= voting_ends:
             # CPU over the voting only, not the wait for the last tallies.
@@ -482,7 +514,10 @@ def main(argv=None) -> dict:
         "votes": len(votes),
         "refused": len(failures),
         "unanswered": len(unknown),
-        **{k: (round(v, 1) if isinstance(v, float) else v) for k, v in analyse(votes, seen, finals, initial, unknown, [v for f in finished for v in f[10]]).items()},
+        **{
+            k: (round(v, 1) if isinstance(v, float) else v)
+            for k, v in analyse(votes, seen, finals, initial, unknown, [v for f in finished for v in f[10]]).items()
+        },
         "disconnects": sum(f[4] for f in finished),
         "server_cpu_pct": round(100 * (cpu_after - cpu_before) / wall, 1) if server else None,
         "server_rss_mb": round(peak_rss, 1) if server else None,

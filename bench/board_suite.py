@@ -28,8 +28,19 @@ INTERVAL = os.environ.get("TALLY_INTERVAL", "0.2")
 
 
 def load(urls: list[str], args, env: dict, label: str, extra: list[str] = ()) -> dict:
-    command = [sys.executable, "bench/board_load.py", "--clients", str(args.clients), "--rate", str(args.rate),
-               "--seconds", str(args.seconds), "--label", label, *extra]
+    command = [
+        sys.executable,
+        "bench/board_load.py",
+        "--clients",
+        str(args.clients),
+        "--rate",
+        str(args.rate),
+        "--seconds",
+        str(args.seconds),
+        "--label",
+        label,
+        *extra,
+    ]
     for url in urls:
         command += ["--url", url]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -61,8 +72,13 @@ def one_instance(args, work: Path) -> dict:
 def two_instances(args, work: Path) -> dict:
     database = PostgresDatabase()
     try:
-        env = environment(work / "two", DATABASE_URL=database.url, REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-                          SOCKETIO_CHANNEL=f"bench-{uuid.uuid4().hex[:8]}", TALLY_INTERVAL=INTERVAL)
+        env = environment(
+            work / "two",
+            DATABASE_URL=database.url,
+            REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            SOCKETIO_CHANNEL=f"bench-{uuid.uuid4().hex[:8]}",
+            TALLY_INTERVAL=INTERVAL,
+        )
         flask(env, "db", "upgrade")
         servers = [Gunicorn(env).start(), Gunicorn(env).start()]
         try:

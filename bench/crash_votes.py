@@ -13,6 +13,7 @@ and how long phones took to be back after a restart (resync).
 """
 
 import argparse
+import contextlib
 import json
 import random
 import sqlite3
@@ -24,7 +25,6 @@ from pathlib import Path
 import psutil
 import requests
 import socketio
-
 from servers import Gunicorn, environment, flask
 
 
@@ -32,10 +32,8 @@ def kill_all(server: Gunicorn) -> None:
     """SIGKILL for the master and its worker alike: a worker left behind would keep the port."""
     master = psutil.Process(server.process.pid)
     for process in [*master.children(recursive=True), master]:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             process.kill()
-        except psutil.NoSuchProcess:
-            pass
     server.process.wait(timeout=10)
 
 
@@ -69,7 +67,11 @@ class Phone(threading.Thread):
         for n in range(self.votes):
             # People vote a few seconds apart, so the kills land in every stage of the run.
             time.sleep(self.rng.uniform(0, 2 * self.pause))
-            payload = {"client_id": f"crash-{self.number:04d}-{n:04d}", "proposal_id": self.proposals[n % len(self.proposals)], "delta": 1}
+            payload = {
+                "client_id": f"crash-{self.number:04d}-{n:04d}",
+                "proposal_id": self.proposals[n % len(self.proposals)],
+                "delta": 1,
+            }
             while True:
                 try:
                     ack = self.sock.call("vote", payload, timeout=5)
@@ -79,12 +81,14 @@ class Phone(threading.Thread):
                     if ack.get("error") != "rate_limited":
                         raise RuntimeError(f"vote refused: {ack}")
                     time.sleep(ack.get("retry_after", 0.2))
-                except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError, socketio.exceptions.DisconnectedError):
+                except (
+                    socketio.exceptions.TimeoutError,
+                    socketio.exceptions.BadNamespaceError,
+                    socketio.exceptions.DisconnectedError,
+                ):
                     gone = time.monotonic()
-                    try:
+                    with contextlib.suppress(Exception):  # the server is gone already
                         self.sock.disconnect()
-                    except Exception:  # noqa: BLE001
-                        pass
                     self.connect()
                     restarted = max((t for t in self.back.values() if t >= gone - 10), default=None)
                     if restarted is not None:
@@ -103,7 +107,11 @@ def main() -> dict:
     with tempfile.TemporaryDirectory(prefix="crash-votes-") as tmp:
         env = environment(Path(tmp), RATELIMIT_ENABLED="false")
         flask(env, "db", "upgrade")
-        code = flask(env, "board", "create", "--title", "Crash", "--votes", "20", "--max-per-proposal", "10").split("Code: ")[1].split()[0]
+        code = (
+            flask(env, "board", "create", "--title", "Crash", "--votes", "20", "--max-per-proposal", "10")
+            .split("Code: ")[1]
+            .split()[0]
+        )
         (Path(tmp) / "p.csv").write_text("title\n" + "".join(f"Voorstel {n}\n" for n in range(4)))
         flask(env, "board", "import-csv", code, str(Path(tmp) / "p.csv"))
         flask(env, "board", "phase", code, "stemmen")

@@ -26,8 +26,18 @@ TARGET = 1.5
 def run(args, work: Path, label: str, flood: int) -> dict:
     try:
         result, _log = board_load_on_fresh_server(
-            work, "--clients", str(args.clients), "--rate", str(args.rate), "--seconds", str(args.seconds),
-            "--flood", str(flood), "--label", label)
+            work,
+            "--clients",
+            str(args.clients),
+            "--rate",
+            str(args.rate),
+            "--seconds",
+            str(args.seconds),
+            "--flood",
+            str(flood),
+            "--label",
+            label,
+        )
     except RuntimeError as error:
         sys.exit(f"{label}: {error}")
     print(json.dumps(result), flush=True)

@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 import requests
+from werkzeug.exceptions import HTTPException
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,7 +101,15 @@ SCRIPTS = [
     f"<!--<script>{RUN}</script>-->",
     "]]><![CDATA[",
 ]
-TEMPLATES = ["{{ 7*7 }}", "{% raw %}", "${7*7}", "#{7*7}", "<%= 7*7 %>", "{{config}}", "{{ self.__init__.__globals__ }}"]
+TEMPLATES = [
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "${7*7}",
+    "#{7*7}",
+    "<%= 7*7 %>",
+    "{{config}}",
+    "{{ self.__init__.__globals__ }}",
+]
 SQL = [
     "' OR '1'='1",
     "'; DROP TABLE registrations; --",
@@ -116,34 +125,128 @@ SQL = [
     "; PRAGMA writable_schema=1;",
 ]
 OVERLONG = ["x" * n for n in (81, 121, 256, 501, 1001, 2001, 4097, 10_000, 100_000)] + [
-    "€" * 5_000, "👩🏽‍🏫" * 2_000, "a " * 50_000, "\n" * 10_000,
+    "€" * 5_000,
+    "👩🏽‍🏫" * 2_000,
+    "a " * 50_000,
+    "\n" * 10_000,
 ]
 CONTROL = (
-    [chr(code) for code in range(0, 32)]
-    + [f"a{chr(code)}b" for code in range(0, 32)]
-    + ["\x7f", "\x85", "\u2028\u2029", "\ufeff", "\ufffe", "\uffff",
-       "\r\n\r\nSet-Cookie: x=1", "a\x00@example.nl", "\x1b[31mrood\x1b[0m"]
+    [chr(code) for code in range(32)]
+    + [f"a{chr(code)}b" for code in range(32)]
+    + [
+        "\x7f",
+        "\x85",
+        "\u2028\u2029",
+        "\ufeff",
+        "\ufffe",
+        "\uffff",
+        "\r\n\r\nSet-Cookie: x=1",
+        "a\x00@example.nl",
+        "\x1b[31mrood\x1b[0m",
+    ]
 )
 RTL = [
-    "\u202e", "\u202egnp.exe", "\u200f", "\u200e", "\u2066x\u2069", "\u061c", "مرحبا بالعالم", "שלום עולם",
-    "\u200b\u200c\u200d", "\u034f", "Z̴̡̛͓a̷l̸g̵o̶", "\u202a\u202b\u202c\u202d", "abc\u202edef",
+    "\u202e",
+    "\u202egnp.exe",
+    "\u200f",
+    "\u200e",
+    "\u2066x\u2069",
+    "\u061c",
+    "مرحبا بالعالم",
+    "שלום עולם",
+    "\u200b\u200c\u200d",
+    "\u034f",
+    "Z̴̡̛͓a̷l̸g̵o̶",
+    "\u202a\u202b\u202c\u202d",
+    "abc\u202edef",
 ]
 EMOJI = [
-    "😀", "👩🏽‍🏫", "🏳️‍🌈", "🇳🇱", "👨‍👩‍👧‍👦", "1️⃣", "🧑🏿‍🔬" * 50, "𠜎𠜱", "𝐇𝐞𝐥𝐥𝐨", "ﷺ", "Ⅻ", "e\u0301",
-    "ẞ", "İı", "ﬃ", "🀄🃏",
+    "😀",
+    "👩🏽‍🏫",
+    "🏳️‍🌈",
+    "🇳🇱",
+    "👨‍👩‍👧‍👦",
+    "1️⃣",
+    "🧑🏿‍🔬" * 50,
+    "𠜎𠜱",
+    "𝐇𝐞𝐥𝐥𝐨",
+    "ﷺ",
+    "Ⅻ",
+    "e\u0301",
+    "ẞ",
+    "İı",
+    "ﬃ",
+    "🀄🃏",
 ]
 MALFORMED = [
-    b"\xff", b"\xfe\xff", b"\xc3\x28", b"\xa0\xa1", b"\xe2\x28\xa1", b"\xf0\x28\x8c\x28", b"\xc0\xaf",
-    b"\xed\xa0\x80", b"\xf8\xa1\xa1\xa1\xa1", b"\x80", b"caf\xe9", b"ok\xffok", b"\xef\xbb\xbf\xff",
+    b"\xff",
+    b"\xfe\xff",
+    b"\xc3\x28",
+    b"\xa0\xa1",
+    b"\xe2\x28\xa1",
+    b"\xf0\x28\x8c\x28",
+    b"\xc0\xaf",
+    b"\xed\xa0\x80",
+    b"\xf8\xa1\xa1\xa1\xa1",
+    b"\x80",
+    b"caf\xe9",
+    b"ok\xffok",
+    b"\xef\xbb\xbf\xff",
 ]
 MISC = [
-    "%s%s%s%n", "{0}", "{__class__}", "%(x)s", "../../../../etc/passwd", "..%2f..%2fetc%2fpasswd", "/etc/passwd",
-    "C:\\Windows\\win.ini", "file:///etc/passwd", "http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:5432/",
-    "//evil.example/", "https://evil.example", "\\\\evil.example\\share", "-1", "0", "2147483648", "9" * 40, "1e309",
-    "NaN", "-0", "0x10", "1_000", "١٢٣", "²", "true", "null", "[]", "{}", '{"$ne": null}', "=cmd|' /C calc'!A0",
-    "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1", "a@b", "x@[127.0.0.1]", '"a b"@example.nl',
-    "a@example.nl\r\nBcc: x@evil.example", "a@example.nl,b@example.nl", "ä@ëxample.nl", "2026-02-30",
-    "0000-00-00", "9999-12-31", "31-12-2026", "25:61", "24:00", " ", "", "\t", "None", "undefined",
+    "%s%s%s%n",
+    "{0}",
+    "{__class__}",
+    "%(x)s",
+    "../../../../etc/passwd",
+    "..%2f..%2fetc%2fpasswd",
+    "/etc/passwd",
+    "C:\\Windows\\win.ini",
+    "file:///etc/passwd",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://127.0.0.1:5432/",
+    "//evil.example/",
+    "https://evil.example",
+    "\\\\evil.example\\share",
+    "-1",
+    "0",
+    "2147483648",
+    "9" * 40,
+    "1e309",
+    "NaN",
+    "-0",
+    "0x10",
+    "1_000",
+    "١٢٣",
+    "²",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    '{"$ne": null}',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(1)",
+    "\t=1",
+    "\r=1",
+    "a@b",
+    "x@[127.0.0.1]",
+    '"a b"@example.nl',
+    "a@example.nl\r\nBcc: x@evil.example",
+    "a@example.nl,b@example.nl",
+    "ä@ëxample.nl",
+    "2026-02-30",
+    "0000-00-00",
+    "9999-12-31",
+    "31-12-2026",
+    "25:61",
+    "24:00",
+    " ",
+    "",
+    "\t",
+    "None",
+    "undefined",
 ]
 
 # Short values also travel in surroundings a real field would see them in.
@@ -160,8 +263,15 @@ MUTATIONS = [
 
 
 def corpus() -> list[Hostile]:
-    families = {"script": SCRIPTS, "template": TEMPLATES, "sql": SQL, "control": CONTROL, "rtl": RTL,
-                "emoji": EMOJI, "misc": MISC}
+    families = {
+        "script": SCRIPTS,
+        "template": TEMPLATES,
+        "sql": SQL,
+        "control": CONTROL,
+        "rtl": RTL,
+        "emoji": EMOJI,
+        "misc": MISC,
+    }
     seen, values = set(), []
 
     def add(kind, value):
@@ -207,7 +317,11 @@ class Form:
 
     @property
     def key(self) -> tuple:
-        return (re.sub(r"/\d+(?=/|$)", "/N", urlsplit(self.action).path), self.method, tuple(sorted({f[0] for f in self.fields})))
+        return (
+            re.sub(r"/\d+(?=/|$)", "/N", urlsplit(self.action).path),
+            self.method,
+            tuple(sorted({f[0] for f in self.fields})),
+        )
 
 
 class _FormParser(html.parser.HTMLParser):
@@ -223,9 +337,14 @@ class _FormParser(html.parser.HTMLParser):
         attrs = dict(attrs)
         if tag == "form":
             # Forms without a method are the live board's; their scripts speak Socket.IO instead.
-            self._form = None if "method" not in attrs else Form(
-                attrs.get("action") or self.page_url, attrs["method"].upper(),
-                attrs.get("enctype", "application/x-www-form-urlencoded"),
+            self._form = (
+                None
+                if "method" not in attrs
+                else Form(
+                    attrs.get("action") or self.page_url,
+                    attrs["method"].upper(),
+                    attrs.get("enctype", "application/x-www-form-urlencoded"),
+                )
             )
             if self._form:
                 self.forms.append(self._form)
@@ -280,7 +399,9 @@ def forms_on(page_html: str, page_url: str) -> list[Form]:
 
 # --- the sweep ---------------------------------------------------------------------------------------
 
-STACK_TRACE = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line \d+|sqlalchemy\.exc\.|werkzeug\.debug|jinja2\.exceptions")
+STACK_TRACE = re.compile(
+    r"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line \d+|sqlalchemy\.exc\.|werkzeug\.debug|jinja2\.exceptions"
+)
 
 
 @dataclass
@@ -299,7 +420,8 @@ class Actor:
 
 # Fields whose defaults the page does not carry but a valid submission needs.
 VALID = {
-    "name": lambda: "Fatima el Amrani", "organisation": lambda: "Basisschool De Regenboog",
+    "name": lambda: "Fatima el Amrani",
+    "organisation": lambda: "Basisschool De Regenboog",
     "title": lambda: "Een makelaar voor onderzoek",
     # A new address each time, so a hostile name is stored as a new registration and shown later.
     "email": lambda: f"hostile-{uuid.uuid4().hex[:12]}@example.nl",
@@ -361,8 +483,13 @@ class Sweep:
         for attempt in range(2):
             response = self.get(actor, path)
             if response.status_code == 200:
-                same = [f for f in forms_on(response.text, path)
-                        if f.method == form.method and f.key[0] == form.key[0] and urlsplit(f.action).path == urlsplit(form.action).path]
+                same = [
+                    f
+                    for f in forms_on(response.text, path)
+                    if f.method == form.method
+                    and f.key[0] == form.key[0]
+                    and urlsplit(f.action).path == urlsplit(form.action).path
+                ]
                 if same:
                     return path, same[0]
             if attempt == 0 and restore is not None:
@@ -377,8 +504,13 @@ class Sweep:
             files = {name: ("hostile.csv", value, "text/csv") for name, value in data if name == "file"}
             rest = [(name, value) for name, value in data if name != "file"]
             return actor.session.post(url, data=rest, files=files, allow_redirects=False, timeout=120)
-        return actor.session.post(url, data=urlencode(data), headers={"Content-Type": "application/x-www-form-urlencoded"},
-                                  allow_redirects=False, timeout=120)
+        return actor.session.post(
+            url,
+            data=urlencode(data),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            allow_redirects=False,
+            timeout=120,
+        )
 
     def sweep_forms(self, forms: dict[tuple, tuple[Actor, str, Form]], restore=None) -> None:
         """Each field of each form gets the values while the other fields keep what the page fills in."""
@@ -391,7 +523,9 @@ class Sweep:
                 for value in self._for_target():
                     path, current = self._fresh_form(actor, path, form, restore)
                     if current is None:
-                        self.problems.append(Problem(f"{form.method} {form.action} as {actor.name}", f"the form is gone from {path}"))
+                        self.problems.append(
+                            Problem(f"{form.method} {form.action} as {actor.name}", f"the form is gone from {path}")
+                        )
                         break
                     data = []
                     for other, other_kind, default in current.fields:
@@ -428,9 +562,15 @@ class Sweep:
         huge = b"x=" + b"A" * (3 * 1024 * 1024)
         for path in paths:
             url = self.base_url + path
-            for body, content_type in ((huge, "application/x-www-form-urlencoded"), (b"\xff\xfe\x00" * 1000, "application/x-www-form-urlencoded"),
-                                       (b'{"email": [1, {"$ne": null}]}', "application/json"), (b"--x\r\nbroken", "multipart/form-data; boundary=x")):
-                response = actor.session.post(url, data=body, headers={"Content-Type": content_type}, allow_redirects=False, timeout=120)
+            for body, content_type in (
+                (huge, "application/x-www-form-urlencoded"),
+                (b"\xff\xfe\x00" * 1000, "application/x-www-form-urlencoded"),
+                (b'{"email": [1, {"$ne": null}]}', "application/json"),
+                (b"--x\r\nbroken", "multipart/form-data; boundary=x"),
+            ):
+                response = actor.session.post(
+                    url, data=body, headers={"Content-Type": content_type}, allow_redirects=False, timeout=120
+                )
                 self.record(f"POST {path} ({len(body)} bytes of {content_type})", response, kind="body")
 
     # Socket.IO
@@ -442,7 +582,12 @@ class Sweep:
                 self._emit(client, event, not_an_object, f"{where} {event} <{type(not_an_object).__name__}>")
             for key in keys[(event, valid.get("action") if event == "control" else None)]:
                 for odd in ODD_TYPES:
-                    self._emit(client, event, {**valid, "client_id": uuid.uuid4().hex, key: odd}, f"{where} {event} [{key}] <{odd!r}>")
+                    self._emit(
+                        client,
+                        event,
+                        {**valid, "client_id": uuid.uuid4().hex, key: odd},
+                        f"{where} {event} [{key}] <{odd!r}>",
+                    )
                 for value in self._for_target():
                     payload = {**valid, "client_id": uuid.uuid4().hex, key: value.text()}
                     self._emit(client, event, payload, f"{where} {event} [{key}]", value)
@@ -544,7 +689,9 @@ class SocketClient:
             self.client.eio.http.close()
 
 
-def event_keys(source: Path = ROOT / "sessie_app" / "realtime" / "events.py") -> dict[tuple[str, str | None], list[str]]:
+def event_keys(
+    source: Path = ROOT / "sessie_app" / "realtime" / "events.py",
+) -> dict[tuple[str, str | None], list[str]]:
     """(event, control action) → the keys its handler reads, from the source: a key added later is swept too."""
     text = source.read_text()
     blocks = {}
@@ -554,7 +701,9 @@ def event_keys(source: Path = ROOT / "sessie_app" / "realtime" / "events.py") ->
             blocks[name.group(1)] = block
 
     def keys(block: str) -> set[str]:
-        found = set(re.findall(r"data\.get\(\"(\w+)\"", block)) | set(re.findall(r"_(?:text|id|flag)\(data, \"(\w+)\"", block))
+        found = set(re.findall(r"data\.get\(\"(\w+)\"", block)) | set(
+            re.findall(r"_(?:text|id|flag)\(data, \"(\w+)\"", block)
+        )
         found |= {"delta"} if "_delta(data)" in block else set()
         # Every payload may carry a client id, and an unknown key must be harmless too.
         return found | {"client_id", "unknown_key"}
@@ -607,8 +756,12 @@ class RenderResult:
     wide: dict = field(default_factory=dict)
 
     def summary(self) -> dict:
-        return {"pages_rendered": self.pages, "scripts_executed": len(self.executed) + len(self.dialogs),
-                "csp_violations": len(self.csp_violations), "page_errors": len(self.errors)}
+        return {
+            "pages_rendered": self.pages,
+            "scripts_executed": len(self.executed) + len(self.dialogs),
+            "csp_violations": len(self.csp_violations),
+            "page_errors": len(self.errors),
+        }
 
 
 def launch_chromium():
@@ -616,13 +769,21 @@ def launch_chromium():
 
     playwright = sync_playwright().start()
     browser = playwright.chromium.launch(
-        executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        executable_path="/usr/bin/chromium",
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     )
     return playwright, browser
 
 
-def render_check(browser, base_url: str, visits: list[tuple[list, str]], live=None, html_documents=(), settle_ms: int = 400,
-                 screenshots: Path | None = None) -> RenderResult:
+def render_check(
+    browser,
+    base_url: str,
+    visits: list[tuple[list, str]],
+    live=None,
+    html_documents=(),
+    settle_ms: int = 400,
+    screenshots: Path | None = None,
+) -> RenderResult:
     """Open each (cookies, path) with the real CSP and with CSP bypassed, on a phone (the projector at
     1280×720); count what ran, and note pages that hostile text pushed wider than their screen.
 
@@ -675,7 +836,9 @@ def _collect(page, path: str, bypass: bool, result: RenderResult, measure_width:
         result.wide[path] = width
     shown = page.evaluate("document.body ? document.body.innerText.split('__hostile').length - 1 : 0")
     result.shown[path] = min(result.shown.get(path, shown), shown)
-    if page.evaluate("Boolean(window.__hostile) || Array.from(window.frames).some(f => { try { return Boolean(f.__hostile) } catch (e) { return false } })"):
+    if page.evaluate(
+        "Boolean(window.__hostile) || Array.from(window.frames).some(f => { try { return Boolean(f.__hostile) } catch (e) { return false } })"
+    ):
         result.executed.append(f"{path} (CSP {'bypassed' if bypass else 'on'})")
     if not bypass:
         result.csp_violations += [f"{path}: {v}" for v in page.evaluate("window.__cspViolations || []")]
@@ -703,15 +866,25 @@ class Stage:
             made = board.create_board("Tilburg: niet mopperen, maar opperen", meeting_id=meeting.id)
             self.code, self.board_id = made.code, made.id
             author = board.join(made.id, None, nickname="Auteur")
-            bottleneck = board.add_bottleneck(author.id, "stage-bottleneck-0001", "Ik vind geen scholen voor mijn onderzoek")
+            bottleneck = board.add_bottleneck(
+                author.id, "stage-bottleneck-0001", "Ik vind geen scholen voor mijn onderzoek"
+            )
             self.bottleneck_id = bottleneck["bottleneck"]["id"]
             board.set_phase(made.id, "opperen", None)
-            titles = ["Een makelaar die scholen en onderzoekers koppelt", "Makelaar koppelt scholen aan onderzoekers",
-                      "Open access voor alle leraren", "Open access tot literatuur voor leraren",
-                      # In no group: the review page then shows the form for loose proposals.
-                      "Een gratis fietsenstalling bij elk station"]
-            self.proposal_ids = [board.add_proposal(author.id, f"stage-proposal-{n:04d}", title, big="Groot", small="Klein")["proposal"]["id"]
-                                 for n, title in enumerate(titles)]
+            titles = [
+                "Een makelaar die scholen en onderzoekers koppelt",
+                "Makelaar koppelt scholen aan onderzoekers",
+                "Open access voor alle leraren",
+                "Open access tot literatuur voor leraren",
+                # In no group: the review page then shows the form for loose proposals.
+                "Een gratis fietsenstalling bij elk station",
+            ]
+            self.proposal_ids = [
+                board.add_proposal(author.id, f"stage-proposal-{n:04d}", title, big="Groot", small="Klein")["proposal"][
+                    "id"
+                ]
+                for n, title in enumerate(titles)
+            ]
             reports.suggest()
             self.group_id = reports.review()["groups"][0]["id"]
             db.session.remove()
@@ -724,8 +897,14 @@ class Stage:
         from sessie_app.registration import services
 
         with self.app.app_context():
-            details = services.Details(name=name, email=f"stage-{uuid.uuid4().hex[:10]}@example.nl", organisation="School",
-                                       role="leraar", sector="PO", meal=True)
+            details = services.Details(
+                name=name,
+                email=f"stage-{uuid.uuid4().hex[:10]}@example.nl",
+                organisation="School",
+                role="leraar",
+                sector="PO",
+                meal=True,
+            )
             outcome = services.register(services.get_meeting("tilburg").id, details)
             registration = services.get_registration(outcome.registration_id)
             self.registration_id = registration.id
@@ -734,8 +913,14 @@ class Stage:
         return signed
 
     def values(self) -> dict:
-        return {"slug": "tilburg", "code": self.code, "token": self.manage_token, "registration_id": self.registration_id,
-                "scope": "alle", "group_id": self.group_id}
+        return {
+            "slug": "tilburg",
+            "code": self.code,
+            "token": self.manage_token,
+            "registration_id": self.registration_id,
+            "scope": "alle",
+            "group_id": self.group_id,
+        }
 
     def pages(self) -> dict[str, str]:
         """endpoint → path of every page of the URL map, with arguments that name real rows."""
@@ -748,7 +933,10 @@ class Stage:
             values = self.values()
             if rule.endpoint == "organiser.check_in_code":
                 values["code"] = self.check_in_token
-            arguments = {name: values.get(name, 1 if isinstance(rule._converters[name], IntegerConverter) else "x") for name in rule.arguments}
+            arguments = {
+                name: values.get(name, 1 if isinstance(rule._converters[name], IntegerConverter) else "x")
+                for name in rule.arguments
+            }
             with self.app.test_request_context():
                 pages[rule.endpoint] = self.app.url_for(rule.endpoint, **arguments)
         return pages
@@ -781,8 +969,12 @@ class Stage:
     def log_in(self, actor: Actor) -> None:
         page = actor.session.get(f"{self.base_url}/organisator/inloggen", timeout=30)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
-        done = actor.session.post(f"{self.base_url}/organisator/inloggen", allow_redirects=False, timeout=30,
-                                  data={"csrf_token": token, "email": self.organiser_email, "password": self.organiser_password})
+        done = actor.session.post(
+            f"{self.base_url}/organisator/inloggen",
+            allow_redirects=False,
+            timeout=30,
+            data={"csrf_token": token, "email": self.organiser_email, "password": self.organiser_password},
+        )
         assert done.status_code == 302, f"organiser login failed: {done.status_code}"
 
     def restore(self, actor: Actor, path: str) -> str:
@@ -807,8 +999,16 @@ class Stage:
             ("snapshot", {}),
             ("profile", {"nickname": "Els", "role": "leraar", "sector": "PO"}),
             ("bottleneck", {"text": "Te weinig tijd voor onderzoek"}),
-            ("proposal", {"title": "Een uur per week onderzoekstijd", "big": "Groot", "small": "Klein", "actor": "school",
-                          "bottleneck_id": self.bottleneck_id}),
+            (
+                "proposal",
+                {
+                    "title": "Een uur per week onderzoekstijd",
+                    "big": "Groot",
+                    "small": "Klein",
+                    "actor": "school",
+                    "bottleneck_id": self.bottleneck_id,
+                },
+            ),
             ("vote", {"proposal_id": first, "delta": 1}),
             ("similar", {"text": "makelaar scholen"}),
         ]
@@ -817,8 +1017,14 @@ class Stage:
             ("control", {"action": "timer", "seconds": 300}),
             ("control", {"action": "lock", "locked": False}),
             ("control", {"action": "hide", "proposal_id": second, "hidden": False, "reason": "Dubbel"}),
-            ("control", {"action": "hide_bottleneck", "bottleneck_id": self.bottleneck_id, "hidden": False, "reason": "Dubbel"}),
-            ("control", {"action": "edit", "proposal_id": second, "title": "Bewerkt", "big": "Groot", "small": "Klein"}),
+            (
+                "control",
+                {"action": "hide_bottleneck", "bottleneck_id": self.bottleneck_id, "hidden": False, "reason": "Dubbel"},
+            ),
+            (
+                "control",
+                {"action": "edit", "proposal_id": second, "title": "Bewerkt", "big": "Groot", "small": "Klein"},
+            ),
             ("control", {"action": "flag", "proposal_id": second, "flag": "question", "value": True}),
             ("control", {"action": "theme", "proposal_id": second, "theme_id": None}),
             ("control", {"action": "merge", "keep_id": first, "merged_id": second}),
@@ -846,7 +1052,7 @@ def run(app, base_url: str, organiser: tuple[str, str], per_kind: int | None, br
 
 
 def _run(app, base_url, stage, sweep, values, actors, browser) -> dict:
-    stranger, participant, organiser_actor = actors
+    _stranger, participant, organiser_actor = actors
     pages = stage.pages()
 
     started = time.monotonic()
@@ -869,22 +1075,24 @@ def _run(app, base_url, stage, sweep, values, actors, browser) -> dict:
             adapter = app.url_map.bind("localhost")
             try:
                 found_endpoints.add(adapter.match(urlsplit(form.action).path, method=form.method)[0])
-            except Exception:  # an action outside the URL map is itself a finding
+            except HTTPException:  # an action outside the URL map is itself a finding
                 sweep.problems.append(Problem(form.action, "form posts to no route"))
     missing = sorted(post_endpoints - found_endpoints)
     if missing:
         sweep.problems.append(Problem("crawl", f"no form found for {missing}"))
 
-    lap('crawl')
+    lap("crawl")
     sweep.sweep_forms(forms, stage.restore)
-    lap('forms')
+    lap("forms")
     sweep.sweep_query(actors, pages, query_names())
-    lap('query')
+    lap("query")
     sweep.sweep_paths(organiser_actor, stage.path_templates())
-    lap('paths')
-    sweep.sweep_bodies(organiser_actor, sorted({urlsplit(f.action).path for _a, _p, f in forms.values() if f.method == "POST"}))
+    lap("paths")
+    sweep.sweep_bodies(
+        organiser_actor, sorted({urlsplit(f.action).path for _a, _p, f in forms.values() if f.method == "POST"})
+    )
 
-    lap('bodies')
+    lap("bodies")
     phone_events, console_events = stage.socket_targets()
     keys = event_keys()
     phone = SocketClient(base_url, participant, stage.code)
@@ -899,17 +1107,19 @@ def _run(app, base_url, stage, sweep, values, actors, browser) -> dict:
         phone.close()
         console.close()
 
-    lap('events')
+    lap("events")
     figures = sweep.summary()
     figures["forms"] = len(forms)
     figures["post_routes_without_a_form"] = missing
     figures["events"] = sorted({event for event, _ in phone_events + console_events})
-    covered = {(event, valid.get("action") if event == "control" else None) for event, valid in phone_events + console_events}
+    covered = {
+        (event, valid.get("action") if event == "control" else None) for event, valid in phone_events + console_events
+    }
     figures["events_without_a_sweep"] = sorted(map(str, set(keys) - covered))
     if browser is not None:
         figures.update(render(app, browser, base_url, stage, actors, sweep, values))
-        lap('render')
-    figures['seconds'] = seconds
+        lap("render")
+    figures["seconds"] = seconds
     figures["problem_list"] = [f"{p.where}: {p.detail}" for p in sweep.problems[:50]]
     return figures
 
@@ -924,7 +1134,11 @@ def render(app, browser, base_url, stage: Stage, actors: list[Actor], sweep: Swe
                 visits.append((cookies_for(actor, base_url), path))
     participant, organiser = actors[1], actors[2]
     # The screens that draw live text go last, so they are open when it arrives.
-    live_paths = {f"/b/{stage.code}", f"/organisator/borden/{stage.code}", f"/organisator/borden/{stage.code}/projector"}
+    live_paths = {
+        f"/b/{stage.code}",
+        f"/organisator/borden/{stage.code}",
+        f"/organisator/borden/{stage.code}/projector",
+    }
     visits.sort(key=lambda visit: visit[1] in live_paths)
     scripts = [v.text() for v in values if v.kind == "script"]
 
@@ -938,7 +1152,10 @@ def render(app, browser, base_url, stage: Stage, actors: list[Actor], sweep: Swe
             console.call("control", {"action": "phase", "phase": "opperen"})
             proposal_ids = []
             for text in scripts[:40]:
-                ack = phone.call("proposal", {"client_id": f"live-p-{uuid.uuid4().hex}", "title": text[:120], "big": text, "small": text})
+                ack = phone.call(
+                    "proposal",
+                    {"client_id": f"live-p-{uuid.uuid4().hex}", "title": text[:120], "big": text, "small": text},
+                )
                 if isinstance(ack, dict) and ack.get("ok"):
                     proposal_ids.append(ack["proposal"]["id"])
             phone.call("profile", {"nickname": scripts[0][:40]})
@@ -958,11 +1175,17 @@ def render(app, browser, base_url, stage: Stage, actors: list[Actor], sweep: Swe
     report = organiser.session.get(f"{base_url}/organisator/rapport/alle.pdf", timeout=300)
     pdf = {"report_pdf_status": report.status_code, "report_pdf_bytes": len(report.content)}
     pdf["report_pdf_active_content"] = sorted(
-        {name for name in (b"/JavaScript", b"/JS ", b"/Launch", b"/OpenAction", b"/AA ", b"/SubmitForm") if name in report.content}
+        {
+            name
+            for name in (b"/JavaScript", b"/JS ", b"/Launch", b"/OpenAction", b"/AA ", b"/SubmitForm")
+            if name in report.content
+        }
     )
     if shutil.which("pdftotext") and report.status_code == 200:
         # Proof that hostile text reached the document at all, printed as the letters it is.
-        text = subprocess.run(["pdftotext", "-", "-"], input=report.content, capture_output=True, timeout=120).stdout.decode()
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=report.content, capture_output=True, timeout=120
+        ).stdout.decode()
         pdf["report_pdf_payloads_as_text"] = text.count("__hostile")
     with app.app_context():
         from sessie_app.reports import services
@@ -970,10 +1193,23 @@ def render(app, browser, base_url, stage: Stage, actors: list[Actor], sweep: Swe
 
         with app.test_request_context():
             documents = [report_html(services.build_report(None)), report_html(services.build_report("tilburg"))]
-    result = render_check(browser, base_url, visits, live=live, html_documents=documents, settle_ms=150,
-                          screenshots=Path(os.environ["HOSTILE_SCREENSHOTS"]) if os.environ.get("HOSTILE_SCREENSHOTS") else None)
-    return {**result.summary(), **pdf, "rendered": [path for _cookies, path in visits],
-            "executed_on": result.executed[:20], "csp_violation_list": result.csp_violations[:20], "dialogs": result.dialogs[:20],
-            "page_error_list": result.errors[:20],
-            "script_text_shown_live": {path: result.shown.get(path, 0) for path in sorted(live_paths)},
-            "wider_than_the_phone": result.wide}
+    result = render_check(
+        browser,
+        base_url,
+        visits,
+        live=live,
+        html_documents=documents,
+        settle_ms=150,
+        screenshots=Path(os.environ["HOSTILE_SCREENSHOTS"]) if os.environ.get("HOSTILE_SCREENSHOTS") else None,
+    )
+    return {
+        **result.summary(),
+        **pdf,
+        "rendered": [path for _cookies, path in visits],
+        "executed_on": result.executed[:20],
+        "csp_violation_list": result.csp_violations[:20],
+        "dialogs": result.dialogs[:20],
+        "page_error_list": result.errors[:20],
+        "script_text_shown_live": {path: result.shown.get(path, 0) for path in sorted(live_paths)},
+        "wider_than_the_phone": result.wide,
+    }

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import aiohttp
 import sqlalchemy as sa
-
 from registration_load import CSRF, ROLES, SECTORS, new_session
 from servers import BIN, Gunicorn, PostgresDatabase, Server, environment, flask
 
@@ -32,16 +31,22 @@ async def person(url: str, n: int, ready: asyncio.Barrier, outcomes: list) -> No
             token = CSRF.search(await response.text())
         await ready.wait()
         form = {
-            "csrf_token": token.group(1) if token else "", "name": f"Persoon {n}", "email": f"p{n}-{uuid.uuid4().hex[:8]}@example.org",
-            "organisation": "School", "role": ROLES[n % len(ROLES)], "sector": SECTORS[n % len(SECTORS)],
-            "meal": "ja", "privacy_consent": "y", "website": "",
+            "csrf_token": token.group(1) if token else "",
+            "name": f"Persoon {n}",
+            "email": f"p{n}-{uuid.uuid4().hex[:8]}@example.org",
+            "organisation": "School",
+            "role": ROLES[n % len(ROLES)],
+            "sector": SECTORS[n % len(SECTORS)],
+            "meal": "ja",
+            "privacy_consent": "y",
+            "website": "",
         }
         try:
             async with http.post(f"{url}/sessies/{SLUG}", data=form, allow_redirects=False) as response:
                 await response.read()
                 ok = response.status == 302 and "/controleer-uw-mail" in response.headers.get("Location", "")
                 outcomes.append("ok" if ok else f"http_{response.status}")
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        except (TimeoutError, aiohttp.ClientError) as error:
             outcomes.append(type(error).__name__)
 
 
@@ -60,7 +65,9 @@ def run(server: Server, engine, rounds: int, clients: int, seats: int) -> dict:
     for _ in range(rounds):
         with engine.begin() as db:
             before = db.execute(count, {"m": meeting_id}).scalar_one()
-            db.execute(sa.text("UPDATE meetings SET capacity = :c WHERE id = :m"), {"c": before + seats, "m": meeting_id})
+            db.execute(
+                sa.text("UPDATE meetings SET capacity = :c WHERE id = :m"), {"c": before + seats, "m": meeting_id}
+            )
         outcomes = asyncio.run(round_(server.url, clients))
         errors += sum(1 for o in outcomes if o != "ok")
         with engine.begin() as db:
@@ -94,10 +101,22 @@ def main(argv=None) -> dict:
             finally:
                 server.stop()
             if args.control_rounds:
-                unlocked = Server([str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--pythonpath", "bench", "unlocked_wsgi:app"],
-                                  env, Path(tmp)).start()
+                unlocked = Server(
+                    [
+                        str(BIN / "gunicorn"),
+                        "-c",
+                        "deploy/gunicorn.conf.py",
+                        "--pythonpath",
+                        "bench",
+                        "unlocked_wsgi:app",
+                    ],
+                    env,
+                    Path(tmp),
+                ).start()
                 try:
-                    result["control_without_lock"] = run(unlocked, engine, args.control_rounds, args.clients, args.seats)
+                    result["control_without_lock"] = run(
+                        unlocked, engine, args.control_rounds, args.clients, args.seats
+                    )
                 finally:
                     unlocked.stop()
     finally:

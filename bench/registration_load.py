@@ -78,7 +78,9 @@ async def register(http: aiohttp.ClientSession, url: str, slug: str, n: int) -> 
         await response.read()
         if response.status in (302, 303):
             # Anything but check-your-mail is the app's "registration closed" redirect back to the form.
-            return None if "/controleer-uw-mail" in response.headers.get("Location", "") else "redirect_not_confirmation"
+            return (
+                None if "/controleer-uw-mail" in response.headers.get("Location", "") else "redirect_not_confirmation"
+            )
         if response.status == 200:
             return "form_rejected"  # the form came back with validation errors
         return "rate_limited" if response.status == 429 else f"http_{response.status}"
@@ -95,7 +97,7 @@ async def client(number: int, args, slugs: list[str], barrier: asyncio.Barrier, 
             started = time.perf_counter()
             try:
                 error = await register(http, args.url, slug, n)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 error = "timeout"
             except aiohttp.ClientConnectionError:
                 error = "connection_error"

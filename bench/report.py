@@ -20,19 +20,15 @@ import logging
 import re
 import resource
 import shutil
-import sys
 import tempfile
 import time
 import zlib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
 from flask_migrate import upgrade
+from report_data import populate
 from sqlalchemy import select
 
-from bench.report_data import populate
 from sessie_app import create_app
 from sessie_app.extensions import db
 from sessie_app.reports import services
@@ -52,7 +48,7 @@ def page_count(pdf: bytes) -> int:
     parts = [pdf]
     for match in _STREAM.finditer(pdf):
         end = pdf.find(b"endstream", match.end())
-        parts.append(zlib.decompressobj().decompress(pdf[match.end():end]))
+        parts.append(zlib.decompressobj().decompress(pdf[match.end() : end]))
     return sum(len(_PAGE.findall(part)) for part in parts)
 
 
@@ -80,15 +76,17 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "report.sqlite"
-        app = create_app({
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "INSTANCE_DIR": folder,
-            "SECRET_KEY": "bench-secret-key",
-            "MAIL_SERVER": None,
-            "MAIL_OUTBOX_DIR": str(Path(folder) / "outbox"),
-            "BASE_URL": "http://sessie.bench",
-            "PDF_TIME_LIMIT": PDF_TIME_LIMIT,
-        })
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+                "INSTANCE_DIR": folder,
+                "SECRET_KEY": "bench-secret-key",
+                "MAIL_SERVER": None,
+                "MAIL_OUTBOX_DIR": str(Path(folder) / "outbox"),
+                "BASE_URL": "http://sessie.bench",
+                "PDF_TIME_LIMIT": PDF_TIME_LIMIT,
+            }
+        )
         with app.app_context():
             upgrade()
             counts, populate_s = timed(lambda: populate(args.sessions, args.participants, args.proposals, args.votes))

@@ -52,8 +52,14 @@ from sessie_app.timeutil import today_local, utcnow
 
 # The invitation's audience; teachers are the largest group, students and "anders" come along.
 ROLE_MIX = {
-    "leraar": 30, "schoolleider": 16, "onderzoeker": 17, "lerarenopleider": 12,
-    "bestuurder": 9, "beleidsmaker": 8, "student": 5, "anders": 3,
+    "leraar": 30,
+    "schoolleider": 16,
+    "onderzoeker": 17,
+    "lerarenopleider": 12,
+    "bestuurder": 9,
+    "beleidsmaker": 8,
+    "student": 5,
+    "anders": 3,
 }
 SECTOR_MIX = {
     "leraar": {"PO": 40, "VO": 35, "MBO": 20, "HBO": 3, "anders": 2},
@@ -68,8 +74,18 @@ SECTOR_MIX = {
 DIETARY = ["vegetarisch", "veganistisch", "glutenvrij", "lactosevrij", "halal", "notenallergie"]
 ACCESSIBILITY = ["rolstoeltoegankelijke zaal", "ringleiding"]
 NICKNAMES = [
-    "Leesjuf", "Rekenmeester", "Kritische vriend", "Datanerd", "Pabo-student", "Nieuwsgierig",
-    "Docent-onderzoeker", "Kennismakelaar", "Mopperaar", "Opperaar", "Schoolleider PO", "Lector",
+    "Leesjuf",
+    "Rekenmeester",
+    "Kritische vriend",
+    "Datanerd",
+    "Pabo-student",
+    "Nieuwsgierig",
+    "Docent-onderzoeker",
+    "Kennismakelaar",
+    "Mopperaar",
+    "Opperaar",
+    "Schoolleider PO",
+    "Lector",
 ]
 
 REGISTRATIONS_PER_PARTICIPANT = 1.2
@@ -154,8 +170,19 @@ LOW = 0.1
 
 IDEAS = (
     Idea(
-        "open-access", "literatuur", ("overheid", "kennisinstelling"), 1.0,
-        {"leraar": 1.4, "schoolleider": 1.0, "onderzoeker": 0.8, "lerarenopleider": 1.2, "bestuurder": 0.7, "beleidsmaker": 0.8, "student": 1.2},
+        "open-access",
+        "literatuur",
+        ("overheid", "kennisinstelling"),
+        1.0,
+        {
+            "leraar": 1.4,
+            "schoolleider": 1.0,
+            "onderzoeker": 0.8,
+            "lerarenopleider": 1.2,
+            "bestuurder": 0.7,
+            "beleidsmaker": 0.8,
+            "student": 1.2,
+        },
         (
             "Gratis toegang tot wetenschappelijke artikelen voor leraren",
             "Open access voor het hele onderwijsveld",
@@ -175,8 +202,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "praktijkvertaling", "literatuur", ("kennisinstelling", "sectorraad"), 0.9,
-        {"leraar": 1.3, "schoolleider": 1.2, "onderzoeker": 0.9, "lerarenopleider": 1.1, "bestuurder": 0.8, "beleidsmaker": 1.0, "student": 0.9},
+        "praktijkvertaling",
+        "literatuur",
+        ("kennisinstelling", "sectorraad"),
+        0.9,
+        {
+            "leraar": 1.3,
+            "schoolleider": 1.2,
+            "onderzoeker": 0.9,
+            "lerarenopleider": 1.1,
+            "bestuurder": 0.8,
+            "beleidsmaker": 1.0,
+            "student": 0.9,
+        },
         (
             "Onderzoek vertaald naar de praktijk in begrijpelijke taal",
             "Korte samenvattingen van onderzoek voor leraren",
@@ -195,7 +233,10 @@ IDEAS = (
         ),
     ),
     Idea(
-        "leesclub", "literatuur", ("school",), 0.5,
+        "leesclub",
+        "literatuur",
+        ("school",),
+        0.5,
         {"leraar": 1.3, "lerarenopleider": 1.2, "schoolleider": 0.6, "onderzoeker": 0.5, "student": 0.8},
         (
             "Een leesclub over onderzoek in elk team",
@@ -215,8 +256,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "matchpunt", "elkaar-vinden", ("kennisinstelling", "sectorraad"), 1.0,
-        {"leraar": 0.9, "schoolleider": 1.2, "onderzoeker": 1.5, "lerarenopleider": 1.1, "bestuurder": 1.0, "beleidsmaker": 0.9, "student": 0.6},
+        "matchpunt",
+        "elkaar-vinden",
+        ("kennisinstelling", "sectorraad"),
+        1.0,
+        {
+            "leraar": 0.9,
+            "schoolleider": 1.2,
+            "onderzoeker": 1.5,
+            "lerarenopleider": 1.1,
+            "bestuurder": 1.0,
+            "beleidsmaker": 0.9,
+            "student": 0.6,
+        },
         (
             "Regionaal loket dat scholen en onderzoekers koppelt",
             "Een onderwijsmakelaar in elke regio",
@@ -235,8 +287,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "vacaturebank", "elkaar-vinden", ("sectorraad", "kennisinstelling"), 0.7,
-        {"onderzoeker": 1.6, "leraar": 0.6, "schoolleider": 0.8, "lerarenopleider": 0.9, "bestuurder": 0.6, "beleidsmaker": 0.7, "student": 0.9},
+        "vacaturebank",
+        "elkaar-vinden",
+        ("sectorraad", "kennisinstelling"),
+        0.7,
+        {
+            "onderzoeker": 1.6,
+            "leraar": 0.6,
+            "schoolleider": 0.8,
+            "lerarenopleider": 0.9,
+            "bestuurder": 0.6,
+            "beleidsmaker": 0.7,
+            "student": 0.9,
+        },
         (
             "Online platform voor onderzoeksvragen van scholen",
             "Vacaturebank voor onderzoek",
@@ -255,8 +318,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "netwerkscholen", "elkaar-vinden", ("lerarenopleiding", "school"), 0.6,
-        {"lerarenopleider": 1.5, "onderzoeker": 1.2, "schoolleider": 1.0, "leraar": 0.7, "bestuurder": 0.8, "beleidsmaker": 0.5, "student": 1.0},
+        "netwerkscholen",
+        "elkaar-vinden",
+        ("lerarenopleiding", "school"),
+        0.6,
+        {
+            "lerarenopleider": 1.5,
+            "onderzoeker": 1.2,
+            "schoolleider": 1.0,
+            "leraar": 0.7,
+            "bestuurder": 0.8,
+            "beleidsmaker": 0.5,
+            "student": 1.0,
+        },
         (
             "Vaste netwerkscholen voor onderzoek",
             "Opleidingsscholen als onderzoeksscholen",
@@ -275,7 +349,10 @@ IDEAS = (
         ),
     ),
     Idea(
-        "impact-erkennen", "benutten", ("kennisinstelling",), 0.5,
+        "impact-erkennen",
+        "benutten",
+        ("kennisinstelling",),
+        0.5,
         {"onderzoeker": 1.8, "lerarenopleider": 0.3},
         (
             "Impact in de praktijk laten meetellen voor onderzoekers",
@@ -295,8 +372,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "terugkoppeling", "benutten", ("kennisinstelling", "school"), 0.7,
-        {"leraar": 1.5, "schoolleider": 1.3, "onderzoeker": 0.5, "lerarenopleider": 0.9, "bestuurder": 0.6, "beleidsmaker": 0.5, "student": 0.8},
+        "terugkoppeling",
+        "benutten",
+        ("kennisinstelling", "school"),
+        0.7,
+        {
+            "leraar": 1.5,
+            "schoolleider": 1.3,
+            "onderzoeker": 0.5,
+            "lerarenopleider": 0.9,
+            "bestuurder": 0.6,
+            "beleidsmaker": 0.5,
+            "student": 0.8,
+        },
         (
             "Resultaten altijd terug naar de school",
             "Onderzoekers presenteren hun uitkomsten op de school zelf",
@@ -315,8 +403,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "kennisbank", "benutten", ("overheid", "kennisinstelling"), 0.9,
-        {"leraar": 1.1, "schoolleider": 1.3, "onderzoeker": 1.0, "lerarenopleider": 1.0, "bestuurder": 1.1, "beleidsmaker": 1.2, "student": 0.9},
+        "kennisbank",
+        "benutten",
+        ("overheid", "kennisinstelling"),
+        0.9,
+        {
+            "leraar": 1.1,
+            "schoolleider": 1.3,
+            "onderzoeker": 1.0,
+            "lerarenopleider": 1.0,
+            "bestuurder": 1.1,
+            "beleidsmaker": 1.2,
+            "student": 0.9,
+        },
         (
             "Eén landelijke kennisbank: wat werkt in het onderwijs",
             "Een Nederlandse toolkit van effectieve interventies",
@@ -335,8 +434,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "innovatie-onderzoeken", "innovaties", ("school", "overheid"), 0.6,
-        {"schoolleider": 1.5, "bestuurder": 1.3, "leraar": 0.8, "onderzoeker": 1.0, "lerarenopleider": 0.6, "beleidsmaker": 0.9, "student": 0.4},
+        "innovatie-onderzoeken",
+        "innovaties",
+        ("school", "overheid"),
+        0.6,
+        {
+            "schoolleider": 1.5,
+            "bestuurder": 1.3,
+            "leraar": 0.8,
+            "onderzoeker": 1.0,
+            "lerarenopleider": 0.6,
+            "beleidsmaker": 0.9,
+            "student": 0.4,
+        },
         (
             "Geen nieuwe methode zonder onderzoek naar de opbrengsten",
             "Onderzoeker standaard betrokken bij vernieuwingen",
@@ -355,8 +465,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "leraar-onderzoeker", "innovaties", ("overheid", "lerarenopleiding"), 0.6,
-        {"leraar": 1.4, "lerarenopleider": 1.3, "schoolleider": 0.7, "onderzoeker": 0.8, "bestuurder": 0.5, "beleidsmaker": 0.6, "student": 1.1},
+        "leraar-onderzoeker",
+        "innovaties",
+        ("overheid", "lerarenopleiding"),
+        0.6,
+        {
+            "leraar": 1.4,
+            "lerarenopleider": 1.3,
+            "schoolleider": 0.7,
+            "onderzoeker": 0.8,
+            "bestuurder": 0.5,
+            "beleidsmaker": 0.6,
+            "student": 1.1,
+        },
         (
             "Meer leraren met een onderzoeksmaster",
             "Promotiebeurs voor leraren uitbreiden",
@@ -375,8 +496,18 @@ IDEAS = (
         ),
     ),
     Idea(
-        "onderzoekstijd", "benutten", ("school", "overheid"), 1.0,
-        {"leraar": 2.0, "student": 1.2, "lerarenopleider": 0.6, "schoolleider": 0.4, "onderzoeker": 0.5, "beleidsmaker": 0.3},
+        "onderzoekstijd",
+        "benutten",
+        ("school", "overheid"),
+        1.0,
+        {
+            "leraar": 2.0,
+            "student": 1.2,
+            "lerarenopleider": 0.6,
+            "schoolleider": 0.4,
+            "onderzoeker": 0.5,
+            "beleidsmaker": 0.3,
+        },
         (
             "Onderzoekstijd in de normjaartaak",
             "Tijd voor leraren om onderzoek te lezen en te doen",
@@ -396,8 +527,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "kenniscentrum", "kenniscentra", ("overheid", "sectorraad"), 0.9,
-        {"schoolleider": 1.5, "bestuurder": 1.3, "onderzoeker": 1.2, "lerarenopleider": 1.1, "beleidsmaker": 1.2, "leraar": 0.8, "student": 0.6},
+        "kenniscentrum",
+        "kenniscentra",
+        ("overheid", "sectorraad"),
+        0.9,
+        {
+            "schoolleider": 1.5,
+            "bestuurder": 1.3,
+            "onderzoeker": 1.2,
+            "lerarenopleider": 1.1,
+            "beleidsmaker": 1.2,
+            "leraar": 0.8,
+            "student": 0.6,
+        },
         (
             "Regionale kenniscentra voor het onderwijs",
             "Werkplaatsen onderwijsonderzoek structureel maken",
@@ -416,8 +558,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "onderzoekscoordinator", "kenniscentra", ("school",), 0.8,
-        {"schoolleider": 1.4, "leraar": 1.2, "lerarenopleider": 1.1, "bestuurder": 1.0, "onderzoeker": 0.9, "beleidsmaker": 0.6, "student": 0.5},
+        "onderzoekscoordinator",
+        "kenniscentra",
+        ("school",),
+        0.8,
+        {
+            "schoolleider": 1.4,
+            "leraar": 1.2,
+            "lerarenopleider": 1.1,
+            "bestuurder": 1.0,
+            "onderzoeker": 0.9,
+            "beleidsmaker": 0.6,
+            "student": 0.5,
+        },
         (
             "Een onderzoekscoördinator op elke school",
             "Aanjager van onderzoek binnen het schoolbestuur",
@@ -436,7 +589,10 @@ IDEAS = (
         ),
     ),
     Idea(
-        "vraagbaak-schoolleiders", "kenniscentra", ("kennisinstelling",), 0.5,
+        "vraagbaak-schoolleiders",
+        "kenniscentra",
+        ("kennisinstelling",),
+        0.5,
         {"schoolleider": 2.0, "bestuurder": 0.4},
         (
             "Vraagbaak voor schoolleiders",
@@ -456,8 +612,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "subsidie-eenvoudig", "financiering", ("overheid", "kennisinstelling"), 0.7,
-        {"bestuurder": 1.7, "onderzoeker": 1.4, "schoolleider": 1.0, "lerarenopleider": 0.8, "leraar": 0.4, "beleidsmaker": 0.9, "student": 0.2},
+        "subsidie-eenvoudig",
+        "financiering",
+        ("overheid", "kennisinstelling"),
+        0.7,
+        {
+            "bestuurder": 1.7,
+            "onderzoeker": 1.4,
+            "schoolleider": 1.0,
+            "lerarenopleider": 0.8,
+            "leraar": 0.4,
+            "beleidsmaker": 0.9,
+            "student": 0.2,
+        },
         (
             "Eenvoudiger subsidieaanvragen voor scholen",
             "Kleine subsidies zonder ingewikkelde procedure",
@@ -476,8 +643,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "structureel-geld", "financiering", ("overheid",), 0.8,
-        {"bestuurder": 1.5, "schoolleider": 1.4, "leraar": 0.9, "onderzoeker": 0.9, "lerarenopleider": 0.9, "beleidsmaker": 0.5, "student": 0.5},
+        "structureel-geld",
+        "financiering",
+        ("overheid",),
+        0.8,
+        {
+            "bestuurder": 1.5,
+            "schoolleider": 1.4,
+            "leraar": 0.9,
+            "onderzoeker": 0.9,
+            "lerarenopleider": 0.9,
+            "beleidsmaker": 0.5,
+            "student": 0.5,
+        },
         (
             "Structureel geld voor onderzoek in plaats van projecten",
             "Een vast onderzoeksbudget voor elk schoolbestuur",
@@ -496,7 +674,10 @@ IDEAS = (
         ),
     ),
     Idea(
-        "samen-aanvragen", "financiering", ("sectorraad", "school"), 0.4,
+        "samen-aanvragen",
+        "financiering",
+        ("sectorraad", "school"),
+        0.4,
         {"bestuurder": 2.0, "schoolleider": 0.3},
         (
             "Besturen bundelen hun krachten bij subsidieaanvragen",
@@ -515,8 +696,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "studentenonderzoek", "elkaar-vinden", ("lerarenopleiding",), 0.6,
-        {"lerarenopleider": 1.7, "student": 1.6, "leraar": 0.8, "onderzoeker": 0.8, "schoolleider": 0.7, "bestuurder": 0.4, "beleidsmaker": 0.5},
+        "studentenonderzoek",
+        "elkaar-vinden",
+        ("lerarenopleiding",),
+        0.6,
+        {
+            "lerarenopleider": 1.7,
+            "student": 1.6,
+            "leraar": 0.8,
+            "onderzoeker": 0.8,
+            "schoolleider": 0.7,
+            "bestuurder": 0.4,
+            "beleidsmaker": 0.5,
+        },
         (
             "Afstudeeronderzoek van studenten voor vragen van de school",
             "Studenten onderzoeken praktijkvragen van hun stageschool",
@@ -535,8 +727,19 @@ IDEAS = (
         ),
     ),
     Idea(
-        "onderzoekscultuur", "benutten", ("school",), 0.6,
-        {"schoolleider": 1.5, "bestuurder": 1.3, "leraar": 0.7, "lerarenopleider": 0.9, "onderzoeker": 0.8, "beleidsmaker": 0.6, "student": 0.4},
+        "onderzoekscultuur",
+        "benutten",
+        ("school",),
+        0.6,
+        {
+            "schoolleider": 1.5,
+            "bestuurder": 1.3,
+            "leraar": 0.7,
+            "lerarenopleider": 0.9,
+            "onderzoeker": 0.8,
+            "beleidsmaker": 0.6,
+            "student": 0.4,
+        },
         (
             "Onderzoek onderdeel van het schoolbeleid",
             "Een onderzoekende cultuur in de school",
@@ -555,7 +758,10 @@ IDEAS = (
         ),
     ),
     Idea(
-        "beleid-beproeven", "innovaties", ("overheid",), 0.4,
+        "beleid-beproeven",
+        "innovaties",
+        ("overheid",),
+        0.4,
         {"beleidsmaker": 2.2, "bestuurder": 0.4, "onderzoeker": 0.3},
         (
             "Nieuw onderwijsbeleid eerst beproeven",
@@ -628,7 +834,7 @@ def _typo(text: str, rng: random.Random) -> str:
     i = rng.choice(long_words)
     w = words[i]
     j = rng.randrange(1, len(w) - 2)
-    words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+    words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
     return " ".join(words)
 
 
@@ -680,9 +886,16 @@ def _register(meeting: Meeting, count: int, role_mix: dict, numbers, rng: random
         role, sector = _profile(rng, role_mix)
         wishes = rng.random() < 0.1
         row = Registration(
-            meeting_id=meeting.id, status=CONFIRMED, name=f"Deelnemer {n}", email=f"deelnemer{n}@example.org",
-            organisation=f"Organisatie {rng.randint(1, 60)}", role=role, sector=sector, meal=rng.random() < 0.85,
-            health_consent=wishes, dietary=rng.choice(DIETARY) if wishes else None,
+            meeting_id=meeting.id,
+            status=CONFIRMED,
+            name=f"Deelnemer {n}",
+            email=f"deelnemer{n}@example.org",
+            organisation=f"Organisatie {rng.randint(1, 60)}",
+            role=role,
+            sector=sector,
+            meal=rng.random() < 0.85,
+            health_consent=wishes,
+            dietary=rng.choice(DIETARY) if wishes else None,
             accessibility=rng.choice(ACCESSIBILITY) if wishes and rng.random() < 0.2 else None,
             locale="en" if rng.random() < 0.05 else "nl",
         )
@@ -725,7 +938,9 @@ def _complain(board_id: int, people: list, client_ids, rng: random.Random) -> li
     return bottlenecks
 
 
-def _propose(board_id: int, count: int, people: list, bottlenecks: list, client_ids, rng: random.Random) -> list[tuple[int, Idea, float]]:
+def _propose(
+    board_id: int, count: int, people: list, bottlenecks: list, client_ids, rng: random.Random
+) -> list[tuple[int, Idea, float]]:
     """Proposals written by people drawn to their idea; returns (id, idea, how well it is put)."""
     theme_ids = {theme.key: theme.id for theme in board_services.get_board(board_id).themes}
     by_theme = defaultdict(list)
@@ -740,7 +955,9 @@ def _propose(board_id: int, count: int, people: list, bottlenecks: list, client_
         if rng.random() < OTHER_THEME_SHARE:
             theme = rng.choice(list(theme_ids))
         theme_id = None if rng.random() < NO_THEME_SHARE else theme_ids[theme]
-        bottleneck_id = rng.choice(by_theme[theme]) if by_theme[theme] and rng.random() < BOTTLENECK_LINK_SHARE else None
+        bottleneck_id = (
+            rng.choice(by_theme[theme]) if by_theme[theme] and rng.random() < BOTTLENECK_LINK_SHARE else None
+        )
         result = board_services.add_proposal(
             author, next(client_ids), **_proposal_text(idea, rng), bottleneck_id=bottleneck_id, theme_id=theme_id
         )
@@ -755,10 +972,18 @@ def _vote(people: list, written: list, budget: int, max_per_proposal: int, clien
     dots = 0
     for participant_id, role in people:
         if role not in weights_by_role:
-            weights_by_role[role] = [idea.popularity * idea.support.get(role, LOW) * quality for _pid, idea, quality in written]
+            weights_by_role[role] = [
+                idea.popularity * idea.support.get(role, LOW) * quality for _pid, idea, quality in written
+            ]
         weights = weights_by_role[role]
         draw = rng.random()
-        spend = 0 if draw < NO_VOTE_SHARE else budget if draw < NO_VOTE_SHARE + FULL_BUDGET_SHARE else rng.randint(1, budget - 1)
+        spend = (
+            0
+            if draw < NO_VOTE_SHARE
+            else budget
+            if draw < NO_VOTE_SHARE + FULL_BUDGET_SHARE
+            else rng.randint(1, budget - 1)
+        )
         spend = min(spend, len(ids) * max_per_proposal)
         mine = Counter()
         while sum(mine.values()) < spend:
@@ -797,7 +1022,9 @@ def _mark_promising(board_id: int) -> None:
 # --- the whole data set --------------------------------------------------------------------------
 
 
-def _sessions(meetings: list[Meeting], participants: int, proposals: int, votes_per_participant: int, rng: random.Random) -> int:
+def _sessions(
+    meetings: list[Meeting], participants: int, proposals: int, votes_per_participant: int, rng: random.Random
+) -> int:
     """Every session from registration to harvest; returns the number of dots cast."""
     numbers = itertools.count(1)
     client_ids = (f"bench-{n:08d}" for n in itertools.count(1))
@@ -806,7 +1033,9 @@ def _sessions(meetings: list[Meeting], participants: int, proposals: int, votes_
         # Each region brings its own mix: more teachers here, more researchers there.
         role_mix = {role: weight * rng.uniform(0.7, 1.3) for role, weight in ROLE_MIX.items()}
         came = _register(meeting, round(participants * REGISTRATIONS_PER_PARTICIPANT), role_mix, numbers, rng)
-        board = board_services.create_board(f"Plan van Aanpak {meeting.city}", meeting_id=meeting.id, votes_per_participant=votes_per_participant)
+        board = board_services.create_board(
+            f"Plan van Aanpak {meeting.city}", meeting_id=meeting.id, votes_per_participant=votes_per_participant
+        )
         board_id, max_per_proposal = board.id, board.max_votes_per_proposal
         people = _join(board_id, participants, came, role_mix, rng)
 
@@ -837,7 +1066,9 @@ def _sessions(meetings: list[Meeting], participants: int, proposals: int, votes_
     return dots
 
 
-def populate(sessions: int = 5, participants: int = 150, proposals: int = 150, votes_per_participant: int = 5, seed: int = 2027) -> dict:
+def populate(
+    sessions: int = 5, participants: int = 150, proposals: int = 150, votes_per_participant: int = 5, seed: int = 2027
+) -> dict:
     """Fill the empty database of the current app context; returns counts of what was made.
 
     All five sessions of the series are created (as ``make`` does); the first ``sessions`` of
@@ -865,7 +1096,9 @@ def populate(sessions: int = 5, participants: int = 150, proposals: int = 150, v
         "participants": count(select(func.count(Participant.id))),
         "bottlenecks": count(select(func.count(Bottleneck.id))),
         "proposals": count(select(func.count(Proposal.id))),
-        "visible_proposals": count(select(func.count(Proposal.id)).where(Proposal.hidden.is_(False), Proposal.merged_into_id.is_(None))),
+        "visible_proposals": count(
+            select(func.count(Proposal.id)).where(Proposal.hidden.is_(False), Proposal.merged_into_id.is_(None))
+        ),
         "votes": dots,
     }
 

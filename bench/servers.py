@@ -14,7 +14,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # Variables of the developer's own shell that would point a test server at their database or queue.
-INHERITED_SETTINGS = {"DATABASE_URL", "REDIS_URL", "BASE_URL", "FLASK_APP", "SESSIE_INSTANCE_PATH", "SOCKETIO_CHANNEL", "BIND"}
+INHERITED_SETTINGS = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "BASE_URL",
+    "FLASK_APP",
+    "SESSIE_INSTANCE_PATH",
+    "SOCKETIO_CHANNEL",
+    "BIND",
+}
 
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -28,19 +36,27 @@ def free_port() -> int:
 
 def environment(instance: Path, **settings: str) -> dict:
     env = {key: value for key, value in os.environ.items() if key not in INHERITED_SETTINGS}
-    env.update({
-        "SESSIE_INSTANCE_PATH": str(instance),
-        # Every instance of one deployment signs cookies with the same key.
-        "SECRET_KEY": "serving-test-secret-key",
-        "MAIL_OUTBOX_DIR": str(instance / "outbox"),
-    })
+    env.update(
+        {
+            "SESSIE_INSTANCE_PATH": str(instance),
+            # Every instance of one deployment signs cookies with the same key.
+            "SECRET_KEY": "serving-test-secret-key",
+            "MAIL_OUTBOX_DIR": str(instance / "outbox"),
+        }
+    )
     env.update(settings)
     return env
 
 
 def flask(env: dict, *args: str) -> str:
-    done = subprocess.run([str(BIN / "flask"), "--app", "sessie_app", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(BIN / "flask"), "--app", "sessie_app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -81,7 +97,10 @@ class Server:
         self._log_file = self.log.open("ab")
         self.process = subprocess.Popen(
             [part.format(port=self.port) for part in self.command],
-            cwd=ROOT, env=self.env, stdout=self._log_file, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -116,18 +135,29 @@ class Gunicorn(Server):
     """One instance of the app as `make serve` runs it."""
 
     def __init__(self, env: dict, port: int | None = None):
-        super().__init__([str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "wsgi:app"], env, Path(env["SESSIE_INSTANCE_PATH"]), port)
+        super().__init__(
+            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+            env,
+            Path(env["SESSIE_INSTANCE_PATH"]),
+            port,
+        )
 
 
 class Baseline(Server):
     """bench/baseline_ws.py: the machine's ceiling."""
 
     def __init__(self, log_dir: Path, interval: float, port: int | None = None):
-        super().__init__([sys.executable, "bench/baseline_ws.py", "--port", "{port}", "--interval", str(interval)],
-                         dict(os.environ), log_dir, port)
+        super().__init__(
+            [sys.executable, "bench/baseline_ws.py", "--port", "{port}", "--interval", str(interval)],
+            dict(os.environ),
+            log_dir,
+            port,
+        )
 
 
-def board_load_on_fresh_server(work: Path, *arguments: str, timeout: float | None = None, **settings: str) -> tuple[dict, str]:
+def board_load_on_fresh_server(
+    work: Path, *arguments: str, timeout: float | None = None, **settings: str
+) -> tuple[dict, str]:
     """bench/board_load.py against `make serve`'s server on a fresh SQLite file in ``work``:
     board_load's JSON line and the end of the server's log."""
     env = environment(work, **settings)
@@ -135,8 +165,20 @@ def board_load_on_fresh_server(work: Path, *arguments: str, timeout: float | Non
     server = Gunicorn(env).start()
     try:
         done = subprocess.run(
-            [sys.executable, "bench/board_load.py", "--url", server.url, "--server-pid", str(server.process.pid), *arguments],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+            [
+                sys.executable,
+                "bench/board_load.py",
+                "--url",
+                server.url,
+                "--server-pid",
+                str(server.process.pid),
+                *arguments,
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
     finally:
         server.stop()

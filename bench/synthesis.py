@@ -9,14 +9,12 @@ import csv
 import json
 import random
 import resource
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from sessie_app.reports.synthesis import pairwise_scores, suggest_groups
 
-from sessie_app.reports.synthesis import pairwise_scores, suggest_groups  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 LABELLED = ROOT / "tests" / "reports" / "proposals_nl.csv"
 SESSIONS, PER_SESSION = 5, 150
@@ -34,7 +32,7 @@ def paraphrase(text: str, rng: random.Random) -> str:
         w = words[i]
         if len(w) > 3:
             j = rng.randrange(len(w) - 1)
-            words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+            words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
     return " ".join(words)
 
 
@@ -46,7 +44,9 @@ def main() -> None:
     for session in range(SESSIONS):
         for n in range(PER_SESSION):
             row = rng.choice(rows)
-            items.append((f"s{session}-{n:03d}", f"{paraphrase(row['title'], rng)} {paraphrase(row['groot_denken'], rng)}"))
+            items.append(
+                (f"s{session}-{n:03d}", f"{paraphrase(row['title'], rng)} {paraphrase(row['groot_denken'], rng)}")
+            )
 
     start = time.perf_counter()
     groups = suggest_groups(items)
@@ -55,14 +55,18 @@ def main() -> None:
     labelled = [(i, f"{row['title']} {row['groot_denken']}") for i, row in enumerate(rows)]
     truth = {i: row["group"] for i, row in enumerate(rows)}
     precision, recall = pairwise_scores(suggest_groups(labelled), truth)
-    print(json.dumps({
-        "n": len(items),
-        "groups": len(groups),
-        "seconds": round(seconds, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-    }))
+    print(
+        json.dumps(
+            {
+                "n": len(items),
+                "groups": len(groups),
+                "seconds": round(seconds, 3),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "precision": round(precision, 3),
+                "recall": round(recall, 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -38,9 +38,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_extensions(app)
     app.wsgi_app = WhiteNoise(
-        app.wsgi_app, root=app.static_folder, prefix=app.static_url_path,
+        app.wsgi_app,
+        root=app.static_folder,
+        prefix=app.static_url_path,
         # Not versioned by name: short enough that a deploy reaches every phone before the next session.
-        max_age=600, allow_all_origins=False, add_headers_function=_static_headers,
+        max_age=600,
+        allow_all_origins=False,
+        add_headers_function=_static_headers,
     )
     if app.config["TRUSTED_PROXIES"]:
         # Around Socket.IO's middleware too, so its handshakes see the phone's address and scheme.
@@ -171,4 +175,3 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
-

@@ -32,6 +32,7 @@ def select_choices(pairs, placeholder=None) -> list[SelectChoice]:
     options = [SelectChoice(value, label) for value, label in pairs]
     return ([SelectChoice("", placeholder)] if placeholder is not None else []) + options
 
+
 ACTORS = [
     ("school", _l("School / bestuur")),
     ("lerarenopleiding", _l("Lerarenopleiding")),

@@ -29,11 +29,15 @@ CREDENTIALS_FILE = "organiser-credentials.txt"
 
 
 @sessions_cli.command("seed")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=seed_module.DEFAULT_FILE)
+@click.option(
+    "--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=seed_module.DEFAULT_FILE
+)
 def seed_sessions(path: Path) -> None:
     """Load the sessions from the data file; sessions that exist are left untouched."""
     result = seed_module.seed(seed_module.load_file(path), today_local())
-    click.echo(f"Sessies aangemaakt: {', '.join(result.created) or 'geen'}; al aanwezig: {', '.join(result.kept) or 'geen'}.")
+    click.echo(
+        f"Sessies aangemaakt: {', '.join(result.created) or 'geen'}; al aanwezig: {', '.join(result.kept) or 'geen'}."
+    )
 
 
 @organiser_cli.command("create")
@@ -78,7 +82,9 @@ def organiser_hint() -> None:
     """Tell how to log in as organiser."""
     path = _credentials_path()
     if os.environ.get("ORGANISER_EMAIL"):
-        click.echo(f"  Inloggen met ORGANISER_EMAIL={os.environ['ORGANISER_EMAIL']} en het wachtwoord uit ORGANISER_PASSWORD.")
+        click.echo(
+            f"  Inloggen met ORGANISER_EMAIL={os.environ['ORGANISER_EMAIL']} en het wachtwoord uit ORGANISER_PASSWORD."
+        )
     elif path.exists():
         email, password = path.read_text().split()[:2]
         click.echo(f"  E-mail: {email}   wachtwoord: {password}   (uit {path})")
@@ -116,10 +122,25 @@ def _board_or_fail(code: str):
 @board_cli.command("create")
 @click.argument("session_slug", required=False)
 @click.option("--title", help="Titel van het bord (standaard: de plaats van de sessie).")
-@click.option("--votes", "votes_per_participant", type=click.IntRange(1, 20), default=5, show_default=True, help="Stemmen per deelnemer.")
-@click.option("--max-per-proposal", "max_votes_per_proposal", type=click.IntRange(1, 10), default=2, show_default=True,
-              help="Hoogstens stemmen van één deelnemer op één voorstel.")
-def create_board(session_slug: str | None, title: str | None, votes_per_participant: int, max_votes_per_proposal: int) -> None:
+@click.option(
+    "--votes",
+    "votes_per_participant",
+    type=click.IntRange(1, 20),
+    default=5,
+    show_default=True,
+    help="Stemmen per deelnemer.",
+)
+@click.option(
+    "--max-per-proposal",
+    "max_votes_per_proposal",
+    type=click.IntRange(1, 10),
+    default=2,
+    show_default=True,
+    help="Hoogstens stemmen van één deelnemer op één voorstel.",
+)
+def create_board(
+    session_slug: str | None, title: str | None, votes_per_participant: int, max_votes_per_proposal: int
+) -> None:
     """Make a live board, for the session SESSION_SLUG or on its own; prints the code and the link."""
     from .urls import external_url
 
@@ -129,8 +150,12 @@ def create_board(session_slug: str | None, title: str | None, votes_per_particip
         if meeting is None:
             raise click.ClickException(f"Er is geen sessie met de korte naam {session_slug!r}.")
     title = title or (f"Regiosessie {meeting.city}" if meeting else "Live bord")
-    board = board_services.create_board(title, meeting_id=meeting.id if meeting else None,
-                                        votes_per_participant=votes_per_participant, max_votes_per_proposal=max_votes_per_proposal)
+    board = board_services.create_board(
+        title,
+        meeting_id=meeting.id if meeting else None,
+        votes_per_participant=votes_per_participant,
+        max_votes_per_proposal=max_votes_per_proposal,
+    )
     with _request_context():
         url = external_url("board.phone", code=board.code)
     click.echo(f"Bord aangemaakt: {board.title}")
@@ -178,7 +203,12 @@ def set_board_phase(code: str, phase: str) -> None:
 @board_cli.command("export")
 @click.argument("code")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Bestand; standaard de uitvoer.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Bestand; standaard de uitvoer.",
+)
 def export_board(code: str, fmt: str, output: Path | None) -> None:
     """Export every proposal of a board as CSV (for Excel) or JSON."""
     board = _board_or_fail(code)
@@ -211,13 +241,21 @@ def _build_report(scope: str, suggest: bool = False) -> dict:
     try:
         return report_services.build_report(scope, suggest=suggest)
     except report_services.UnknownSession:
-        raise click.ClickException(f"Geen sessie met de naam {scope!r}. Zie de namen in het organisatiegedeelte.") from None
+        raise click.ClickException(
+            f"Geen sessie met de naam {scope!r}. Zie de namen in het organisatiegedeelte."
+        ) from None
 
 
 @report_cli.command("pdf")
 @click.option("--session", "session_slug", metavar="SLUG", help="Eén sessie, bijvoorbeeld amsterdam.")
 @click.option("--all", "all_sessions", is_flag=True, help="Alle sessies samen.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Het PDF-bestand.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Het PDF-bestand.",
+)
 def report_pdf(session_slug: str | None, all_sessions: bool, output: Path) -> None:
     """Write the Plan van Aanpak report as PDF, with the groups the organiser confirmed."""
     from .pdf import PdfError
@@ -239,8 +277,15 @@ def report_pdf(session_slug: str | None, all_sessions: bool, output: Path) -> No
 @click.option("--all", "all_sessions", is_flag=True, help="Alle sessies samen.")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @click.option("--suggest", is_flag=True, help="De automatische groepering in plaats van de geaccepteerde.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Bestand; standaard de uitvoer.")
-def report_synthesis(session_slug: str | None, all_sessions: bool, fmt: str, suggest: bool, output: Path | None) -> None:
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Bestand; standaard de uitvoer.",
+)
+def report_synthesis(
+    session_slug: str | None, all_sessions: bool, fmt: str, suggest: bool, output: Path | None
+) -> None:
     """The report's data (groups, support, bridging proposals, who must act) as JSON or CSV."""
     scope = _report_scope(session_slug, all_sessions)
     with _request_context():

@@ -5,7 +5,6 @@ import secrets
 from pathlib import Path
 
 
-
 def instance_dir() -> Path:
     """Where the SQLite file, the generated secret key and the mail outbox live."""
     return Path(os.environ.get("SESSIE_INSTANCE_PATH") or Path(__file__).resolve().parent.parent / "instance")
@@ -38,7 +37,7 @@ def _database_url(instance_dir: Path) -> str:
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

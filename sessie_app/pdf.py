@@ -83,7 +83,9 @@ def make_fetcher(base_url: str | None, static_folder: str | Path, static_url_pat
     class StaticOnlyFetcher(URLFetcher):
         def __init__(self):
             # No handlers are used (fetch never calls urllib), but keep the base class's guards.
-            super().__init__(timeout=1, allowed_protocols=("data", "http", "https"), allow_redirects=False, fail_on_errors=False)
+            super().__init__(
+                timeout=1, allowed_protocols=("data", "http", "https"), allow_redirects=False, fail_on_errors=False
+            )
             self.fetched: list[str] = []
             self.refused: list[str] = []
 
@@ -106,7 +108,7 @@ def make_fetcher(base_url: str | None, static_folder: str | Path, static_url_pat
             path = unquote(parts.path)
             if not path.startswith(prefix) or "\\" in path or "\x00" in path:
                 raise RefusedURL(f"not a static file: {url[:200]}")
-            target = (root / path[len(prefix):]).resolve()
+            target = (root / path[len(prefix) :]).resolve()
             if not target.is_relative_to(root) or not target.is_file():
                 raise RefusedURL(f"no such static file: {url[:200]}")
             if target.stat().st_size > MAX_STATIC_FILE:
@@ -175,6 +177,7 @@ class _Render:
             self.join = self._result.wait
             self.is_alive = lambda: not self._result.ready()
         else:
+
             def run():
                 self._ident = threading.get_ident()
                 try:
@@ -246,7 +249,9 @@ def render_pdf(
         while worker.is_alive() and time.monotonic() < deadline:
             worker.interrupt()
             worker.join(0.05)
-        log.warning("PDF rendering stopped after %.1f s%s", timeout, "" if not worker.is_alive() else " (still winding down)")
+        log.warning(
+            "PDF rendering stopped after %.1f s%s", timeout, "" if not worker.is_alive() else " (still winding down)"
+        )
         raise PdfTimeout(f"rendering took longer than {timeout} s")
     if "error" in outcome:
         raise PdfError(str(outcome["error"])) from outcome["error"]

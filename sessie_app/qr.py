@@ -9,8 +9,9 @@ from qrcode.image.svg import SvgPathImage
 def svg(data: str, border: int = 4) -> str:
     """The QR code of ``data`` as SVG markup: black modules on a transparent background,
     with the quiet zone of ``border`` modules that scanners need."""
-    image = qrcode.make(data, image_factory=SvgPathImage, box_size=10, border=border,
-                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    image = qrcode.make(
+        data, image_factory=SvgPathImage, box_size=10, border=border, error_correction=qrcode.constants.ERROR_CORRECT_M
+    )
     return image.to_string(encoding="unicode")
 
 

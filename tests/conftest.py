@@ -99,7 +99,9 @@ def post_form(client, page_url: str, data: dict, post_url: str | None = None, **
     """Load the page like a browser, then submit its form with the CSRF token it carries."""
     page = client.get(page_url)
     assert page.status_code == 200, page.status_code
-    return client.post(post_url or page_url, data={"csrf_token": csrf_from(page.get_data(as_text=True)), **data}, **kwargs)
+    return client.post(
+        post_url or page_url, data={"csrf_token": csrf_from(page.get_data(as_text=True)), **data}, **kwargs
+    )
 
 
 def outbox(app) -> list:

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import base_config, need
 from flask_migrate import upgrade
 
-from conftest import base_config, need
 from sessie_app import create_app
 from sessie_app.extensions import db
 from sessie_app.registration import seed, services

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-
 from conftest import ROOT, VALID_REGISTRATION, post_form
+
 from sessie_app import create_app
 from sessie_app.registration import seed
 from sessie_app.timeutil import today_local
@@ -18,9 +18,22 @@ CATALOGUE = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 def test_english_catalogue_translates_every_message(tmp_path):
     template = tmp_path / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
-         "-o", str(template), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(template),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with template.open("rb") as fh:
         wanted = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(fh) if m.id}

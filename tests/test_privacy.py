@@ -21,18 +21,38 @@ def _text_cells() -> list[tuple[str, str, str]]:
         if not columns:
             continue
         for row in db.session.execute(select(*columns)):
-            cells.extend((table.name, column.name, value) for column, value in zip(columns, row) if value)
+            cells.extend((table.name, column.name, value) for column, value in zip(columns, row, strict=True) if value)
     return cells
 
 
 def test_purge_leaves_no_personal_data_of_past_sessions_in_any_table(app, runner, meetings, caplog):
     caplog.set_level(logging.DEBUG)
     past, future = meetings["zwolle"], meetings["utrecht"]
-    registration.register(past.id, registration.Details(
-        name="Marijke Verhoeven", email="marijke.verhoeven@example.nl", organisation="OBS De Klimop",
-        role="leraar", sector="PO", meal=True, health_consent=True, dietary="Glutenvrij", accessibility="Rolstoel"))
-    registration.register(future.id, registration.Details(
-        name="Kees", email="kees@example.nl", organisation="Kennisinstituut", role="onderzoeker", sector="WO", meal=False))
+    registration.register(
+        past.id,
+        registration.Details(
+            name="Marijke Verhoeven",
+            email="marijke.verhoeven@example.nl",
+            organisation="OBS De Klimop",
+            role="leraar",
+            sector="PO",
+            meal=True,
+            health_consent=True,
+            dietary="Glutenvrij",
+            accessibility="Rolstoel",
+        ),
+    )
+    registration.register(
+        future.id,
+        registration.Details(
+            name="Kees",
+            email="kees@example.nl",
+            organisation="Kennisinstituut",
+            role="onderzoeker",
+            sector="WO",
+            meal=False,
+        ),
+    )
     live = board.create_board("Zwolle", meeting_id=past.id)
     phone = board.join(live.id, None, nickname="Mvh73", role="leraar", sector="PO")
     old_token = phone.token

@@ -9,10 +9,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import func, select
-
 from conftest import base_config, csrf_from, sample_url
 from organiser.organiser_support import LOGIN_URL, organiser, organiser_client  # noqa: F401
+from sqlalchemy import func, select
+
 from sessie_app import create_app
 from sessie_app.board import services as board_services
 from sessie_app.board.models import Board, Participant, Proposal
@@ -32,8 +32,10 @@ def _rules(app):
 
 
 def _rows() -> dict:
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Meeting, Registration, Board, Participant, Proposal, Organiser)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Meeting, Registration, Board, Participant, Proposal, Organiser)
+    }
 
 
 @pytest.fixture
@@ -54,7 +56,13 @@ def _refused_for_csrf(response) -> bool:
 def test_every_state_changing_route_refuses_a_request_without_a_valid_csrf_token(app, organiser_client, values):
     rules = [rule for rule in _rules(app) if rule.methods & STATE_CHANGING]
     endpoints = {rule.endpoint for rule in rules}
-    assert {"registration.meeting", "organiser.login", "organiser.mark_present", "reports.group_action", "board.join"} <= endpoints
+    assert {
+        "registration.meeting",
+        "organiser.login",
+        "organiser.mark_present",
+        "reports.group_action",
+        "board.join",
+    } <= endpoints
     before = _rows()
     for rule in rules:
         url = sample_url(app, rule, values)
@@ -82,7 +90,9 @@ def test_every_organiser_route_and_export_refuses_a_participant(app, client, val
     assert any(cookie.key.startswith("deelnemer_") for cookie in client._cookies.values())
     token = csrf_from(client.get(LOGIN_URL).get_data(as_text=True))
     rules = [r for r in _rules(app) if r.rule.startswith("/organisator") and r.endpoint not in PUBLIC_ENDPOINTS]
-    assert {"reports.report_pdf_download", "organiser.registrations_csv", "organiser.board_export_csv"} <= {r.endpoint for r in rules}
+    assert {"reports.report_pdf_download", "organiser.registrations_csv", "organiser.board_export_csv"} <= {
+        r.endpoint for r in rules
+    }
     for rule in rules:
         url = sample_url(app, rule, values)
         for method in sorted(rule.methods & ({"GET"} | STATE_CHANGING)):
@@ -147,7 +157,10 @@ def test_bandit_finds_nothing_of_medium_severity_or_higher_that_is_not_explained
     """Every `# nosec` in the code carries a comment that says why the finding does not apply."""
     done = subprocess.run(
         [sys.executable, "-m", "bandit", "-r", "sessie_app", "--severity-level", "medium", "-q", "-f", "txt"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     for path in (ROOT / "sessie_app").rglob("*.py"):

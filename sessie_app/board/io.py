@@ -8,7 +8,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import wraps
 
 from flask import has_request_context
@@ -30,11 +30,13 @@ MAX_PAPER_VOTES = 100_000
 
 # Column names, case-insensitive; spaces and hyphens count as underscores.
 COLUMNS = {
-    "title": "title", "titel": "title",
+    "title": "title",
+    "titel": "title",
     "groot_denken": "groot_denken",
     "klein_doen": "klein_doen",
     "actor": "actor",
-    "votes": "votes", "stemmen": "votes",
+    "votes": "votes",
+    "stemmen": "votes",
 }
 DELIMITERS = (",", ";", "\t")
 
@@ -83,9 +85,9 @@ def decode_upload(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFileError(_(
-            "Het bestand is geen UTF-8. Sla het in Excel op als „CSV UTF-8 (door komma's gescheiden)”."
-        )) from None
+        raise ImportFileError(
+            _("Het bestand is geen UTF-8. Sla het in Excel op als „CSV UTF-8 (door komma's gescheiden)”.")
+        ) from None
 
 
 def _delimiter(header_line: str) -> str:
@@ -132,7 +134,9 @@ def _check_row(cells: dict[str, str], actors: dict[str, str]) -> tuple[dict | No
     if actor_text:
         actor = actors.get(actor_text.casefold())
         if actor is None:
-            reasons.append(_("Onbekende actor „%(value)s”; kies uit: %(choices)s.", value=actor_text[:40], choices=_actor_names()))
+            reasons.append(
+                _("Onbekende actor „%(value)s”; kies uit: %(choices)s.", value=actor_text[:40], choices=_actor_names())
+            )
     votes_text = clean_line(cells.get("votes", "")).replace(" ", "")
     votes = 0
     if votes_text:
@@ -167,9 +171,11 @@ def import_csv(board_id: int, text: str, organiser_id: int | None = None) -> Imp
         header = next(reader)
         columns = [COLUMNS.get(_column(name)) for name in header]
         if "title" not in columns:
-            raise ImportFileError(_(
-                "De kopregel mist de kolom „title”. Verwachte kolommen: title, groot_denken, klein_doen, actor, votes."
-            ))
+            raise ImportFileError(
+                _(
+                    "De kopregel mist de kolom „title”. Verwachte kolommen: title, groot_denken, klein_doen, actor, votes."
+                )
+            )
         actors = _actor_lookup()
         report = ImportReport()
         proposals = []
@@ -179,7 +185,7 @@ def import_csv(board_id: int, text: str, organiser_id: int | None = None) -> Imp
             if row_number > MAX_IMPORT_ROWS + 1:
                 raise ImportFileError(_("Het bestand heeft te veel regels: hoogstens %(max)d.", max=MAX_IMPORT_ROWS))
             cells: dict[str, str] = {}
-            for name, cell in zip(columns, row):
+            for name, cell in zip(columns, row, strict=False):
                 if name and name not in cells:
                     cells[name] = cell
             values, reasons = _check_row(cells, actors)
@@ -188,11 +194,20 @@ def import_csv(board_id: int, text: str, organiser_id: int | None = None) -> Imp
             else:
                 proposals.append(Proposal(board_id=board.id, participant_id=None, **values))
     except csv.Error:
-        raise ImportFileError(_("Het bestand is vanaf regel %(row)d geen leesbare CSV meer.", row=row_number + 1)) from None
+        raise ImportFileError(
+            _("Het bestand is vanaf regel %(row)d geen leesbare CSV meer.", row=row_number + 1)
+        ) from None
     db.session.add_all(proposals)
     report.imported = len(proposals)
-    db.session.add(ModerationEntry(board_id=board.id, organiser_id=organiser_id, action="import", target=str(report.imported),
-                                   reason=f"{len(report.rejected)} rejected" if report.rejected else None))
+    db.session.add(
+        ModerationEntry(
+            board_id=board.id,
+            organiser_id=organiser_id,
+            action="import",
+            target=str(report.imported),
+            reason=f"{len(report.rejected)} rejected" if report.rejected else None,
+        )
+    )
     bump_version(board.id)
     db.session.commit()
     report.proposal_ids = [proposal.id for proposal in proposals]
@@ -205,7 +220,7 @@ def import_csv(board_id: int, text: str, organiser_id: int | None = None) -> Imp
 def _local(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    return moment.replace(tzinfo=timezone.utc).astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M")
+    return moment.replace(tzinfo=UTC).astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M")
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -220,7 +235,9 @@ def export_rows(board_id: int) -> list[dict]:
     get_board(board_id)
     online = dict(
         db.session.execute(
-            select(Vote.proposal_id, func.coalesce(func.sum(Vote.count), 0)).where(Vote.board_id == board_id).group_by(Vote.proposal_id)
+            select(Vote.proposal_id, func.coalesce(func.sum(Vote.count), 0))
+            .where(Vote.board_id == board_id)
+            .group_by(Vote.proposal_id)
         ).all()
     )
     themes = {t.id: t for t in db.session.scalars(select(Theme).where(Theme.board_id == board_id))}
@@ -233,33 +250,49 @@ def export_rows(board_id: int) -> list[dict]:
     ).all():
         votes = int(online.get(proposal.id, 0))
         theme = themes.get(proposal.theme_id)
-        rows.append({
-            "id": proposal.id,
-            "status": "merged" if proposal.merged_into_id else "hidden" if proposal.hidden else "visible",
-            "title": proposal.title,
-            "groot_denken": proposal.big or "",
-            "klein_doen": proposal.small or "",
-            "actor": proposal.actor,
-            "theme": theme.name if theme else None,
-            "theme_key": theme.key if theme else None,
-            "votes": votes,
-            "paper_votes": proposal.paper_votes,
-            "total": votes + proposal.paper_votes,
-            "pinned": proposal.pinned,
-            "promising": proposal.promising,
-            "hidden_reason": proposal.hidden_reason if proposal.hidden else None,
-            "merged_into_id": proposal.merged_into_id,
-            "author": nickname,
-            "created_at": proposal.created_at,
-        })
+        rows.append(
+            {
+                "id": proposal.id,
+                "status": "merged" if proposal.merged_into_id else "hidden" if proposal.hidden else "visible",
+                "title": proposal.title,
+                "groot_denken": proposal.big or "",
+                "klein_doen": proposal.small or "",
+                "actor": proposal.actor,
+                "theme": theme.name if theme else None,
+                "theme_key": theme.key if theme else None,
+                "votes": votes,
+                "paper_votes": proposal.paper_votes,
+                "total": votes + proposal.paper_votes,
+                "pinned": proposal.pinned,
+                "promising": proposal.promising,
+                "hidden_reason": proposal.hidden_reason if proposal.hidden else None,
+                "merged_into_id": proposal.merged_into_id,
+                "author": nickname,
+                "created_at": proposal.created_at,
+            }
+        )
     order = {"visible": 0, "hidden": 1, "merged": 2}
     rows.sort(key=lambda r: (order[r["status"]], -r["total"] if r["status"] == "visible" else 0, r["id"]))
     return rows
 
 
 CSV_COLUMNS = (
-    "id", "status", "title", "groot_denken", "klein_doen", "actor", "theme", "votes", "paper_votes", "total",
-    "kansrijk", "pinned", "hidden_reason", "merged_into_id", "author", "created_at",
+    "id",
+    "status",
+    "title",
+    "groot_denken",
+    "klein_doen",
+    "actor",
+    "theme",
+    "votes",
+    "paper_votes",
+    "total",
+    "kansrijk",
+    "pinned",
+    "hidden_reason",
+    "merged_into_id",
+    "author",
+    "created_at",
 )
 
 
@@ -300,7 +333,9 @@ def export_data(board_id: int) -> dict:
             "code": board.code,
             "title": board.title,
             "phase": board.phase,
-            "session": {"slug": meeting.slug, "city": meeting.city, "date": meeting.date.isoformat()} if meeting else None,
+            "session": {"slug": meeting.slug, "city": meeting.city, "date": meeting.date.isoformat()}
+            if meeting
+            else None,
             "votes_per_participant": board.votes_per_participant,
             "max_votes_per_proposal": board.max_votes_per_proposal,
             "participants": participants,
@@ -309,12 +344,22 @@ def export_data(board_id: int) -> dict:
         },
         "themes": [{"id": t.id, "key": t.key, "name": t.name} for t in board.themes],
         "bottlenecks": [
-            {"id": b.id, "text": b.text, "theme": themes.get(b.theme_id), "hidden": b.hidden, "created_at": _iso(b.created_at)}
+            {
+                "id": b.id,
+                "text": b.text,
+                "theme": themes.get(b.theme_id),
+                "hidden": b.hidden,
+                "created_at": _iso(b.created_at),
+            }
             for b in bottlenecks
         ],
         "proposals": [
-            {**{k: v for k, v in row.items() if k != "theme_key"}, "theme": row["theme_key"], "theme_name": row["theme"],
-             "created_at": _iso(row["created_at"])}
+            {
+                **{k: v for k, v in row.items() if k != "theme_key"},
+                "theme": row["theme_key"],
+                "theme_name": row["theme"],
+                "created_at": _iso(row["created_at"]),
+            }
             for row in export_rows(board_id)
         ],
     }

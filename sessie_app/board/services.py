@@ -26,8 +26,18 @@ from ..extensions import db
 from ..textclean import clean_block, clean_line
 from ..timeutil import utcnow
 from .models import (
-    MOPPEREN, OPPEREN, PHASES, STEMMEN, Action, Board, Bottleneck, ModerationEntry,
-    Participant, Proposal, Theme, Vote,
+    MOPPEREN,
+    OPPEREN,
+    PHASES,
+    STEMMEN,
+    Action,
+    Board,
+    Bottleneck,
+    ModerationEntry,
+    Participant,
+    Proposal,
+    Theme,
+    Vote,
 )
 
 DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "data" / "board_defaults.toml"
@@ -87,19 +97,24 @@ def load_defaults(path: Path = DEFAULTS_FILE) -> list[dict]:
 
 
 def normalise_code(code: str) -> str:
-    return re.sub(r"[\s-]", "", str(code or "")).upper()[:CODE_LENGTH * 2]
+    return re.sub(r"[\s-]", "", str(code or "")).upper()[: CODE_LENGTH * 2]
 
 
 def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def create_board(title: str, meeting_id: int | None = None, votes_per_participant: int = 5, max_votes_per_proposal: int = 2) -> Board:
+def create_board(
+    title: str, meeting_id: int | None = None, votes_per_participant: int = 5, max_votes_per_proposal: int = 2
+) -> Board:
     """A board with a fresh join code and the six default themes."""
     for _attempt in range(20):
         board = Board(
-            code=_new_code(), title=clean_line(title)[:120] or "Bord", meeting_id=meeting_id,
-            votes_per_participant=votes_per_participant, max_votes_per_proposal=max_votes_per_proposal,
+            code=_new_code(),
+            title=clean_line(title)[:120] or "Bord",
+            meeting_id=meeting_id,
+            votes_per_participant=votes_per_participant,
+            max_votes_per_proposal=max_votes_per_proposal,
         )
         db.session.add(board)
         try:
@@ -108,7 +123,15 @@ def create_board(title: str, meeting_id: int | None = None, votes_per_participan
             db.session.rollback()
             continue
         for position, theme in enumerate(load_defaults()):
-            db.session.add(Theme(board_id=board.id, key=theme["key"], name=theme["name"], starter=theme.get("starter"), position=position))
+            db.session.add(
+                Theme(
+                    board_id=board.id,
+                    key=theme["key"],
+                    name=theme["name"],
+                    starter=theme.get("starter"),
+                    position=position,
+                )
+            )
         db.session.commit()
         return board
     raise BoardError("no free join code")
@@ -140,11 +163,15 @@ def _choice_or_none(value, allowed: dict) -> str | None:
     return value if isinstance(value, str) and value in allowed else None
 
 
-def join(board_id: int, token: str | None, nickname: str | None = None, role: str | None = None, sector: str | None = None) -> Participant:
+def join(
+    board_id: int, token: str | None, nickname: str | None = None, role: str | None = None, sector: str | None = None
+) -> Participant:
     """The participant behind ``token`` on this board, or a new one. Profile fields are optional."""
     participant = None
     if token:
-        participant = db.session.scalar(select(Participant).where(Participant.token == token, Participant.board_id == board_id))
+        participant = db.session.scalar(
+            select(Participant).where(Participant.token == token, Participant.board_id == board_id)
+        )
     if participant is None:
         participant = Participant(board_id=board_id)
         db.session.add(participant)
@@ -162,7 +189,9 @@ def join(board_id: int, token: str | None, nickname: str | None = None, role: st
 
 
 def participant_by_token(board_id: int, token: str) -> Participant:
-    participant = db.session.scalar(select(Participant).where(Participant.token == token, Participant.board_id == board_id))
+    participant = db.session.scalar(
+        select(Participant).where(Participant.token == token, Participant.board_id == board_id)
+    )
     if participant is None:
         raise NotFound("participant")
     return participant
@@ -176,8 +205,15 @@ def forget_participants(before: date) -> int:
     reports, as registrations keep theirs. Returns how many participants were on those boards."""
     from ..registration.models import Meeting
 
-    old_boards = select(Board.id).outerjoin(Meeting, Meeting.id == Board.meeting_id).where(
-        or_(Meeting.date < before, and_(Board.meeting_id.is_(None), Board.created_at < datetime.combine(before, time.min)))
+    old_boards = (
+        select(Board.id)
+        .outerjoin(Meeting, Meeting.id == Board.meeting_id)
+        .where(
+            or_(
+                Meeting.date < before,
+                and_(Board.meeting_id.is_(None), Board.created_at < datetime.combine(before, time.min)),
+            )
+        )
     )
     participants = db.session.scalars(select(Participant).where(Participant.board_id.in_(old_boards))).all()
     for participant in participants:
@@ -257,8 +293,12 @@ def bottleneck_dict(bottleneck: Bottleneck) -> dict:
 
 
 def _my_votes(participant_id: int) -> tuple[dict, int]:
-    rows = db.session.execute(select(Vote.proposal_id, Vote.count, Vote.forfeited).where(Vote.participant_id == participant_id)).all()
-    return {str(pid): count for pid, count, _f in rows if count}, sum(count + forfeited for _p, count, forfeited in rows)
+    rows = db.session.execute(
+        select(Vote.proposal_id, Vote.count, Vote.forfeited).where(Vote.participant_id == participant_id)
+    ).all()
+    return {str(pid): count for pid, count, _f in rows if count}, sum(
+        count + forfeited for _p, count, forfeited in rows
+    )
 
 
 class PublicSnapshots:
@@ -318,7 +358,10 @@ def _public_part(board_id: int, include_hidden: bool) -> tuple[dict, datetime | 
         .order_by(Proposal.id)
     ).all()
     bottlenecks = db.session.scalars(
-        select(Bottleneck).where(Bottleneck.board_id == board_id).where(True if include_hidden else Bottleneck.hidden.is_(False)).order_by(Bottleneck.id)
+        select(Bottleneck)
+        .where(Bottleneck.board_id == board_id)
+        .where(True if include_hidden else Bottleneck.hidden.is_(False))
+        .order_by(Bottleneck.id)
     ).all()
     public = {
         "board": board_state(board),
@@ -359,8 +402,16 @@ def snapshot(board_id: int, participant_id: int | None = None, include_hidden: b
 
 
 _ME = (
-    select(Participant.id, Participant.board_id, Participant.nickname, Participant.role, Participant.sector,
-           Vote.proposal_id, Vote.count, Vote.forfeited)
+    select(
+        Participant.id,
+        Participant.board_id,
+        Participant.nickname,
+        Participant.role,
+        Participant.sector,
+        Vote.proposal_id,
+        Vote.count,
+        Vote.forfeited,
+    )
     .outerjoin(Vote, Vote.participant_id == Participant.id)
     .where(Participant.id == bindparam("participant"))
 )
@@ -395,7 +446,9 @@ def _check_client_id(client_id) -> str:
     return client_id
 
 
-_REPLAYED = select(Action.result).where(Action.participant_id == bindparam("participant"), Action.client_id == bindparam("client_id"))
+_REPLAYED = select(Action.result).where(
+    Action.participant_id == bindparam("participant"), Action.client_id == bindparam("client_id")
+)
 
 
 def _replayed(participant_id: int, client_id: str) -> dict | None:
@@ -413,10 +466,18 @@ def _record(board_id: int, participant_id: int, client_id: str, kind: str, resul
     # Last in the transaction, so the board row stays locked only for the commit.
     seq = db.session.execute(_NEXT_SEQ, {"board": board_id}).scalar_one()
     result = {**result, "seq": seq}
-    db.session.execute(_RECORD, {
-        "board_id": board_id, "participant_id": participant_id, "client_id": client_id, "kind": kind, "seq": seq,
-        "result": json.dumps(result), "created_at": utcnow(),
-    })
+    db.session.execute(
+        _RECORD,
+        {
+            "board_id": board_id,
+            "participant_id": participant_id,
+            "client_id": client_id,
+            "kind": kind,
+            "seq": seq,
+            "result": json.dumps(result),
+            "created_at": utcnow(),
+        },
+    )
     return result
 
 
@@ -480,7 +541,9 @@ def add_bottleneck(participant_id: int, client_id, text) -> dict:
     def act():
         participant = _participant(participant_id)
         _open_board(participant, (MOPPEREN,))
-        bottleneck = Bottleneck(board_id=participant.board_id, participant_id=participant.id, text=_text(text, LIMITS["text"], True))
+        bottleneck = Bottleneck(
+            board_id=participant.board_id, participant_id=participant.id, text=_text(text, LIMITS["text"], True)
+        )
         db.session.add(bottleneck)
         db.session.flush()
         return participant.board_id, {"bottleneck": bottleneck_dict(bottleneck)}
@@ -497,7 +560,9 @@ def _theme_on_board(board_id: int, theme_id) -> int | None:
     return theme.id
 
 
-def add_proposal(participant_id: int, client_id, title, big=None, small=None, actor=None, bottleneck_id=None, theme_id=None) -> dict:
+def add_proposal(
+    participant_id: int, client_id, title, big=None, small=None, actor=None, bottleneck_id=None, theme_id=None
+) -> dict:
     """A proposal answers a bottleneck when linked to one, and takes its theme from it."""
 
     def act():
@@ -518,7 +583,9 @@ def add_proposal(participant_id: int, client_id, title, big=None, small=None, ac
             small=_text(small, LIMITS["small"], field="small", multiline=True),
             actor=actor or None,
             bottleneck_id=bottleneck.id if bottleneck else None,
-            theme_id=(bottleneck.theme_id if bottleneck and bottleneck.theme_id else _theme_on_board(board.id, theme_id)),
+            theme_id=(
+                bottleneck.theme_id if bottleneck and bottleneck.theme_id else _theme_on_board(board.id, theme_id)
+            ),
         )
         db.session.add(proposal)
         db.session.flush()
@@ -536,13 +603,21 @@ def _proposal_count(proposal: Proposal) -> int:
 _VOTE_LOCK_PARTICIPANT = (
     # Raising the participant's version locks its row: one participant's votes from several
     # phones or tabs run one after the other, so the budget holds.
-    update(Participant).where(Participant.id == bindparam("participant"))
-    .values(votes_version=Participant.votes_version + 1).returning(Participant.board_id)
+    update(Participant)
+    .where(Participant.id == bindparam("participant"))
+    .values(votes_version=Participant.votes_version + 1)
+    .returning(Participant.board_id)
 )
 _VOTE_BOARD_AND_PROPOSAL = (
     select(
-        Board.phase, Board.locked, Board.votes_per_participant, Board.max_votes_per_proposal,
-        Proposal.board_id.label("proposal_board_id"), Proposal.hidden, Proposal.merged_into_id, Proposal.paper_votes,
+        Board.phase,
+        Board.locked,
+        Board.votes_per_participant,
+        Board.max_votes_per_proposal,
+        Proposal.board_id.label("proposal_board_id"),
+        Proposal.hidden,
+        Proposal.merged_into_id,
+        Proposal.paper_votes,
     )
     .select_from(Board)
     .outerjoin(Proposal, Proposal.id == bindparam("proposal"))
@@ -550,10 +625,15 @@ _VOTE_BOARD_AND_PROPOSAL = (
 )
 _VOTE_MINE = select(Vote.proposal_id, Vote.count, Vote.forfeited).where(Vote.participant_id == bindparam("participant"))
 _VOTE_ADD = insert(Vote).values(
-    participant_id=bindparam("participant"), proposal_id=bindparam("proposal"), board_id=bindparam("board"), count=1, forfeited=0,
+    participant_id=bindparam("participant"),
+    proposal_id=bindparam("proposal"),
+    board_id=bindparam("board"),
+    count=1,
+    forfeited=0,
 )
 _VOTE_CHANGE = (
-    update(Vote).where(Vote.participant_id == bindparam("participant"), Vote.proposal_id == bindparam("proposal"))
+    update(Vote)
+    .where(Vote.participant_id == bindparam("participant"), Vote.proposal_id == bindparam("proposal"))
     .values(count=Vote.count + bindparam("delta"))
 )
 _VOTE_TOTAL = select(func.coalesce(func.sum(Vote.count), 0)).where(Vote.proposal_id == bindparam("proposal"))
@@ -611,7 +691,9 @@ def similar_proposals(board_id: int, text: str, limit: int = 3) -> list[dict]:
         return []
     scored = []
     for proposal in db.session.scalars(
-        select(Proposal).where(Proposal.board_id == board_id, Proposal.hidden.is_(False), Proposal.merged_into_id.is_(None))
+        select(Proposal).where(
+            Proposal.board_id == board_id, Proposal.hidden.is_(False), Proposal.merged_into_id.is_(None)
+        )
     ):
         theirs = _words(f"{proposal.title} {proposal.big or ''}")
         shared = len(wanted & theirs)
@@ -622,11 +704,72 @@ def similar_proposals(board_id: int, text: str, limit: int = 3) -> list[dict]:
     return [{"id": p.id, "title": p.title} for _score, p in scored[:limit]]
 
 
-STOP_WORDS = set(
-    "de het een en of van voor met op in aan te bij als dat die dit er is zijn wordt worden om uit naar door over ook "
-    "niet geen meer we wij je jij u ze zij hun ons onze mijn moet moeten kan kunnen zou hebben heeft tot alle elke iedere "
-    "veel heel zo dan nog wel maar the a an of to".split()
-)
+STOP_WORDS = {
+    "de",
+    "het",
+    "een",
+    "en",
+    "of",
+    "van",
+    "voor",
+    "met",
+    "op",
+    "in",
+    "aan",
+    "te",
+    "bij",
+    "als",
+    "dat",
+    "die",
+    "dit",
+    "er",
+    "is",
+    "zijn",
+    "wordt",
+    "worden",
+    "om",
+    "uit",
+    "naar",
+    "door",
+    "over",
+    "ook",
+    "niet",
+    "geen",
+    "meer",
+    "we",
+    "wij",
+    "je",
+    "jij",
+    "u",
+    "ze",
+    "zij",
+    "hun",
+    "ons",
+    "onze",
+    "mijn",
+    "moet",
+    "moeten",
+    "kan",
+    "kunnen",
+    "zou",
+    "hebben",
+    "heeft",
+    "tot",
+    "alle",
+    "elke",
+    "iedere",
+    "veel",
+    "heel",
+    "zo",
+    "dan",
+    "nog",
+    "wel",
+    "maar",
+    "the",
+    "a",
+    "an",
+    "to",
+}
 
 
 _DUTCH = snowballstemmer.stemmer("dutch")
@@ -642,9 +785,13 @@ def _words(text: str) -> set[str]:
 # --- facilitator ---------------------------------------------------------------------------------
 
 
-def _log(board_id: int, organiser_id: int | None, action: str, target: str | None = None, reason: str | None = None) -> None:
+def _log(
+    board_id: int, organiser_id: int | None, action: str, target: str | None = None, reason: str | None = None
+) -> None:
     """Log a console action; every one changes what screens show, so it raises the board's version too."""
-    db.session.add(ModerationEntry(board_id=board_id, organiser_id=organiser_id, action=action, target=target, reason=reason))
+    db.session.add(
+        ModerationEntry(board_id=board_id, organiser_id=organiser_id, action=action, target=target, reason=reason)
+    )
     bump_version(board_id)
 
 
@@ -661,7 +808,9 @@ def set_phase(board_id: int, phase: str, organiser_id: int | None) -> dict:
 
 def set_timer(board_id: int, seconds, organiser_id: int | None) -> dict:
     """Start a countdown of ``seconds`` (None or 0 stops it)."""
-    if seconds is not None and (not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= MAX_TIMER_SECONDS):
+    if seconds is not None and (
+        not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= MAX_TIMER_SECONDS
+    ):
         raise Invalid("seconds")
     board = get_board(board_id)
     board.timer_ends_at = utcnow() + timedelta(seconds=seconds) if seconds else None
@@ -679,14 +828,22 @@ def set_locked(board_id: int, locked: bool, organiser_id: int | None) -> dict:
 
 
 def _proposal_on_board(board_id: int, proposal_id) -> Proposal:
-    proposal = db.session.get(Proposal, proposal_id) if isinstance(proposal_id, int) and not isinstance(proposal_id, bool) else None
+    proposal = (
+        db.session.get(Proposal, proposal_id)
+        if isinstance(proposal_id, int) and not isinstance(proposal_id, bool)
+        else None
+    )
     if proposal is None or proposal.board_id != board_id:
         raise NotFound("proposal")
     return proposal
 
 
 def _proposal_result(proposal: Proposal) -> dict:
-    nickname = db.session.scalar(select(Participant.nickname).where(Participant.id == proposal.participant_id)) if proposal.participant_id else None
+    nickname = (
+        db.session.scalar(select(Participant.nickname).where(Participant.id == proposal.participant_id))
+        if proposal.participant_id
+        else None
+    )
     return proposal_dict(proposal, _proposal_count(proposal), nickname)
 
 
@@ -758,7 +915,15 @@ def merge(board_id: int, keep_id, merged_id, organiser_id: int | None) -> dict:
     for moved in db.session.scalars(select(Vote).where(Vote.proposal_id == merged.id)).all():
         kept = db.session.get(Vote, (moved.participant_id, keep.id))
         if kept is None:
-            db.session.add(Vote(participant_id=moved.participant_id, proposal_id=keep.id, board_id=board_id, count=moved.count, forfeited=0))
+            db.session.add(
+                Vote(
+                    participant_id=moved.participant_id,
+                    proposal_id=keep.id,
+                    board_id=board_id,
+                    count=moved.count,
+                    forfeited=0,
+                )
+            )
             moved.count = 0
         else:
             combined = max(kept.count, moved.count)
@@ -789,8 +954,16 @@ def load_starters(board_id: int, organiser_id: int | None) -> list[dict]:
 
 
 def moderation_log(board_id: int, limit: int = 200) -> list[dict]:
-    entries = db.session.scalars(select(ModerationEntry).where(ModerationEntry.board_id == board_id).order_by(ModerationEntry.id.desc()).limit(limit))
-    return [{"at": e.created_at.isoformat() + "Z", "action": e.action, "target": e.target, "reason": e.reason} for e in entries]
+    entries = db.session.scalars(
+        select(ModerationEntry)
+        .where(ModerationEntry.board_id == board_id)
+        .order_by(ModerationEntry.id.desc())
+        .limit(limit)
+    )
+    return [
+        {"at": e.created_at.isoformat() + "Z", "action": e.action, "target": e.target, "reason": e.reason}
+        for e in entries
+    ]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ def _code_rate_limit() -> str:
 
 
 # Typed codes and unknown /b/<code> addresses draw on one allowance, so guessing has no side door.
-code_guesses = limiter.shared_limit(_code_rate_limit, scope="board-code", deduct_when=lambda response: response.status_code == 404)
+code_guesses = limiter.shared_limit(
+    _code_rate_limit, scope="board-code", deduct_when=lambda response: response.status_code == 404
+)
 typed_codes = limiter.shared_limit(_code_rate_limit, scope="board-code", methods=["POST"])
 
 
@@ -59,15 +61,17 @@ def phone(code: str):
         # Scanning the QR code is all it takes: the page can post at once.
         participant = services.join(board.id, None)
         new_token = participant.token
-    response = make_response(render_template(
-        "board/phone.html",
-        board=board,
-        join_url=external_url("board.phone", code=board.code),
-        participant=participant,
-        roles=ROLES,
-        sectors=SECTORS,
-        actors=ACTORS,
-    ))
+    response = make_response(
+        render_template(
+            "board/phone.html",
+            board=board,
+            join_url=external_url("board.phone", code=board.code),
+            participant=participant,
+            roles=ROLES,
+            sectors=SECTORS,
+            actors=ACTORS,
+        )
+    )
     if new_token:
         identity.set_cookie(response, board.code, new_token)
     # The page carries the participant's state; a shared phone or proxy must not replay it.
@@ -92,7 +96,9 @@ def qr(code: str):
     board = _board(code)
     if board is None:
         abort(404)
-    response = current_app.response_class(qr_svg(external_url("board.phone", code=board.code)), mimetype="image/svg+xml")
+    response = current_app.response_class(
+        qr_svg(external_url("board.phone", code=board.code)), mimetype="image/svg+xml"
+    )
     # A board's code never changes, so its QR code can be cached (posters, projector reloads).
     response.cache_control.public = True
     response.cache_control.max_age = 86400

@@ -10,9 +10,8 @@ import json
 from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..board import io as board_io
@@ -54,7 +53,10 @@ def phase_texts(board: Board) -> dict[str, dict[str, str]]:
     return {
         MOPPEREN: {"name": names[MOPPEREN], "instruction": _("Noem knelpunten in één zin")},
         OPPEREN: {"name": names[OPPEREN], "instruction": _("Groot denken, klein doen: doe een voorstel")},
-        STEMMEN: {"name": names[STEMMEN], "instruction": ngettext("Verdeel uw %(num)d stem", "Verdeel uw %(num)d stemmen", budget)},
+        STEMMEN: {
+            "name": names[STEMMEN],
+            "instruction": ngettext("Verdeel uw %(num)d stem", "Verdeel uw %(num)d stemmen", budget),
+        },
         OOGSTEN: {"name": names[OOGSTEN], "instruction": _("De ranglijst staat vast")},
     }
 
@@ -85,7 +87,9 @@ def boards():
             max_votes_per_proposal=form.max_votes_per_proposal.data,
         )
         log.info("Organiser %s created board %s", current_user.email, board.code)
-        flash(_("Het bord „%(title)s” is aangemaakt met de code %(code)s.", title=board.title, code=board.code), "success")
+        flash(
+            _("Het bord „%(title)s” is aangemaakt met de code %(code)s.", title=board.title, code=board.code), "success"
+        )
         return redirect(url_for(".board_console", code=board.code))
     return render_template("organiser/boards.html", form=form, overview=services.board_overview(), phases=phase_names())
 
@@ -157,11 +161,21 @@ def console_messages(board: Board) -> dict:
         "anonymous": _("zonder naam"),
         "votes": {"one": _("stem"), "other": _("stemmen")},
         "logActions": {
-            "phase": _("fase"), "timer": _("timer (seconden)"), "lock": _("vergrendeld"), "unlock": _("ontgrendeld"),
-            "hide": _("verborgen"), "unhide": _("weer getoond"), "edit": _("bewerkt"),
-            "pinned:on": _("vastgezet"), "pinned:off": _("losgemaakt"),
-            "promising:on": _("kansrijk"), "promising:off": _("niet meer kansrijk"),
-            "theme": _("thema"), "merge": _("samengevoegd"), "starters": _("knelpunten geladen"), "import": _("CSV geïmporteerd"),
+            "phase": _("fase"),
+            "timer": _("timer (seconden)"),
+            "lock": _("vergrendeld"),
+            "unlock": _("ontgrendeld"),
+            "hide": _("verborgen"),
+            "unhide": _("weer getoond"),
+            "edit": _("bewerkt"),
+            "pinned:on": _("vastgezet"),
+            "pinned:off": _("losgemaakt"),
+            "promising:on": _("kansrijk"),
+            "promising:off": _("niet meer kansrijk"),
+            "theme": _("thema"),
+            "merge": _("samengevoegd"),
+            "starters": _("knelpunten geladen"),
+            "import": _("CSV geïmporteerd"),
         },
         "phases": phase_names(),
         "phaseTexts": phase_texts(board),
@@ -228,10 +242,14 @@ def board_poster(code: str):
         log.exception("Poster PDF of board %s failed", board.code)
         flash(_("De poster kon nu niet worden gemaakt. Probeer het over een minuut opnieuw."), "error")
         return redirect(url_for(".board_console", code=board.code))
-    return pdf, 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'inline; filename="poster-{board.code}.pdf"',
-    }
+    return (
+        pdf,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'inline; filename="poster-{board.code}.pdf"',
+        },
+    )
 
 
 # --- import and export ---------------------------------------------------------------------------------
@@ -250,16 +268,27 @@ def board_import(code: str):
         except board_io.ImportFileError as error:
             file_error = str(error)
         else:
-            log.info("Organiser %s imported %d proposals into board %s (%d rows refused)",
-                     current_user.email, report.imported, board.code, len(report.rejected))
+            log.info(
+                "Organiser %s imported %d proposals into board %s (%d rows refused)",
+                current_user.email,
+                report.imported,
+                board.code,
+                len(report.rejected),
+            )
             # Phones and the projector show typed-up post-its at once, with their paper votes.
             for proposal_id in report.proposal_ids:
                 broadcast.proposal(board.id, board_services.proposal_data(board.id, proposal_id))
             broadcast.mark_dirty(board.id)
     status = 400 if file_error or form.errors else 200
     return render_template(
-        "organiser/board_import.html", board=board, meeting=None, form=form, report=report, file_error=file_error,
-        max_kb=board_io.MAX_IMPORT_BYTES // 1024, max_rows=board_io.MAX_IMPORT_ROWS,
+        "organiser/board_import.html",
+        board=board,
+        meeting=None,
+        form=form,
+        report=report,
+        file_error=file_error,
+        max_kb=board_io.MAX_IMPORT_BYTES // 1024,
+        max_rows=board_io.MAX_IMPORT_ROWS,
         actor_choices=", ".join(f"{key} ({label})" for key, label in ACTORS),
     ), status
 

@@ -16,7 +16,16 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..choices import ROLES, SECTORS, select_choices
 from ..textclean import clean_line
@@ -173,7 +182,10 @@ class BoardForm(FlaskForm):
     title = StringField(
         _l("Titel"),
         filters=[clean_line],
-        validators=[DataRequired(_l("Vul een titel in, bijvoorbeeld „Regiosessie Zwolle”.")), Length(max=120, message=TOO_LONG)],
+        validators=[
+            DataRequired(_l("Vul een titel in, bijvoorbeeld „Regiosessie Zwolle”.")),
+            Length(max=120, message=TOO_LONG),
+        ],
         render_kw={"maxlength": 120},
     )
     meeting = SelectField(_l("Sessie"), choices=[], default=NO_MEETING)

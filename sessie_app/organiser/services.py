@@ -10,7 +10,7 @@ import secrets
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -113,16 +113,31 @@ def slug_taken(slug: str) -> bool:
 
 
 def create_meeting(
-    *, slug: str, city: str, venue: str | None, address: str | None, date: date,
-    starts_at: time, ends_at: time, capacity: int, registration_open: bool,
+    *,
+    slug: str,
+    city: str,
+    venue: str | None,
+    address: str | None,
+    date: date,
+    starts_at: time,
+    ends_at: time,
+    capacity: int,
+    registration_open: bool,
 ) -> Meeting:
     """Create a session through the registration rules. Raises SlugTaken."""
     if slug_taken(slug):
         raise SlugTaken(slug)
     try:
         return registration_services.create_meeting(
-            slug=slug, city=city, venue=venue, address=address, date=date,
-            starts_at=starts_at, ends_at=ends_at, capacity=capacity, registration_open=registration_open,
+            slug=slug,
+            city=city,
+            venue=venue,
+            address=address,
+            date=date,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=capacity,
+            registration_open=registration_open,
         )
     except IntegrityError:
         # Two organisers picked the same slug at the same moment.
@@ -145,7 +160,7 @@ def _checked_in_counts() -> dict[int, int]:
         .where(Registration.checked_in_at.is_not(None))
         .group_by(Registration.meeting_id)
     )
-    return {meeting_id: count for meeting_id, count in rows}
+    return dict(rows)
 
 
 def meeting_overview() -> list[MeetingSummary]:
@@ -206,9 +221,7 @@ def list_registrations(meeting_id: int, filters: Filters) -> list[Registration]:
     The text search runs in Python with casefold, so "ÖZTÜRK" finds "Öztürk" on SQLite as well
     as PostgreSQL and no LIKE wildcard needs escaping; a session has at most a few thousand rows.
     """
-    query = select(Registration).where(
-        Registration.meeting_id == meeting_id, Registration.anonymised_at.is_(None)
-    )
+    query = select(Registration).where(Registration.meeting_id == meeting_id, Registration.anonymised_at.is_(None))
     if filters.status:
         query = query.where(Registration.status == filters.status)
     if filters.role:
@@ -273,12 +286,17 @@ def meeting_report(meeting_id: int) -> MeetingReport:
     who gave health consent)."""
     rows = db.session.execute(
         select(
-            Registration.status, Registration.role, Registration.sector, Registration.meal,
-            Registration.checked_in_at, Registration.health_consent,
-            Registration.dietary, Registration.accessibility,
+            Registration.status,
+            Registration.role,
+            Registration.sector,
+            Registration.meal,
+            Registration.checked_in_at,
+            Registration.health_consent,
+            Registration.dietary,
+            Registration.accessibility,
         ).where(Registration.meeting_id == meeting_id)
     ).all()
-    by_status = Counter({status: 0 for status in STATUSES})
+    by_status = Counter(dict.fromkeys(STATUSES, 0))
     by_role: Counter[str] = Counter()
     by_sector: Counter[str] = Counter()
     checked_in = meals = 0
@@ -325,12 +343,19 @@ def spreadsheet_safe(value) -> str:
 def _local(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    return moment.replace(tzinfo=timezone.utc).astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M")
+    return moment.replace(tzinfo=UTC).astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M")
 
 
 CSV_HEADER = (
-    _l("Naam"), _l("E-mailadres"), _l("Organisatie"), _l("Rol"), _l("Sector"), _l("Status"),
-    _l("Eet mee"), _l("Aangemeld op"), _l("Aanwezig sinds"),
+    _l("Naam"),
+    _l("E-mailadres"),
+    _l("Organisatie"),
+    _l("Rol"),
+    _l("Sector"),
+    _l("Status"),
+    _l("Eet mee"),
+    _l("Aangemeld op"),
+    _l("Aanwezig sinds"),
 )
 
 
@@ -409,7 +434,11 @@ class BoardSummary:
 def board_overview() -> list[BoardSummary]:
     """Every board, newest first, with its session and how many phones and proposals it has.
     Hidden and merged proposals do not count."""
-    participants = dict(db.session.execute(select(Participant.board_id, func.count(Participant.id)).group_by(Participant.board_id)).all())
+    participants = dict(
+        db.session.execute(
+            select(Participant.board_id, func.count(Participant.id)).group_by(Participant.board_id)
+        ).all()
+    )
     proposals = dict(
         db.session.execute(
             select(Proposal.board_id, func.count(Proposal.id))
@@ -418,9 +447,14 @@ def board_overview() -> list[BoardSummary]:
         ).all()
     )
     rows = db.session.execute(
-        select(Board, Meeting).outerjoin(Meeting, Meeting.id == Board.meeting_id).order_by(Board.created_at.desc(), Board.id.desc())
+        select(Board, Meeting)
+        .outerjoin(Meeting, Meeting.id == Board.meeting_id)
+        .order_by(Board.created_at.desc(), Board.id.desc())
     ).all()
-    return [BoardSummary(board, meeting, participants.get(board.id, 0), proposals.get(board.id, 0)) for board, meeting in rows]
+    return [
+        BoardSummary(board, meeting, participants.get(board.id, 0), proposals.get(board.id, 0))
+        for board, meeting in rows
+    ]
 
 
 def all_meetings() -> list[Meeting]:

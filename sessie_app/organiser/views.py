@@ -145,17 +145,23 @@ def meeting_edit(slug: str):
         schedule_mails, promoted = _mail_after_change(meeting.id, change)
         flash(_("De sessie is opgeslagen."), "success")
         if change.schedule_changed:
-            flash(ngettext(
-                "Tijd of locatie gewijzigd: %(num)d deelnemer is gemaild.",
-                "Tijd of locatie gewijzigd: %(num)d deelnemers zijn gemaild.",
-                schedule_mails,
-            ), "success")
+            flash(
+                ngettext(
+                    "Tijd of locatie gewijzigd: %(num)d deelnemer is gemaild.",
+                    "Tijd of locatie gewijzigd: %(num)d deelnemers zijn gemaild.",
+                    schedule_mails,
+                ),
+                "success",
+            )
         if promoted:
-            flash(ngettext(
-                "%(num)d persoon van de wachtlijst heeft een plaats gekregen en is gemaild.",
-                "%(num)d personen van de wachtlijst hebben een plaats gekregen en zijn gemaild.",
-                promoted,
-            ), "success")
+            flash(
+                ngettext(
+                    "%(num)d persoon van de wachtlijst heeft een plaats gekregen en is gemaild.",
+                    "%(num)d personen van de wachtlijst hebben een plaats gekregen en zijn gemaild.",
+                    promoted,
+                ),
+                "success",
+            )
         return redirect(url_for(".dashboard"))
     return render_template("organiser/meeting_form.html", form=form, meeting=meeting)
 
@@ -205,10 +211,14 @@ def registrations_csv(slug: str):
 
 def download(body: str, filename: str, content_type: str):
     """A UTF-8 text file the browser saves rather than shows."""
-    return body.encode("utf-8"), 200, {
-        "Content-Type": f"{content_type}; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{filename}"',
-    }
+    return (
+        body.encode("utf-8"),
+        200,
+        {
+            "Content-Type": f"{content_type}; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
 
 
 # --- check-in -------------------------------------------------------------------------------------

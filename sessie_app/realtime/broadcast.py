@@ -147,7 +147,9 @@ def flush() -> None:
                     if entry.tally:
                         entry.server.emit("tally", services.tally(board_id), to=everyone(board_id), namespace="/")
                     if entry.participants is not None:
-                        entry.server.emit("participants", {"count": entry.participants}, to=everyone(board_id), namespace="/")
+                        entry.server.emit(
+                            "participants", {"count": entry.participants}, to=everyone(board_id), namespace="/"
+                        )
                 except Exception:
                     log.exception("Tally for board %s failed", board_id)
                     db.session.rollback()

@@ -243,7 +243,8 @@ def snapshot(data, conn):
 def profile(data, conn):
     """A phone sets its optional nickname, role and sector."""
     services.join(
-        conn.board_id, conn.token,
+        conn.board_id,
+        conn.token,
         nickname=_text(data, "nickname", LIMITS["nickname"]),
         role=_text(data, "role", 32),
         sector=_text(data, "sector", 16),
@@ -268,7 +269,8 @@ def bottleneck(data, conn):
 def proposal(data, conn):
     """A phone adds a proposal (phase opperen)."""
     result = services.add_proposal(
-        conn.participant_id, data.get("client_id"),
+        conn.participant_id,
+        data.get("client_id"),
         title=_text(data, "title", LIMITS["title"]),
         big=_text(data, "big", LIMITS["big"]),
         small=_text(data, "small", LIMITS["small"]),
@@ -321,22 +323,33 @@ def _lock(data, board_id, organiser_id):
 
 
 def _hide(data, board_id, organiser_id):
-    item = services.set_hidden(board_id, _id(data, "proposal_id"), _flag(data, "hidden"), _text(data, "reason", LIMITS["reason"]), organiser_id)
+    item = services.set_hidden(
+        board_id, _id(data, "proposal_id"), _flag(data, "hidden"), _text(data, "reason", LIMITS["reason"]), organiser_id
+    )
     broadcast.proposal(board_id, item)
     broadcast.mark_dirty(board_id)  # a hidden proposal leaves the tally
     return {"proposal": item}
 
 
 def _hide_bottleneck(data, board_id, organiser_id):
-    item = services.set_bottleneck_hidden(board_id, _id(data, "bottleneck_id"), _flag(data, "hidden"), _text(data, "reason", LIMITS["reason"]), organiser_id)
+    item = services.set_bottleneck_hidden(
+        board_id,
+        _id(data, "bottleneck_id"),
+        _flag(data, "hidden"),
+        _text(data, "reason", LIMITS["reason"]),
+        organiser_id,
+    )
     broadcast.bottleneck(board_id, item)
     return {"bottleneck": item}
 
 
 def _edit(data, board_id, organiser_id):
     item = services.edit_proposal(
-        board_id, _id(data, "proposal_id"),
-        _text(data, "title", LIMITS["title"]), _text(data, "big", LIMITS["big"]), _text(data, "small", LIMITS["small"]),
+        board_id,
+        _id(data, "proposal_id"),
+        _text(data, "title", LIMITS["title"]),
+        _text(data, "big", LIMITS["big"]),
+        _text(data, "small", LIMITS["small"]),
         organiser_id,
     )
     broadcast.proposal(board_id, item)
@@ -344,13 +357,17 @@ def _edit(data, board_id, organiser_id):
 
 
 def _flag_proposal(data, board_id, organiser_id):
-    item = services.set_flag(board_id, _id(data, "proposal_id"), _text(data, "flag", 16), _flag(data, "value"), organiser_id)
+    item = services.set_flag(
+        board_id, _id(data, "proposal_id"), _text(data, "flag", 16), _flag(data, "value"), organiser_id
+    )
     broadcast.proposal(board_id, item)
     return {"proposal": item}
 
 
 def _theme(data, board_id, organiser_id):
-    item = services.assign_theme(board_id, _id(data, "proposal_id"), _id(data, "theme_id", required=False), organiser_id)
+    item = services.assign_theme(
+        board_id, _id(data, "proposal_id"), _id(data, "theme_id", required=False), organiser_id
+    )
     broadcast.proposal(board_id, item)
     return {"proposal": item}
 

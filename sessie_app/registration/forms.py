@@ -19,7 +19,10 @@ class DetailsForm(FlaskForm):
     name = StringField(
         _l("Naam"),
         filters=[clean_line],
-        validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120, message=_l("Gebruik hoogstens %(max)d tekens."))],
+        validators=[
+            DataRequired(_l("Vul uw naam in.")),
+            Length(max=120, message=_l("Gebruik hoogstens %(max)d tekens.")),
+        ],
         render_kw={"autocomplete": "name", "maxlength": 120},
     )
     organisation = StringField(
@@ -80,7 +83,9 @@ class DetailsForm(FlaskForm):
     def validate_health_consent(self, field):
         if (self.dietary.data or self.accessibility.data) and not field.data:
             raise ValidationError(
-                _l("Dieetwensen en toegankelijkheid zijn gezondheidsgegevens. Vink de toestemming aan, of laat die velden leeg.")
+                _l(
+                    "Dieetwensen en toegankelijkheid zijn gezondheidsgegevens. Vink de toestemming aan, of laat die velden leeg."
+                )
             )
 
 
@@ -88,7 +93,10 @@ class RegistrationForm(DetailsForm):
     email = EmailField(
         _l("E-mailadres"),
         filters=[clean_line],
-        validators=[DataRequired(_l("Vul uw e-mailadres in.")), Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens."))],
+        validators=[
+            DataRequired(_l("Vul uw e-mailadres in.")),
+            Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens.")),
+        ],
         render_kw={"autocomplete": "email", "maxlength": 254, "inputmode": "email"},
     )
     privacy_consent = BooleanField(

@@ -1,6 +1,6 @@
 """Calendar files (RFC 5545) for a registration."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
@@ -23,14 +23,16 @@ def calendar_for(registration: Registration, meeting: Meeting, manage_url: str) 
     calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
     event.add("uid", registration.calendar_uid)
-    event.add("dtstamp", datetime.now(timezone.utc))
+    event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", meeting.starts)
     event.add("dtend", meeting.ends)
     # A cancellation must outrank the last schedule update the person received.
     event.add("sequence", meeting.schedule_version + (1 if cancelled else 0))
     event.add("summary", _("Sessie Kennisinfrastructuur onderwijs – %(city)s", city=meeting.city))
     event.add("location", location_text(meeting))
-    event.add("description", _("Niet mopperen, maar opperen. Uw aanmelding bekijken of wijzigen: %(url)s", url=manage_url))
+    event.add(
+        "description", _("Niet mopperen, maar opperen. Uw aanmelding bekijken of wijzigen: %(url)s", url=manage_url)
+    )
     event.add("url", manage_url)
     if cancelled:
         event.add("status", "CANCELLED")

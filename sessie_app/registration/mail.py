@@ -53,20 +53,24 @@ def send_registration_mail(registration: Registration, kind: str) -> None:
         meeting = registration.meeting
         link = manage_url(registration)
         show_check_in = registration.status == CONFIRMED and kind != CANCELLED
-        context = dict(
-            kind=kind,
-            registration=registration,
-            meeting=meeting,
-            location=location_text(meeting),
-            manage_url=link,
-            show_check_in=show_check_in,
+        context = {
+            "kind": kind,
+            "registration": registration,
+            "meeting": meeting,
+            "location": location_text(meeting),
+            "manage_url": link,
+            "show_check_in": show_check_in,
+        }
+        message = mailer.new_message(
+            formataddr((registration.name or "", registration.email)), _subject(kind, registration)
         )
-        message = mailer.new_message(formataddr((registration.name or "", registration.email)), _subject(kind, registration))
         message.set_content(render_template("emails/registration.txt", **context))
         message.add_alternative(render_template("emails/registration.html", **context), subtype="html")
         if show_check_in:
             html_part = message.get_payload()[1]
-            html_part.add_related(_qr_png(check_in_url(registration)), "image", "png", cid="<check-in-qr>", filename="aanmelding-qr.png")
+            html_part.add_related(
+                _qr_png(check_in_url(registration)), "image", "png", cid="<check-in-qr>", filename="aanmelding-qr.png"
+            )
         message.add_attachment(
             calendar_for(registration, meeting, link),
             maintype="text",

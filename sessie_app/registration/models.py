@@ -93,4 +93,3 @@ class Registration(db.Model):
         ),
         Index("ix_registrations_meeting_status_created", "meeting_id", "status", "created_at"),
     )
-

@@ -114,17 +114,13 @@ def _lock_meeting(meeting_id: int) -> None:
     availability check that follows sees every earlier assignment (pretix's approach).
     """
     db.session.execute(
-        update(Meeting)
-        .where(Meeting.id == meeting_id)
-        .values(registrations_version=Meeting.registrations_version + 1)
+        update(Meeting).where(Meeting.id == meeting_id).values(registrations_version=Meeting.registrations_version + 1)
     )
 
 
 def _count(meeting_id: int, status: str) -> int:
     return db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.meeting_id == meeting_id, Registration.status == status
-        )
+        select(func.count(Registration.id)).where(Registration.meeting_id == meeting_id, Registration.status == status)
     )
 
 
@@ -254,9 +250,7 @@ def purge_past(older_than_days: int) -> int:
     """Erase personal data of sessions that ended more than ``older_than_days`` ago."""
     cutoff = today_local() - timedelta(days=older_than_days)
     registrations = db.session.scalars(
-        select(Registration)
-        .join(Meeting)
-        .where(Meeting.date < cutoff, Registration.anonymised_at.is_(None))
+        select(Registration).join(Meeting).where(Meeting.date < cutoff, Registration.anonymised_at.is_(None))
     ).all()
     for registration in registrations:
         _anonymise(registration)
@@ -291,7 +285,13 @@ def update_meeting(
     if meeting is None:
         raise MeetingNotFound(meeting_id)
     _lock_meeting(meeting_id)
-    new_values = dict(venue=venue or None, address=address or None, date=date, starts_at=starts_at, ends_at=ends_at)
+    new_values = {
+        "venue": venue or None,
+        "address": address or None,
+        "date": date,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+    }
     schedule_changed = any(getattr(meeting, key) != value for key, value in new_values.items())
     for key, value in new_values.items():
         setattr(meeting, key, value)
@@ -307,12 +307,27 @@ def update_meeting(
 
 
 def create_meeting(
-    *, slug: str, city: str, venue: str | None, address: str | None, date: date,
-    starts_at: time, ends_at: time, capacity: int, registration_open: bool = True,
+    *,
+    slug: str,
+    city: str,
+    venue: str | None,
+    address: str | None,
+    date: date,
+    starts_at: time,
+    ends_at: time,
+    capacity: int,
+    registration_open: bool = True,
 ) -> Meeting:
     meeting = Meeting(
-        slug=slug, city=city, venue=venue or None, address=address or None, date=date,
-        starts_at=starts_at, ends_at=ends_at, capacity=capacity, registration_open=registration_open,
+        slug=slug,
+        city=city,
+        venue=venue or None,
+        address=address or None,
+        date=date,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        registration_open=registration_open,
     )
     db.session.add(meeting)
     db.session.commit()
@@ -323,11 +338,13 @@ def active_registrations(meeting_id: int) -> list[Registration]:
     """Everyone who should hear about a change to the session."""
     return list(
         db.session.scalars(
-            select(Registration).where(
+            select(Registration)
+            .where(
                 Registration.meeting_id == meeting_id,
                 Registration.status != CANCELLED,
                 Registration.anonymised_at.is_(None),
-            ).order_by(Registration.id)
+            )
+            .order_by(Registration.id)
         )
     )
 

@@ -5,8 +5,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import tokens
-from ..urls import external_url
 from ..extensions import limiter
+from ..urls import external_url
 from . import mail, services
 from .forms import ConfirmForm, DetailsForm, RegistrationForm
 from .ics import calendar_for
@@ -16,7 +16,13 @@ bp = Blueprint("registration", __name__)
 
 JUST_REGISTERED = "registered_email"
 # Pages that show one person's data: never kept in a shared browser's or proxy's cache.
-PRIVATE_ENDPOINTS = {"registration.manage", "registration.cancel", "registration.delete", "registration.calendar", "registration.check_mail"}
+PRIVATE_ENDPOINTS = {
+    "registration.manage",
+    "registration.cancel",
+    "registration.delete",
+    "registration.calendar",
+    "registration.check_mail",
+}
 
 
 @bp.after_request
@@ -186,7 +192,11 @@ def delete(token: str):
 def calendar(token: str):
     registration = _registration_from_link(token)
     body = calendar_for(registration, registration.meeting, mail.manage_url(registration))
-    return body, 200, {
-        "Content-Type": "text/calendar; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="sessie-{registration.meeting.slug}.ics"',
-    }
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="sessie-{registration.meeting.slug}.ics"',
+        },
+    )

@@ -40,13 +40,19 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if " " in cut[limit // 2:]:
+    if " " in cut[limit // 2 :]:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,.;:-") + "…"
 
 
-def bar_chart(categories: list[str], series: list[str], values: list[list[int]], alt: str,
-              label_width: int = 150, label_chars: int = 30) -> Chart:
+def bar_chart(
+    categories: list[str],
+    series: list[str],
+    values: list[list[int]],
+    alt: str,
+    label_width: int = 150,
+    label_chars: int = 30,
+) -> Chart:
     """Horizontal bars: one group per category, one bar per series. ``values[i][j]`` is the
     value of series ``j`` in category ``i``. The value is printed at the end of each bar."""
     top = max((v for row in values for v in row), default=0) or 1
@@ -55,19 +61,23 @@ def bar_chart(categories: list[str], series: list[str], values: list[list[int]],
     group_height = len(series) * BAR + GAP
     height = LEGEND + len(categories) * group_height + 4
     rows = []
-    for index, (category, row) in enumerate(zip(categories, values)):
+    for index, (category, row) in enumerate(zip(categories, values, strict=True)):
         y = LEGEND + index * group_height
         bars = []
         for j, value in enumerate(row):
             length = round(span * value / top, 1)
-            bars.append({
-                "y": y + j * BAR,
-                "width": max(length, 0.8 if value else 0),
-                "value": value,
-                "colour": COLOURS[j % len(COLOURS)],
-                "text_x": x0 + length + 4,
-            })
-        rows.append({"label": shorten(category, label_chars), "label_y": y + len(series) * BAR / 2 + FONT * 0.35, "bars": bars})
+            bars.append(
+                {
+                    "y": y + j * BAR,
+                    "width": max(length, 0.8 if value else 0),
+                    "value": value,
+                    "colour": COLOURS[j % len(COLOURS)],
+                    "text_x": x0 + length + 4,
+                }
+            )
+        rows.append(
+            {"label": shorten(category, label_chars), "label_y": y + len(series) * BAR / 2 + FONT * 0.35, "bars": bars}
+        )
     legend = []
     x = x0
     for j, name in enumerate(series):
@@ -75,8 +85,17 @@ def bar_chart(categories: list[str], series: list[str], values: list[list[int]],
         x += 22 + len(name) * FONT * 0.6
     svg = render_template(
         "reports/document/bar_chart.svg",
-        width=WIDTH, height=height, width_mm=WIDTH_MM, height_mm=round(WIDTH_MM * height / WIDTH, 1),
-        x0=x0, bar_height=BAR - 2, font=FONT, rows=rows, legend=legend, axis_bottom=height - 2, alt=alt,
+        width=WIDTH,
+        height=height,
+        width_mm=WIDTH_MM,
+        height_mm=round(WIDTH_MM * height / WIDTH, 1),
+        x0=x0,
+        bar_height=BAR - 2,
+        font=FONT,
+        rows=rows,
+        legend=legend,
+        axis_bottom=height - 2,
+        alt=alt,
     )
     src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return Chart(src=src, alt=alt, width_mm=WIDTH_MM, height_mm=round(WIDTH_MM * height / WIDTH, 1))

@@ -149,7 +149,7 @@ def _fewer_collections():
     with _gc_lock:
         if _gc_renders == 0:
             _gc_saved = gc.get_threshold()
-            gc.set_threshold(*(max(mine, theirs) for mine, theirs in zip(GC_THRESHOLDS, _gc_saved)))
+            gc.set_threshold(*(max(mine, theirs) for mine, theirs in zip(GC_THRESHOLDS, _gc_saved, strict=True)))
         _gc_renders += 1
     try:
         yield
@@ -257,34 +257,82 @@ def _participation(report: dict) -> dict:
         columns = [_("Aangemeld"), _("Meegedaan aan het bord")]
         chapter = sessions[0] if sessions else {"registered_by_role": [], "registered_by_sector": []}
         tables = [
-            (_("Per rol"), _crosstab(columns, [chapter["registered_by_role"], joined_role[0] if sessions else []], False)),
-            (_("Per sector"), _crosstab(columns, [chapter["registered_by_sector"], joined_sector[0] if sessions else []], False)),
+            (
+                _("Per rol"),
+                _crosstab(columns, [chapter["registered_by_role"], joined_role[0] if sessions else []], False),
+            ),
+            (
+                _("Per sector"),
+                _crosstab(columns, [chapter["registered_by_sector"], joined_sector[0] if sessions else []], False),
+            ),
         ]
     series = [_("Aangemeld"), _("Ingecheckt"), _("Meegedaan aan het bord")]
     per_session = None
     if any(c["registered"] or c["checked_in"] or c["joined"] for c in sessions):
-        alt = _("Staafdiagram van de deelname per sessie.") + " " + "; ".join(
-            _("%(session)s: %(registered)d aangemeld, %(checked_in)d ingecheckt, %(joined)d meegedaan aan het bord",
-              session=name, registered=c["registered"], checked_in=c["checked_in"], joined=c["joined"])
-            for name, c in zip(names, sessions)
-        ) + "."
-        per_session = charts.bar_chart(names, series, [[c["registered"], c["checked_in"], c["joined"]] for c in sessions], alt,
-                                       label_width=110, label_chars=18)
+        alt = (
+            _("Staafdiagram van de deelname per sessie.")
+            + " "
+            + "; ".join(
+                _(
+                    "%(session)s: %(registered)d aangemeld, %(checked_in)d ingecheckt, %(joined)d meegedaan aan het bord",
+                    session=name,
+                    registered=c["registered"],
+                    checked_in=c["checked_in"],
+                    joined=c["joined"],
+                )
+                for name, c in zip(names, sessions, strict=True)
+            )
+            + "."
+        )
+        per_session = charts.bar_chart(
+            names,
+            series,
+            [[c["registered"], c["checked_in"], c["joined"]] for c in sessions],
+            alt,
+            label_width=110,
+            label_chars=18,
+        )
     by_role = None
-    role_table = _crosstab([_("Aangemeld"), _("Meegedaan aan het bord")], [
-        _sum_counts([c["registered_by_role"] for c in sessions]), _sum_counts(joined_role)], False)
+    role_table = _crosstab(
+        [_("Aangemeld"), _("Meegedaan aan het bord")],
+        [_sum_counts([c["registered_by_role"] for c in sessions]), _sum_counts(joined_role)],
+        False,
+    )
     if role_table["rows"]:
-        alt = _("Staafdiagram van de deelnemers per rol.") + " " + "; ".join(
-            _("%(role)s: %(registered)d aangemeld, %(joined)d meegedaan aan het bord",
-              role=row["label"], registered=row["values"][0], joined=row["values"][1])
-            for row in role_table["rows"]
-        ) + "."
-        by_role = charts.bar_chart([row["label"] for row in role_table["rows"]], [_("Aangemeld"), _("Meegedaan aan het bord")],
-                                   [row["values"] for row in role_table["rows"]], alt, label_width=110, label_chars=18)
-    rows = [{
-        "name": name, "date": _day(c.get("date"), "d MMMM y"), "registered": c["registered"], "checked_in": c["checked_in"],
-        "joined": c["joined"], "proposals": c["proposals"], "votes": c["votes"],
-    } for name, c in zip(names, sessions)]
+        alt = (
+            _("Staafdiagram van de deelnemers per rol.")
+            + " "
+            + "; ".join(
+                _(
+                    "%(role)s: %(registered)d aangemeld, %(joined)d meegedaan aan het bord",
+                    role=row["label"],
+                    registered=row["values"][0],
+                    joined=row["values"][1],
+                )
+                for row in role_table["rows"]
+            )
+            + "."
+        )
+        by_role = charts.bar_chart(
+            [row["label"] for row in role_table["rows"]],
+            [_("Aangemeld"), _("Meegedaan aan het bord")],
+            [row["values"] for row in role_table["rows"]],
+            alt,
+            label_width=110,
+            label_chars=18,
+        )
+    rows = [
+        {
+            "name": name,
+            "date": _day(c.get("date"), "d MMMM y"),
+            "registered": c["registered"],
+            "checked_in": c["checked_in"],
+            "joined": c["joined"],
+            "proposals": c["proposals"],
+            "votes": c["votes"],
+        }
+        for name, c in zip(names, sessions, strict=True)
+    ]
     return {"rows": rows, "several": several, "tables": tables, "per_session": per_session, "by_role": by_role}
 
 
@@ -301,13 +349,29 @@ def _top_chart(groups: list[dict]) -> charts.Chart | None:
     if not groups or not any(g["votes"] for g in groups):
         return None
     labels = [f"{g['rank']}. {g['title']}" for g in groups]
-    alt = _("Staafdiagram van de steun voor de tien grootste groepen voorstellen.") + " " + "; ".join(
-        _("%(rank)d. %(title)s: %(supporters)d steunbetuigers, %(votes)d stemmen",
-          rank=g["rank"], title=charts.shorten(g["title"], 80), supporters=g["supporters"], votes=g["votes"])
-        for g in groups
-    ) + "."
-    return charts.bar_chart(labels, [_("Steunbetuigers (ieder één keer)"), _("Stemmen")],
-                            [[g["supporters"], g["votes"]] for g in groups], alt, label_width=250, label_chars=44)
+    alt = (
+        _("Staafdiagram van de steun voor de tien grootste groepen voorstellen.")
+        + " "
+        + "; ".join(
+            _(
+                "%(rank)d. %(title)s: %(supporters)d steunbetuigers, %(votes)d stemmen",
+                rank=g["rank"],
+                title=charts.shorten(g["title"], 80),
+                supporters=g["supporters"],
+                votes=g["votes"],
+            )
+            for g in groups
+        )
+        + "."
+    )
+    return charts.bar_chart(
+        labels,
+        [_("Steunbetuigers (ieder één keer)"), _("Stemmen")],
+        [[g["supporters"], g["votes"]] for g in groups],
+        alt,
+        label_width=250,
+        label_chars=44,
+    )
 
 
 def _matrix(report: dict, labels: dict) -> dict:
@@ -316,16 +380,18 @@ def _matrix(report: dict, labels: dict) -> dict:
     actors = []
     for index, row in enumerate(matrix["rows"], start=1):
         sections = []
-        for theme, cell in zip(themes, row["cells"]):
+        for theme, cell in zip(themes, row["cells"], strict=True):
             if cell["count"]:
                 sections.append({"theme": theme["name"], "count": cell["count"], "top": cell["top"]})
-        actors.append({
-            "anchor": f"actor-{index}",
-            "label": row["label"],
-            "header": HEADER_BREAKS.get(row["label"], row["label"]),
-            "count": sum(cell["count"] for cell in row["cells"]),
-            "themes": sections,
-        })
+        actors.append(
+            {
+                "anchor": f"actor-{index}",
+                "label": row["label"],
+                "header": HEADER_BREAKS.get(row["label"], row["label"]),
+                "count": sum(cell["count"] for cell in row["cells"]),
+                "themes": sections,
+            }
+        )
     grid = []
     for position, theme in enumerate(themes):
         counts = [row["cells"][position]["count"] for row in matrix["rows"]]
@@ -338,29 +404,36 @@ def _bottlenecks(bottlenecks: list[dict], labels: dict, order: list[str], board_
     by_theme: dict[str, list[dict]] = defaultdict(list)
     for bottleneck in bottlenecks:
         answers = bottleneck["answered_by"]
-        by_theme[bottleneck["theme"]].append({
-            "text": bottleneck["text"],
-            "session": board_names.get(bottleneck["board"]),
-            "answers": answers[:MORE_ANSWERS],
-            "more": max(len(answers) - MORE_ANSWERS, 0),
-        })
+        by_theme[bottleneck["theme"]].append(
+            {
+                "text": bottleneck["text"],
+                "session": board_names.get(bottleneck["board"]),
+                "answers": answers[:MORE_ANSWERS],
+                "more": max(len(answers) - MORE_ANSWERS, 0),
+            }
+        )
     themes = []
     for key in [*order, *(k for k in by_theme if k not in order)]:
         items = by_theme.get(key)
         if not items:
             continue
-        themes.append({
-            "name": labels["theme"].get(key) or labels["no_theme"],
-            "items": items,
-            "count": len(items),
-            "answered": sum(1 for item in items if item["answers"]),
-            "answers": sum(len(item["answers"]) + item["more"] for item in items),
-        })
+        themes.append(
+            {
+                "name": labels["theme"].get(key) or labels["no_theme"],
+                "items": items,
+                "count": len(items),
+                "answered": sum(1 for item in items if item["answers"]),
+                "answers": sum(len(item["answers"]) + item["more"] for item in items),
+            }
+        )
     return themes
 
 
 def _moderation(entries: list[dict]) -> list[dict]:
-    return [{"action": str(ACTION_WORDS.get(entry["action"], entry["action"])), "count": entry["count"]} for entry in entries]
+    return [
+        {"action": str(ACTION_WORDS.get(entry["action"], entry["action"])), "count": entry["count"]}
+        for entry in entries
+    ]
 
 
 def _appendix(report: dict) -> list[dict]:
@@ -381,16 +454,20 @@ def _appendix(report: dict) -> list[dict]:
 def _context(report: dict, locale: str) -> dict:
     labels = _labels(report)
     order = [theme["key"] for theme in report["themes"]]
-    board_names = {board["code"]: _session_name(chapter) for chapter in report["sessions"] for board in chapter["boards"]}
+    board_names = {
+        board["code"]: _session_name(chapter) for chapter in report["sessions"] for board in chapter["boards"]
+    }
     sessions = []
     for chapter in report["sessions"]:
-        sessions.append({
-            **chapter,
-            "name": _session_name(chapter),
-            "day": _day(chapter.get("date")),
-            "moderation_words": _moderation(chapter["moderation"]),
-            "bottleneck_themes": _bottlenecks(chapter["bottlenecks"], labels, order, board_names),
-        })
+        sessions.append(
+            {
+                **chapter,
+                "name": _session_name(chapter),
+                "day": _day(chapter.get("date")),
+                "moderation_words": _moderation(chapter["moderation"]),
+                "bottleneck_themes": _bottlenecks(chapter["bottlenecks"], labels, order, board_names),
+            }
+        )
     chapters = [
         ("summary", _("Samenvatting")),
         ("participation", _("Deelname per sessie")),

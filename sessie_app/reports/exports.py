@@ -7,8 +7,22 @@ import json
 from ..organiser.services import spreadsheet_safe
 
 CSV_HEADER = (
-    "groep_rang", "groep_titel", "groep_bevestigd", "groep_steun", "groep_stemmen", "groep_consensus",
-    "voorstel_id", "titel", "groot_denken", "klein_doen", "actor", "thema", "sessie", "bord", "stemmen", "steun",
+    "groep_rang",
+    "groep_titel",
+    "groep_bevestigd",
+    "groep_steun",
+    "groep_stemmen",
+    "groep_consensus",
+    "voorstel_id",
+    "titel",
+    "groot_denken",
+    "klein_doen",
+    "actor",
+    "thema",
+    "sessie",
+    "bord",
+    "stemmen",
+    "steun",
 )
 
 
@@ -24,10 +38,22 @@ def synthesis_csv(report: dict) -> str:
     for group in report["groups"]:
         for proposal in group["proposals"]:
             row = (
-                group["rank"], group["title"], "ja" if group["confirmed"] else "nee", group["supporters"], group["votes"],
-                f"{group['consensus']:.4g}", proposal["id"], proposal["title"], proposal["groot_denken"],
-                proposal["klein_doen"], proposal["actor"], proposal["theme"], proposal["session"] or "", proposal["board"],
-                proposal["votes"], proposal["supporters"],
+                group["rank"],
+                group["title"],
+                "ja" if group["confirmed"] else "nee",
+                group["supporters"],
+                group["votes"],
+                f"{group['consensus']:.4g}",
+                proposal["id"],
+                proposal["title"],
+                proposal["groot_denken"],
+                proposal["klein_doen"],
+                proposal["actor"],
+                proposal["theme"],
+                proposal["session"] or "",
+                proposal["board"],
+                proposal["votes"],
+                proposal["supporters"],
             )
             writer.writerow([spreadsheet_safe(cell) for cell in row])
     return out.getvalue()

@@ -16,8 +16,14 @@ class GroupForm(FlaskForm):
     """Everything done to one group. The proposals it acts on are checkboxes named "proposal",
     read by the view: how many there are depends on the group."""
 
-    title = StringField(_l("Titel van de groep"), filters=[clean_line], validators=[Length(max=GROUP_TITLE_MAX, message=TOO_LONG)])
-    target = IntegerField(_l("Naar groep nr."), invalid_value_message=NOT_A_GROUP, validators=[Optional(), NumberRange(min=1, message=NOT_A_GROUP)])
+    title = StringField(
+        _l("Titel van de groep"), filters=[clean_line], validators=[Length(max=GROUP_TITLE_MAX, message=TOO_LONG)]
+    )
+    target = IntegerField(
+        _l("Naar groep nr."),
+        invalid_value_message=NOT_A_GROUP,
+        validators=[Optional(), NumberRange(min=1, message=NOT_A_GROUP)],
+    )
     confirm = SubmitField(_l("Accepteren"))
     rename = SubmitField(_l("Titel opslaan"))
     reopen = SubmitField(_l("Terug naar suggestie"))
@@ -29,7 +35,15 @@ class GroupForm(FlaskForm):
 class LooseForm(FlaskForm):
     """Proposals in no group: make a new group of them, or add them to an existing one."""
 
-    title = StringField(_l("Titel van de nieuwe groep"), filters=[clean_line], validators=[Length(max=GROUP_TITLE_MAX, message=TOO_LONG)])
-    target = IntegerField(_l("Groep nr."), invalid_value_message=NOT_A_GROUP, validators=[Optional(), NumberRange(min=1, message=NOT_A_GROUP)])
+    title = StringField(
+        _l("Titel van de nieuwe groep"),
+        filters=[clean_line],
+        validators=[Length(max=GROUP_TITLE_MAX, message=TOO_LONG)],
+    )
+    target = IntegerField(
+        _l("Groep nr."),
+        invalid_value_message=NOT_A_GROUP,
+        validators=[Optional(), NumberRange(min=1, message=NOT_A_GROUP)],
+    )
     create = SubmitField(_l("Nieuwe groep maken"))
     add = SubmitField(_l("Toevoegen aan groep"))

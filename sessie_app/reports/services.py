@@ -110,7 +110,9 @@ def _visible_proposals(board_ids: list[int]) -> list[Proposal]:
     )
 
 
-def _items(boards: list[Board], meetings: dict[int, Meeting], theme_keys: dict[int, str]) -> tuple[list[Item], dict[int, Participant]]:
+def _items(
+    boards: list[Board], meetings: dict[int, Meeting], theme_keys: dict[int, str]
+) -> tuple[list[Item], dict[int, Participant]]:
     board_ids = [board.id for board in boards]
     if not board_ids:
         return [], {}
@@ -163,7 +165,9 @@ class Themes:
 def _themes(board_ids: list[int]) -> Themes:
     themes = Themes({}, {}, [])
     rows = db.session.execute(
-        select(Theme.id, Theme.key, Theme.name).where(Theme.board_id.in_(board_ids)).order_by(Theme.position, Theme.board_id)
+        select(Theme.id, Theme.key, Theme.name)
+        .where(Theme.board_id.in_(board_ids))
+        .order_by(Theme.position, Theme.board_id)
     )
     for theme_id, key, name in rows:
         themes.keys[theme_id] = key
@@ -230,7 +234,9 @@ def _lead(members: list[Item]) -> Item:
     return min(members, key=lambda item: (-len(item.supporters), -item.votes, item.id))
 
 
-def _consensus(supporter_ids: set, participants: dict[int, Participant], role_sizes: dict[str, int]) -> tuple[float, dict]:
+def _consensus(
+    supporter_ids: set, participants: dict[int, Participant], role_sizes: dict[str, int]
+) -> tuple[float, dict]:
     """(score, role → supporters): for every bridging role present, (supporters + 1)/(members + 2),
     multiplied. A role that is absent from the room does not count against anyone."""
     by_role = Counter(participants[pid].role for pid in supporter_ids if pid in participants)
@@ -285,7 +291,13 @@ def _meeting_for(slug: str | None) -> Meeting | None:
 
 def _registration_counts(meeting_ids: list[int]) -> dict[int, dict]:
     counts: dict[int, dict] = {
-        mid: {"registered": 0, "checked_in": 0, "by_role": Counter(), "by_sector": Counter(), "checked_in_by_role": Counter()}
+        mid: {
+            "registered": 0,
+            "checked_in": 0,
+            "by_role": Counter(),
+            "by_sector": Counter(),
+            "checked_in_by_role": Counter(),
+        }
         for mid in meeting_ids
     }
     rows = db.session.execute(
@@ -324,7 +336,15 @@ def _moderation_counts(board_ids: list[int]) -> dict[int, Counter]:
     return counts
 
 
-def _session_chapter(meeting: Meeting | None, boards: list[Board], items: list[Item], participants, registrations, bottlenecks, moderation_by_board) -> dict:
+def _session_chapter(
+    meeting: Meeting | None,
+    boards: list[Board],
+    items: list[Item],
+    participants,
+    registrations,
+    bottlenecks,
+    moderation_by_board,
+) -> dict:
     board_ids = {board.id for board in boards}
     codes = {board.code for board in boards}
     mine = [item for item in items if item.board in codes]
@@ -346,32 +366,44 @@ def _session_chapter(meeting: Meeting | None, boards: list[Board], items: list[I
         "joined_by_sector": _labelled(Counter(p.sector for p in joined), SECTOR_LABELS),
         "proposals": len(mine),
         "votes": sum(item.votes for item in mine),
-        "top_proposals": [item.public() for item in sorted(mine, key=lambda i: (-i.votes, -len(i.supporters), i.id))[:TOP_PER_SESSION]],
+        "top_proposals": [
+            item.public() for item in sorted(mine, key=lambda i: (-i.votes, -len(i.supporters), i.id))[:TOP_PER_SESSION]
+        ],
         "bottlenecks": [b for b in bottlenecks if b["board"] in codes],
         "moderation": [{"action": action, "count": n} for action, n in sorted(moderation.items())],
     }
 
 
-def _bottlenecks(board_ids: list[int], boards: dict[int, Board], items: list[Item], theme_keys: dict[int, str], theme_names: dict[str, str]) -> list[dict]:
+def _bottlenecks(
+    board_ids: list[int],
+    boards: dict[int, Board],
+    items: list[Item],
+    theme_keys: dict[int, str],
+    theme_names: dict[str, str],
+) -> list[dict]:
     answers: dict[int, list[dict]] = defaultdict(list)
     for item in items:
         if item.bottleneck_id is not None:
             answers[item.bottleneck_id].append({"id": item.id, "title": item.title, "votes": item.votes})
     rows = db.session.scalars(
-        select(Bottleneck).where(Bottleneck.board_id.in_(board_ids), Bottleneck.hidden.is_(False)).order_by(Bottleneck.id)
+        select(Bottleneck)
+        .where(Bottleneck.board_id.in_(board_ids), Bottleneck.hidden.is_(False))
+        .order_by(Bottleneck.id)
     )
     result = []
     for bottleneck in rows:
         theme = theme_keys.get(bottleneck.theme_id, NO_THEME)
         linked = sorted(answers.get(bottleneck.id, []), key=lambda a: (-a["votes"], a["id"]))
-        result.append({
-            "id": bottleneck.id,
-            "text": bottleneck.text,
-            "board": boards[bottleneck.board_id].code,
-            "theme": theme,
-            "theme_name": theme_names.get(theme),
-            "answered_by": linked,
-        })
+        result.append(
+            {
+                "id": bottleneck.id,
+                "text": bottleneck.text,
+                "board": boards[bottleneck.board_id].code,
+                "theme": theme,
+                "theme_name": theme_names.get(theme),
+                "answered_by": linked,
+            }
+        )
     return result
 
 
@@ -392,17 +424,28 @@ def _matrix(groups: list[dict], theme_order: list[str], theme_names: dict[str, s
         row_cells = []
         for theme in themes:
             ranked = cells.get((actor, theme), [])
-            row_cells.append({
-                "theme": theme,
-                "count": len(ranked),
-                "top": [
-                    {"title": g["title"], "klein_doen": g["klein_doen"], "supporters": g["supporters"], "votes": g["votes"]}
-                    for g in ranked[:TOP_PER_CELL]
-                ],
-            })
+            row_cells.append(
+                {
+                    "theme": theme,
+                    "count": len(ranked),
+                    "top": [
+                        {
+                            "title": g["title"],
+                            "klein_doen": g["klein_doen"],
+                            "supporters": g["supporters"],
+                            "votes": g["votes"],
+                        }
+                        for g in ranked[:TOP_PER_CELL]
+                    ],
+                }
+            )
         if any(cell["count"] for cell in row_cells):
             rows.append({"actor": actor, "label": str(ACTOR_LABELS.get(actor, "Nog niet bepaald")), "cells": row_cells})
-    used = [theme for theme in themes if any(cell["count"] for row in rows for cell in row["cells"] if cell["theme"] == theme)]
+    used = [
+        theme
+        for theme in themes
+        if any(cell["count"] for row in rows for cell in row["cells"] if cell["theme"] == theme)
+    ]
     for row in rows:
         row["cells"] = [cell for cell in row["cells"] if cell["theme"] in used]
     return {
@@ -424,10 +467,12 @@ def build_report(slug: str | None = None, suggest: bool = False) -> dict:
 
     declared = Counter(p.role for p in participants.values() if p.role in BRIDGING_ROLES)
     role_sizes = {role: declared[role] for role in BRIDGING_ROLES if declared[role]}
-    groups = _rank([
-        _group_dict(gid, title, confirmed, members, participants, role_sizes, theme_names)
-        for gid, title, confirmed, members in _partition(items, suggest)
-    ])
+    groups = _rank(
+        [
+            _group_dict(gid, title, confirmed, members, participants, role_sizes, theme_names)
+            for gid, title, confirmed, members in _partition(items, suggest)
+        ]
+    )
     for position, group in enumerate(groups, start=1):
         group["rank"] = position
     bridging = sorted(
@@ -437,11 +482,23 @@ def build_report(slug: str | None = None, suggest: bool = False) -> dict:
 
     scope_meetings = [meeting] if meeting else list(meetings.values())
     registrations = _registration_counts([m.id for m in scope_meetings])
-    bottlenecks = _bottlenecks(board_ids, {b.id: b for b in boards}, items, themes.keys, theme_names) if board_ids else []
+    bottlenecks = (
+        _bottlenecks(board_ids, {b.id: b for b in boards}, items, themes.keys, theme_names) if board_ids else []
+    )
     moderation = _moderation_counts(board_ids)
     chapters = []
     for m in scope_meetings:
-        chapters.append(_session_chapter(m, [b for b in boards if b.meeting_id == m.id], items, participants, registrations, bottlenecks, moderation))
+        chapters.append(
+            _session_chapter(
+                m,
+                [b for b in boards if b.meeting_id == m.id],
+                items,
+                participants,
+                registrations,
+                bottlenecks,
+                moderation,
+            )
+        )
     loose = [b for b in boards if b.meeting_id is None]
     if loose:
         chapters.append(_session_chapter(None, loose, items, participants, registrations, bottlenecks, moderation))
@@ -467,7 +524,9 @@ def build_report(slug: str | None = None, suggest: bool = False) -> dict:
             "bottlenecks": len(bottlenecks),
             "bottlenecks_answered": sum(1 for b in bottlenecks if b["answered_by"]),
         },
-        "roles": [{"key": role, "label": str(ROLE_LABELS[role]), "participants": size} for role, size in role_sizes.items()],
+        "roles": [
+            {"key": role, "label": str(ROLE_LABELS[role]), "participants": size} for role, size in role_sizes.items()
+        ],
         "groups": groups,
         "top_groups": groups[:TOP_GROUPS],
         "bridging": bridging,
@@ -476,9 +535,11 @@ def build_report(slug: str | None = None, suggest: bool = False) -> dict:
         "bottlenecks": bottlenecks,
         "sessions": chapters,
         # In the order of the session chapters, then by votes.
-        "appendix": [item.public() for item in sorted(items, key=lambda i: (chapter_order.get(i.session, len(chapter_order)), -i.votes, i.id))],
+        "appendix": [
+            item.public()
+            for item in sorted(items, key=lambda i: (chapter_order.get(i.session, len(chapter_order)), -i.votes, i.id))
+        ],
     }
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,13 +562,15 @@ def review() -> dict:
         if not members:
             # Every proposal in it was hidden or merged on its board since.
             continue
-        groups.append({
-            "id": group.id,
-            "title": group.title,
-            "confirmed": group.confirmed,
-            "votes": sum(i.votes for i in members),
-            "proposals": [item.public() for item in members],
-        })
+        groups.append(
+            {
+                "id": group.id,
+                "title": group.title,
+                "confirmed": group.confirmed,
+                "votes": sum(i.votes for i in members),
+                "proposals": [item.public() for item in members],
+            }
+        )
     loose = [item.public() for item in sorted(items, key=lambda i: (-i.votes, i.id)) if item.id not in grouped]
     return {
         "groups": groups,
@@ -613,7 +676,11 @@ def dissolve(group_id) -> None:
 
 def _members_of(group_id: int, proposal_ids) -> list[GroupMember]:
     ids = _ids(proposal_ids)
-    return list(db.session.scalars(select(GroupMember).where(GroupMember.group_id == group_id, GroupMember.proposal_id.in_(ids))))
+    return list(
+        db.session.scalars(
+            select(GroupMember).where(GroupMember.group_id == group_id, GroupMember.proposal_id.in_(ids))
+        )
+    )
 
 
 def _ids(values) -> list[int]:
@@ -678,7 +745,11 @@ def new_group(proposal_ids, title=None) -> int:
     proposals = [_visible(pid) for pid in _ids(proposal_ids)]
     if len(proposals) < 2:
         raise ReportError(_l("Kies minstens twee voorstellen voor een groep."))
-    taken = set(db.session.scalars(select(GroupMember.proposal_id).where(GroupMember.proposal_id.in_([p.id for p in proposals]))))
+    taken = set(
+        db.session.scalars(
+            select(GroupMember.proposal_id).where(GroupMember.proposal_id.in_([p.id for p in proposals]))
+        )
+    )
     if taken:
         raise ReportError(_l("Een van deze voorstellen zit al in een groep; haal het daar eerst uit."))
     group = ProposalGroup(title=_clean_title(title) if title else proposals[0].title[:GROUP_TITLE_MAX], confirmed=True)

@@ -3,10 +3,9 @@
 import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..organiser.services import all_meetings
@@ -62,15 +61,21 @@ def report_pdf_download(scope: str):
     except PdfBusy:
         return _pdf_failed(_("Er worden nu al rapporten gemaakt. Probeer het over een minuut opnieuw."))
     except PdfTimeout:
-        return _pdf_failed(_("Het rapport maken duurde te lang en is afgebroken. Probeer het opnieuw of download de CSV."))
+        return _pdf_failed(
+            _("Het rapport maken duurde te lang en is afgebroken. Probeer het opnieuw of download de CSV.")
+        )
     except PdfError:
         log.exception("Report PDF for %s failed", scope)
         return _pdf_failed(_("Het rapport kon niet worden gemaakt. De CSV en JSON bevatten dezelfde gegevens."))
     log.info("Organiser %s downloaded the %s report (PDF)", current_user.email, scope)
-    return body, 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'attachment; filename="{_filename(scope, "pdf")}"',
-    }
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="{_filename(scope, "pdf")}"',
+        },
+    )
 
 
 def _pdf_failed(message: str):
@@ -168,7 +173,9 @@ def group_action(group_id: int):
             message = _("Groep opgeheven: elk voorstel staat weer los.")
         elif form.remove.data:
             count = services.remove_proposals(group_id, chosen)
-            message = ngettext("%(num)d voorstel uit de groep gehaald.", "%(num)d voorstellen uit de groep gehaald.", count)
+            message = ngettext(
+                "%(num)d voorstel uit de groep gehaald.", "%(num)d voorstellen uit de groep gehaald.", count
+            )
         elif form.move.data:
             if form.target.data is None:
                 raise services.ReportError(_l("Vul het nummer in van de groep waar de voorstellen heen moeten."))

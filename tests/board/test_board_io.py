@@ -45,7 +45,12 @@ def test_good_rows_are_imported_and_bad_rows_reported_with_their_row_number(boar
     assert reasons[8] == "Titel is te lang (141 tekens, hoogstens 140)."
     first, second = proposals(board)
     assert (first.title, first.big, first.small, first.actor, first.paper_votes) == (
-        "Kennisloket per regio", "Elke school vindt een onderzoeker", "Pilot met vijf scholen", "sectorraad", 7)
+        "Kennisloket per regio",
+        "Elke school vindt een onderzoeker",
+        "Pilot met vijf scholen",
+        "sectorraad",
+        7,
+    )
     assert (second.title, second.actor, second.paper_votes) == ("Open access", "lerarenopleiding", 0)
     # Typed up from paper: nobody's phone wrote them.
     assert first.participant_id is None and second.participant_id is None
@@ -58,7 +63,7 @@ def test_paper_votes_count_in_the_tally(board):
 
 
 def test_dutch_excel_semicolons_bom_and_header_spelling_are_understood(board):
-    text = "\ufeffTitel;Groot denken;Klein-doen;ACTOR;Stemmen\r\nEen; twee;drie;School / bestuur;2\r\n\"Met ; erin\";\"regel 1\nregel 2\";;;\r\n"
+    text = '\ufeffTitel;Groot denken;Klein-doen;ACTOR;Stemmen\r\nEen; twee;drie;School / bestuur;2\r\n"Met ; erin";"regel 1\nregel 2";;;\r\n'
     report = board_io.import_csv(board.id, text)
     assert report.imported == 2 and report.rejected == []
     one, two = proposals(board)
@@ -88,7 +93,7 @@ def test_every_row_rejected_is_reported_as_such(board):
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    ("data", "message"),
     [
         (b"", "leeg"),
         (b"title\nCaf\xe9\n", "geen UTF-8"),
@@ -107,8 +112,8 @@ def test_upload_with_or_without_bom_decodes_the_same():
 
 def test_hostile_text_is_stored_as_text_and_control_characters_dropped(board):
     text = (
-        'title,groot_denken\n'
-        '<script>alert(1)</script>,<img src=x onerror=alert(2)>\n'
+        "title,groot_denken\n"
+        "<script>alert(1)</script>,<img src=x onerror=alert(2)>\n"
         '"=HYPERLINK(""http://evil.example"",""klik"")",+SUM(A1)\n'
         "Nul\x00bytes en \u202egespiegeld,\n"
         f"{'lang ' * 2048},\n"
@@ -154,7 +159,7 @@ def voted_board(app, board):
         services.set_phase(board.id, OPPEREN, None)
         ids = [
             services.add_proposal(els.id, "client-p-0001", "Kennisloket", big="Groot", small="Klein")["proposal"]["id"],
-            services.add_proposal(anon.id, "client-p-0002", "=HYPERLINK(\"http://evil\")")["proposal"]["id"],
+            services.add_proposal(anon.id, "client-p-0002", '=HYPERLINK("http://evil")')["proposal"]["id"],
             services.add_proposal(els.id, "client-p-0003", "Weg ermee")["proposal"]["id"],
             services.add_proposal(anon.id, "client-p-0004", "Kennisloket!")["proposal"]["id"],
         ]
@@ -176,18 +181,35 @@ def test_export_rows_hold_every_proposal_with_status_votes_and_nickname(voted_bo
     rows = {row["id"]: row for row in board_io.export_rows(board.id)}
     assert len(rows) == 5
     expected = {
-        "status": "visible", "title": "Kennisloket", "groot_denken": "Groot", "klein_doen": "Klein", "actor": "school",
-        "votes": 1, "paper_votes": 0, "total": 1, "promising": True, "author": "Els", "merged_into_id": None,
+        "status": "visible",
+        "title": "Kennisloket",
+        "groot_denken": "Groot",
+        "klein_doen": "Klein",
+        "actor": "school",
+        "votes": 1,
+        "paper_votes": 0,
+        "total": 1,
+        "promising": True,
+        "author": "Els",
+        "merged_into_id": None,
         "hidden_reason": None,
     }
     assert {key: rows[kennis][key] for key in expected} == expected
     assert rows[formula]["votes"] == 2 and rows[formula]["author"] is None
     assert rows[hidden]["status"] == "hidden" and rows[hidden]["hidden_reason"] == "-dubbel met iets anders"
-    assert rows[merged]["status"] == "merged" and rows[merged]["merged_into_id"] == kennis and rows[merged]["total"] == 0
+    assert (
+        rows[merged]["status"] == "merged" and rows[merged]["merged_into_id"] == kennis and rows[merged]["total"] == 0
+    )
     paper = next(r for r in rows.values() if r["title"] == "Van papier")
     assert (paper["votes"], paper["paper_votes"], paper["total"]) == (0, 3, 3)
     # Visible first, most votes first; then hidden; then merged.
-    assert [r["status"] for r in board_io.export_rows(board.id)] == ["visible", "visible", "visible", "hidden", "merged"]
+    assert [r["status"] for r in board_io.export_rows(board.id)] == [
+        "visible",
+        "visible",
+        "visible",
+        "hidden",
+        "merged",
+    ]
     assert [r["total"] for r in board_io.export_rows(board.id)][:3] == [3, 2, 1]
 
 
@@ -195,7 +217,7 @@ def test_export_csv_is_excel_ready_and_neutralises_formulas(voted_board):
     board, _ids = voted_board
     text = board_io.export_csv(board.id, cell=spreadsheet_safe)
     assert text.startswith("\ufeffid;status;title;groot_denken;klein_doen;actor;theme;votes;paper_votes;total;")
-    assert "'=HYPERLINK(\"\"http://evil\"\")" in text
+    assert '\'=HYPERLINK(""http://evil"")' in text
     assert "'-dubbel met iets anders" in text
     assert ";=" not in text and ";-dubbel" not in text
     assert ";zichtbaar;Kennisloket;Groot;Klein;School / bestuur;" in text
@@ -213,12 +235,17 @@ def test_export_data_has_the_board_and_every_proposal_but_no_personal_data(voted
     board, (kennis, *_rest) = voted_board
     data = board_io.export_data(board.id)
     assert set(data) >= {"board", "proposals"}
-    assert data["board"]["code"] == board.code and data["board"]["phase"] == STEMMEN and data["board"]["participants"] == 2
+    assert (
+        data["board"]["code"] == board.code and data["board"]["phase"] == STEMMEN and data["board"]["participants"] == 2
+    )
     assert data["board"]["session"] is None
     assert len(data["proposals"]) == 5
     first = next(p for p in data["proposals"] if p["id"] == kennis)
     assert first["author"] == "Els" and first["created_at"].endswith("Z")
     text = json.dumps(data)
-    participant_tokens = [p.token for p in db.session.scalars(db.select(services.Participant).where(services.Participant.board_id == board.id))]
+    participant_tokens = [
+        p.token
+        for p in db.session.scalars(db.select(services.Participant).where(services.Participant.board_id == board.id))
+    ]
     assert participant_tokens and not any(token in text for token in participant_tokens)
     assert "role" not in text and "sector" not in text

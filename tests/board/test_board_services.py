@@ -166,7 +166,9 @@ def test_a_snapshot_from_the_shared_part_shows_every_kind_of_change_at_once(app,
     services.edit_proposal(board.id, first, "Nieuwe titel", None, None, None)
     assert titles()[first] == "Nieuwe titel"
     services.set_hidden(board.id, second, True, "dubbel", None)
-    assert second not in titles() and second in {p["id"] for p in services.snapshot(board.id, include_hidden=True)["proposals"]}
+    assert second not in titles() and second in {
+        p["id"] for p in services.snapshot(board.id, include_hidden=True)["proposals"]
+    }
     report = board_io.import_csv(board.id, "title,votes\nVan papier,3\n")
     assert titles()[report.proposal_ids[0]] == "Van papier"
     services.set_phase(board.id, STEMMEN, None)

@@ -10,15 +10,20 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
 from conftest import need  # tests/conftest.py: skips locally, fails when CI=true
 
 from .e2e_support import CHROMIUM, HAVE_PLAYWRIGHT, ORGANISER_EMAIL, ORGANISER_PASSWORD
 
 HERE = Path(__file__).resolve().parent
 
-PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="nl-NL")
-DESKTOP = dict(viewport={"width": 1280, "height": 720}, locale="nl-NL")
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "nl-NL",
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 720}, "locale": "nl-NL"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,7 +1,7 @@
 """Helpers for the browser tests: axe, console and CSP watching, organiser login, registering directly."""
 
-import re
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -28,6 +28,7 @@ SERIOUS = ("serious", "critical")
 
 
 # --- axe -------------------------------------------------------------------------------------
+
 
 def axe(page) -> list[dict]:
     """Run axe-core on the page; return the serious and critical violations.
@@ -115,6 +116,7 @@ class PageWatch:
 
 
 # --- small page helpers ---------------------------------------------------------------------
+
 
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -38,7 +38,9 @@ def open_page(context, path):
 def test_the_axe_helper_reports_what_it_finds(phone_axe, live_server):
     """Proof that the checks below can fail: an unlabelled field on the real page is reported."""
     page = open_page(phone_axe, "/privacy")
-    page.evaluate("() => { const i = document.createElement('input'); i.id = 'unlabelled'; document.querySelector('main').append(i); }")
+    page.evaluate(
+        "() => { const i = document.createElement('input'); i.id = 'unlabelled'; document.querySelector('main').append(i); }"
+    )
     violations = axe(page)
     assert [v["id"] for v in violations] == ["label"]
     with pytest.raises(AssertionError, match=r"label \(critical\).*\n.*#unlabelled"):

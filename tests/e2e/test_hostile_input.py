@@ -19,7 +19,9 @@ from .e2e_support import ORGANISER_EMAIL, ORGANISER_PASSWORD
 def test_a_thousand_hostile_values_break_nothing_and_run_nowhere(live_server, browser, caplog):
     need(shutil.which("pdftotext") is not None, "pdftotext is missing (apt-get install -y poppler-utils)")
     caplog.set_level(logging.ERROR)
-    figures = hostile.run(live_server.app, live_server.url, (ORGANISER_EMAIL, ORGANISER_PASSWORD), per_kind=1, browser=browser)
+    figures = hostile.run(
+        live_server.app, live_server.url, (ORGANISER_EMAIL, ORGANISER_PASSWORD), per_kind=1, browser=browser
+    )
     print({key: value for key, value in figures.items() if key not in ("rendered",)})
 
     assert figures["corpus"] >= 1000 and figures["distinct_sent"] >= 1000, figures
@@ -28,7 +30,11 @@ def test_a_thousand_hostile_values_break_nothing_and_run_nowhere(live_server, br
     assert figures["problems"] == 0, figures["problem_list"]
     # Nothing the app logged as an unhandled error, in a view or in a socket handler. The test
     # server's own refusals (an over-long URL, bytes after a closed websocket) are werkzeug's.
-    errors = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR and record.name != "werkzeug"]
+    errors = [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.ERROR and record.name != "werkzeug"
+    ]
     assert errors == [], errors[:10]
 
     assert figures["pages_rendered"] >= 40, figures["rendered"]

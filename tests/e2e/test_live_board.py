@@ -11,11 +11,15 @@ import json
 import re
 
 import pytest
-
 from conftest import need
 
 from .e2e_support import (
-    PageWatch, assert_accessible, assert_no_horizontal_scroll, expect, log_in_as_organiser, screenshot,
+    PageWatch,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    expect,
+    log_in_as_organiser,
+    screenshot,
 )
 
 TITLE = "Tilburg: niet mopperen, maar opperen"
@@ -67,7 +71,9 @@ class Phone:
         expect(self.page.locator('.bp-steps [aria-current="step"]')).to_have_text(name)
 
     def card(self, title):
-        return self.page.locator("#bp-proposals > li").filter(has=self.page.get_by_role("heading", name=title, exact=True))
+        return self.page.locator("#bp-proposals > li").filter(
+            has=self.page.get_by_role("heading", name=title, exact=True)
+        )
 
     def vote(self, title, delta=1):
         name = ("Stem erbij op: " if delta > 0 else "Stem terugnemen van: ") + title
@@ -107,7 +113,11 @@ class Console:
 
 
 def projector_count(projector, title):
-    return projector.locator("#pj-ranking > li").filter(has=projector.locator(".pj-title", has_text=title)).locator(".pj-count-number")
+    return (
+        projector.locator("#pj-ranking > li")
+        .filter(has=projector.locator(".pj-title", has_text=title))
+        .locator(".pj-count-number")
+    )
 
 
 def pending_queue(page, code) -> list:
@@ -213,7 +223,9 @@ def test_a_room_with_a_projector_a_console_and_two_phones(new_context, live_serv
     expect(b.card(SECOND)).to_have_class(re.compile(r"\bis-sending\b"))
     expect(b.card(SECOND).locator(".bp-pending")).to_have_text("wordt verstuurd…")
     [queued] = pending_queue(b.page, code)
-    assert queued["ev"] == "vote" and queued["data"]["delta"] == 1 and re.fullmatch(r"[A-Za-z0-9_-]{8,64}", queued["id"])
+    assert (
+        queued["ev"] == "vote" and queued["data"]["delta"] == 1 and re.fullmatch(r"[A-Za-z0-9_-]{8,64}", queued["id"])
+    )
     expect(b.card(PROPOSAL).locator(".bp-count")).to_have_text("1 stem")  # B has not heard of A's vote yet
     b.expect_budget("Nog 3 van 5 stemmen")  # the pending vote is already held from the budget
 
@@ -399,7 +411,11 @@ def test_a_vote_queued_offline_survives_a_reload_and_counts_once(new_context, li
     phone.vote(PROPOSAL, -1)
     phone.vote(PROPOSAL)
     phone.vote(PROPOSAL)
-    assert [(item["ev"], item["data"]["delta"]) for item in pending_queue(phone.page, code)] == [("vote", -1), ("vote", 1), ("vote", 1)]
+    assert [(item["ev"], item["data"]["delta"]) for item in pending_queue(phone.page, code)] == [
+        ("vote", -1),
+        ("vote", 1),
+        ("vote", 1),
+    ]
     context.set_offline(False)
     phone.expect_connected()
     phone.expect_votes(PROPOSAL, 2, "●●")

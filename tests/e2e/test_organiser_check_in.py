@@ -40,7 +40,9 @@ def test_organiser_marks_a_person_present(desktop, live_server):
     assert response.status == 200, f"check-in page answered {response.status} (not built yet?)"
 
     # The tally ("0 / 2 aanwezig van bevestigd"), not the flash message ("... is aanwezig.").
-    present = page.locator(".stats li, [role=status]").filter(has_text=re.compile(r"\d+ ?(/|van) ?\d+.*aanwezig", re.I)).first
+    present = (
+        page.locator(".stats li, [role=status]").filter(has_text=re.compile(r"\d+ ?(/|van) ?\d+.*aanwezig", re.I)).first
+    )
     expect(present).to_contain_text(re.compile(r"\b0 ?(/|van) ?2\b"))
 
     search = page.get_by_label(re.compile("zoek", re.I))

@@ -129,7 +129,9 @@ def test_the_watch_catches_a_script_the_csp_blocks(phone, live_server):
     page = phone.new_page()
     watch = PageWatch(page)
     page.goto("/")
-    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1'; document.body.append(s); }")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1'; document.body.append(s); }"
+    )
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     assert page.evaluate("window.ran") is None
     assert page.evaluate("window.__cspViolations.length") == 1

@@ -2,18 +2,45 @@
 
 import re
 
-from .e2e_support import PageWatch, assert_accessible, assert_no_horizontal_scroll, expect, log_in_as_organiser, screenshot
+from .e2e_support import (
+    PageWatch,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    expect,
+    log_in_as_organiser,
+    screenshot,
+)
 
 # Two ideas, each said three times in other words, in two sessions; and one proposal on its own.
 PROPOSALS = {
     "tilburg": [
-        ("Open access voor leraren", "Alle leraren krijgen gratis toegang tot wetenschappelijke artikelen.", "overheid"),
-        ("Onderzoekstijd in de normjaartaak", "Elke leraar krijgt structureel uren voor onderzoek in de jaartaak.", "school"),
-        ("Gratis toegang tot artikelen voor leraren", "Leraren lezen wetenschappelijke artikelen zonder betaalmuur.", "overheid"),
+        (
+            "Open access voor leraren",
+            "Alle leraren krijgen gratis toegang tot wetenschappelijke artikelen.",
+            "overheid",
+        ),
+        (
+            "Onderzoekstijd in de normjaartaak",
+            "Elke leraar krijgt structureel uren voor onderzoek in de jaartaak.",
+            "school",
+        ),
+        (
+            "Gratis toegang tot artikelen voor leraren",
+            "Leraren lezen wetenschappelijke artikelen zonder betaalmuur.",
+            "overheid",
+        ),
     ],
     "zwolle": [
-        ("Open access voor alle leraren", "Alle leraren gratis toegang tot wetenschappelijke artikelen en tijdschriften.", "overheid"),
-        ("Uren voor onderzoek in de jaartaak", "Leraren krijgen uren in de normjaartaak om onderzoek te doen.", "school"),
+        (
+            "Open access voor alle leraren",
+            "Alle leraren gratis toegang tot wetenschappelijke artikelen en tijdschriften.",
+            "overheid",
+        ),
+        (
+            "Uren voor onderzoek in de jaartaak",
+            "Leraren krijgen uren in de normjaartaak om onderzoek te doen.",
+            "school",
+        ),
         ("Onderzoekstijd voor leraren", "Structureel tijd voor onderzoek in de jaartaak van elke leraar.", "school"),
         ("Schoolplein vergroenen", "Meer groen op het schoolplein zodat kinderen buiten leren.", "school"),
     ],
@@ -32,7 +59,9 @@ def fill_boards(app) -> None:
             board_services.set_phase(board.id, "opperen", None)
             for number, (title, big, actor) in enumerate(proposals):
                 participant = board_services.join(board.id, None, role="leraar" if number % 2 else "onderzoeker")
-                board_services.add_proposal(participant.id, f"proposal-{number:04d}", title, big, "Begin met een pilot op één school.", actor)
+                board_services.add_proposal(
+                    participant.id, f"proposal-{number:04d}", title, big, "Begin met een pilot op één school.", actor
+                )
         db.session.remove()
 
 

@@ -7,8 +7,8 @@ that test modules import helpers from. Test modules import the fixtures they use
 import itertools
 
 import pytest
-
 from conftest import csrf_from, post_form
+
 from sessie_app.organiser import services as organiser_services
 from sessie_app.registration import services as registration_services
 

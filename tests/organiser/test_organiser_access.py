@@ -4,9 +4,9 @@ import logging
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import csrf_from, post_form, sample_url
 from organiser_support import LOGIN_URL, ORGANISER_EMAIL, ORGANISER_PASSWORD, organiser, organiser_client  # noqa: F401
+
 from sessie_app import create_app
 from sessie_app.extensions import db
 from sessie_app.organiser import services as organiser_services
@@ -17,7 +17,8 @@ SAMPLE_VALUES = {"slug": "amsterdam", "registration_id": 1, "code": "een-code"}
 
 def _protected_rules(app):
     return [
-        rule for rule in app.url_map.iter_rules()
+        rule
+        for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/organisator") and rule.endpoint not in PUBLIC_ENDPOINTS
     ]
 
@@ -30,7 +31,12 @@ def test_every_organiser_route_sends_a_stranger_to_the_login_page(app, client, m
     rules = _protected_rules(app)
     endpoints = {rule.endpoint for rule in rules}
     # The list is built from the URL map, so a route added later is checked without editing this test.
-    assert {"organiser.dashboard", "organiser.registrations_csv", "organiser.check_in_code", "organiser.mark_present"} <= endpoints
+    assert {
+        "organiser.dashboard",
+        "organiser.registrations_csv",
+        "organiser.check_in_code",
+        "organiser.mark_present",
+    } <= endpoints
     assert {"reports.index", "reports.report_pdf_download", "reports.report_csv", "reports.group_action"} <= endpoints
     token = csrf_from(client.get(LOGIN_URL).get_data(as_text=True))
     checked = 0
@@ -63,11 +69,14 @@ def test_login_with_the_right_password_opens_the_dashboard(client, organiser, me
 
 def test_login_returns_to_the_page_asked_for_but_never_off_site(client, organiser, meetings):
     response = post_form(
-        client, LOGIN_URL + "?next=/organisator/sessies/zwolle/aanmeldingen",
+        client,
+        LOGIN_URL + "?next=/organisator/sessies/zwolle/aanmeldingen",
         {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD},
     )
     assert response.headers["Location"].endswith("/organisator/sessies/zwolle/aanmeldingen")
-    client.post("/organisator/uitloggen", data={"csrf_token": csrf_from(client.get("/organisator/").get_data(as_text=True))})
+    client.post(
+        "/organisator/uitloggen", data={"csrf_token": csrf_from(client.get("/organisator/").get_data(as_text=True))}
+    )
     response = post_form(
         client, LOGIN_URL + "?next=//evil.example/steal", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD}
     )
@@ -75,7 +84,7 @@ def test_login_returns_to_the_page_asked_for_but_never_off_site(client, organise
 
 
 @pytest.mark.parametrize(
-    "email, password",
+    ("email", "password"),
     [(ORGANISER_EMAIL, "verkeerd-wachtwoord"), ("onbekend@example.org", ORGANISER_PASSWORD)],
     ids=["wrong-password", "unknown-address"],
 )
@@ -120,14 +129,18 @@ def test_login_is_throttled_after_ten_wrong_attempts(throttled_app):
     token = csrf_from(client.get(LOGIN_URL).get_data(as_text=True))
     statuses = []
     for attempt in range(11):
-        response = client.post(LOGIN_URL, data={"csrf_token": token, "email": ORGANISER_EMAIL, "password": f"fout-{attempt}"})
+        response = client.post(
+            LOGIN_URL, data={"csrf_token": token, "email": ORGANISER_EMAIL, "password": f"fout-{attempt}"}
+        )
         statuses.append(response.status_code)
         if response.status_code == 429:
             break
     assert statuses[-1] == 429, statuses
     assert len(statuses) <= 11 and set(statuses[:-1]) == {200}
     # Once throttled, even the right password waits.
-    response = client.post(LOGIN_URL, data={"csrf_token": token, "email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    response = client.post(
+        LOGIN_URL, data={"csrf_token": token, "email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD}
+    )
     assert response.status_code == 429
     assert "Even rustig aan" in response.get_data(as_text=True)
 
@@ -143,5 +156,9 @@ def test_logout_needs_the_form_and_ends_the_session(organiser_client):
 
 
 def test_organiser_pages_are_never_cached(organiser_client, meetings):
-    for url in ("/organisator/", "/organisator/sessies/amsterdam/aanmeldingen", "/organisator/sessies/amsterdam/aanmeldingen.csv"):
+    for url in (
+        "/organisator/",
+        "/organisator/sessies/amsterdam/aanmeldingen",
+        "/organisator/sessies/amsterdam/aanmeldingen.csv",
+    ):
         assert organiser_client.get(url).headers["Cache-Control"] == "no-store"

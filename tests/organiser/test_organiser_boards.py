@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import csrf_from, need, post_form
 from organiser_support import organiser, organiser_client  # noqa: F401
+
 from sessie_app import pdf
 from sessie_app.board import services as board_services
 from sessie_app.board.models import STEMMEN, Board, Proposal
@@ -54,14 +54,25 @@ def test_the_subnav_and_the_dashboard_lead_to_the_boards(organiser_client, meeti
 
 
 def test_a_board_for_a_session_is_created_through_the_form(organiser_client, meetings):
-    response = post_form(organiser_client, BOARDS_URL, {
-        "title": "Regiosessie Zwolle", "meeting": "zwolle", "votes_per_participant": "6", "max_votes_per_proposal": "3",
-    })
+    response = post_form(
+        organiser_client,
+        BOARDS_URL,
+        {
+            "title": "Regiosessie Zwolle",
+            "meeting": "zwolle",
+            "votes_per_participant": "6",
+            "max_votes_per_proposal": "3",
+        },
+    )
     (board,) = all_boards()
     assert re.fullmatch(CODE_RE, board.code)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"{BOARDS_URL}/{board.code}")
     assert (board.title, board.meeting_id, board.votes_per_participant, board.max_votes_per_proposal) == (
-        "Regiosessie Zwolle", meetings["zwolle"].id, 6, 3)
+        "Regiosessie Zwolle",
+        meetings["zwolle"].id,
+        6,
+        3,
+    )
     assert len(board.themes) == 6
     page = organiser_client.get(BOARDS_URL).get_data(as_text=True)
     assert board.code in page and "Zwolle" in page and "Mopperen" in page
@@ -70,14 +81,18 @@ def test_a_board_for_a_session_is_created_through_the_form(organiser_client, mee
 def test_a_stand_alone_board_has_no_session_and_the_default_budget(organiser_client, meetings):
     page = organiser_client.get(BOARDS_URL).get_data(as_text=True)
     assert 'value="5"' in page and 'value="2"' in page and "Geen sessie (los bord)" in page
-    post_form(organiser_client, BOARDS_URL, {"title": "Los bord", "meeting": "", "votes_per_participant": "5", "max_votes_per_proposal": "2"})
+    post_form(
+        organiser_client,
+        BOARDS_URL,
+        {"title": "Los bord", "meeting": "", "votes_per_participant": "5", "max_votes_per_proposal": "2"},
+    )
     (board,) = all_boards()
     assert board.meeting_id is None
     assert "geen sessie" in organiser_client.get(BOARDS_URL).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
-    "changes, message",
+    ("changes", "message"),
     [
         ({"title": ""}, "Vul een titel in"),
         ({"title": "x" * 121}, "Gebruik hoogstens 120 tekens."),
@@ -85,10 +100,22 @@ def test_a_stand_alone_board_has_no_session_and_the_default_budget(organiser_cli
         ({"votes_per_participant": "21"}, "Kies een aantal van 1 tot en met 20."),
         ({"votes_per_participant": "veel"}, "Vul een heel getal in."),
         ({"max_votes_per_proposal": "11", "votes_per_participant": "20"}, "Kies een aantal van 1 tot en met 10."),
-        ({"max_votes_per_proposal": "4", "votes_per_participant": "3"}, "Kies hoogstens het aantal stemmen per deelnemer."),
+        (
+            {"max_votes_per_proposal": "4", "votes_per_participant": "3"},
+            "Kies hoogstens het aantal stemmen per deelnemer.",
+        ),
         ({"meeting": "bestaat-niet"}, "Sessie"),
     ],
-    ids=["no-title", "long-title", "zero-votes", "too-many-votes", "not-a-number", "max-too-high", "max-above-budget", "unknown-session"],
+    ids=[
+        "no-title",
+        "long-title",
+        "zero-votes",
+        "too-many-votes",
+        "not-a-number",
+        "max-too-high",
+        "max-above-budget",
+        "unknown-session",
+    ],
 )
 def test_the_form_refuses_bad_values_in_dutch(organiser_client, meetings, changes, message):
     data = {"title": "Bord", "meeting": "", "votes_per_participant": "5", "max_votes_per_proposal": "2", **changes}
@@ -100,8 +127,16 @@ def test_the_form_refuses_bad_values_in_dutch(organiser_client, meetings, change
 
 
 def test_hostile_titles_are_shown_as_text(organiser_client, meetings):
-    post_form(organiser_client, BOARDS_URL, {"title": "<script>alert(1)</script>", "meeting": "", "votes_per_participant": "5",
-                                            "max_votes_per_proposal": "2"})
+    post_form(
+        organiser_client,
+        BOARDS_URL,
+        {
+            "title": "<script>alert(1)</script>",
+            "meeting": "",
+            "votes_per_participant": "5",
+            "max_votes_per_proposal": "2",
+        },
+    )
     (board,) = all_boards()
     for url in (BOARDS_URL, board_url(board), board_url(board, "/projector")):
         page = organiser_client.get(url).get_data(as_text=True)
@@ -116,12 +151,24 @@ def test_the_console_has_the_controls_links_and_no_inline_code(organiser_client,
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
     no_inline_code(page)
-    for text in ("Mopperen", "Opperen", "Stemmen", "Oogsten", "Laad de zes knelpunten uit de uitnodiging", "Moderatielog",
-                 "Dubbele voorstellen samenvoegen", f"sessie.test/b/{board.code}"):
+    for text in (
+        "Mopperen",
+        "Opperen",
+        "Stemmen",
+        "Oogsten",
+        "Laad de zes knelpunten uit de uitnodiging",
+        "Moderatielog",
+        "Dubbele voorstellen samenvoegen",
+        f"sessie.test/b/{board.code}",
+    ):
         assert text in page
     for suffix in ("/projector", "/poster.pdf", "/import", "/export.csv", "/export.json"):
         assert f'href="{board_url(board, suffix)}"' in page
-    assert "/static/vendor/socket.io.min.js" in page and "/static/js/console.js" in page and "/static/css/projector.css" in page
+    assert (
+        "/static/vendor/socket.io.min.js" in page
+        and "/static/js/console.js" in page
+        and "/static/css/projector.css" in page
+    )
     messages = json.loads(html.unescape(re.search(r'data-messages="([^"]*)"', page).group(1)))
     assert messages["errors"]["locked"] == "Het bord is vergrendeld." and messages["phases"]["oogsten"] == "Oogsten"
 
@@ -169,7 +216,14 @@ def test_the_poster_is_an_a4_pdf_with_code_link_mottos_and_a_working_qr_code(org
     assert response.data.startswith(b"%PDF-")
     text = pdf_text(response.data, tmp_path)
     join_url = f"http://sessie.test/b/{board.code}"
-    for expected in (board.code, join_url, "Niet mopperen, maar opperen", "Groot denken, klein doen", "Regiosessie Tilburg", "Tilburg"):
+    for expected in (
+        board.code,
+        join_url,
+        "Niet mopperen, maar opperen",
+        "Groot denken, klein doen",
+        "Regiosessie Tilburg",
+        "Tilburg",
+    ):
         assert expected in text
     info = subprocess.run(["pdfinfo", str(tmp_path / "doc.pdf")], check=True, capture_output=True, text=True).stdout
     assert "Pages:           1" in info and "(A4)" in info
@@ -181,7 +235,9 @@ def test_the_poster_is_an_a4_pdf_with_code_link_mottos_and_a_working_qr_code(org
         need(False, "pyzbar or libzbar is not installed")
     from PIL import Image
 
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(tmp_path / "doc.pdf"), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", str(tmp_path / "doc.pdf"), str(tmp_path / "page")], check=True
+    )
     with Image.open(tmp_path / "page.png") as image:
         found = [symbol.data.decode() for symbol in decode(image)]
     assert found == [join_url]
@@ -193,7 +249,7 @@ def test_the_poster_is_an_a4_pdf_with_code_link_mottos_and_a_working_qr_code(org
 class _Recorder(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self):  # noqa: N802 - the name http.server calls
+    def do_GET(self):
         _Recorder.hits.append(self.path)
         body = b"root:x:0:0:from-the-network"
         self.send_response(200)
@@ -233,8 +289,15 @@ def no_outgoing_connections(monkeypatch):
     return attempts
 
 
-def test_render_pdf_fetches_no_local_file_and_nothing_from_the_network(app, local_server, no_outgoing_connections, tmp_path, caplog):
-    hostile = ["file:///etc/passwd", f"{local_server}/secret.css", "http://169.254.169.254/latest/meta-data/", "https://example.org/x.png"]
+def test_render_pdf_fetches_no_local_file_and_nothing_from_the_network(
+    app, local_server, no_outgoing_connections, tmp_path, caplog
+):
+    hostile = [
+        "file:///etc/passwd",
+        f"{local_server}/secret.css",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://example.org/x.png",
+    ]
     parts = []
     for url in hostile:
         parts += [
@@ -244,7 +307,11 @@ def test_render_pdf_fetches_no_local_file_and_nothing_from_the_network(app, loca
             f"<style>@import url('{url}'); body {{ background: url('{url}') }} p::after {{ content: url('{url}') }}</style>",
             f'<object data="{url}"></object><embed src="{url}">',
         ]
-    document = "<html><head>" + "".join(parts) + "</head><body><p>Gewone tekst</p><svg><image href=\"file:///etc/passwd\"/></svg></body></html>"
+    document = (
+        "<html><head>"
+        + "".join(parts)
+        + '</head><body><p>Gewone tekst</p><svg><image href="file:///etc/passwd"/></svg></body></html>'
+    )
     with caplog.at_level("WARNING", logger="sessie_app.pdf"):
         data = pdf.render_pdf(document, base_url="http://sessie.test/")
     assert data.startswith(b"%PDF-")
@@ -287,7 +354,9 @@ def test_relative_links_resolve_only_to_our_static_files(app, tmp_path):
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_render_pdf_gives_up_after_its_time_limit(app):
-    document = "<table>" + "".join(f"<tr><td>rij {n}</td><td>{'woord ' * 20}</td></tr>" for n in range(5000)) + "</table>"
+    document = (
+        "<table>" + "".join(f"<tr><td>rij {n}</td><td>{'woord ' * 20}</td></tr>" for n in range(5000)) + "</table>"
+    )
     started = time.monotonic()
     with pytest.raises(pdf.PdfTimeout):
         pdf.render_pdf(document, base_url=None, timeout=0.3)
@@ -304,12 +373,22 @@ def upload(client, board, content: bytes, filename: str = "voorstellen.csv", tok
 
     url = board_url(board, "/import")
     token = token if token is not None else csrf_from(client.get(url).get_data(as_text=True))
-    return client.post(url, data={"csrf_token": token, "file": (io.BytesIO(content), filename)}, content_type="multipart/form-data")
+    return client.post(
+        url, data={"csrf_token": token, "file": (io.BytesIO(content), filename)}, content_type="multipart/form-data"
+    )
 
 
 def test_the_import_page_explains_the_columns(organiser_client, board):
     page = organiser_client.get(board_url(board, "/import")).get_data(as_text=True)
-    for text in ("title", "groot_denken", "klein_doen", "actor", "votes", 'enctype="multipart/form-data"', "sectorraad (Sectorraad)"):
+    for text in (
+        "title",
+        "groot_denken",
+        "klein_doen",
+        "actor",
+        "votes",
+        'enctype="multipart/form-data"',
+        "sectorraad (Sectorraad)",
+    ):
         assert text in page
 
 
@@ -326,7 +405,9 @@ def test_import_reports_imported_and_refused_rows(organiser_client, board):
     assert response.status_code == 200
     assert "2 voorstellen geïmporteerd." in page and "2 regels overgeslagen:" in page
     assert re.search(r'<td class="num">3</td><td>Titel ontbreekt.</td>', page)
-    assert re.search(r'<td class="num">5</td><td>Onbekende actor „koning”.*Stemmen is geen heel getal: „abc”.</td>', page)
+    assert re.search(
+        r'<td class="num">5</td><td>Onbekende actor „koning”.*Stemmen is geen heel getal: „abc”.</td>', page
+    )
     titles = sorted(p.title for p in db.session.scalars(db.select(Proposal).where(Proposal.board_id == board.id)))
     assert titles == ["Kennisloket", "Tweede"]
 
@@ -352,7 +433,7 @@ def test_hostile_csv_content_is_refused_or_stored_as_text_never_a_500(organiser_
 
 
 @pytest.mark.parametrize(
-    "content, filename, status, message",
+    ("content", "filename", "status", "message"),
     [
         ("title\nCafé\n".encode("latin-1"), "a.csv", 400, "Het bestand is geen UTF-8."),
         (b"naam\nIets\n", "a.csv", 400, "De kopregel mist de kolom „title”."),
@@ -372,9 +453,13 @@ def test_unusable_files_are_refused_with_a_reason(organiser_client, board, conte
 def test_a_body_over_the_request_limit_is_a_413_not_a_500(organiser_client, board):
     # Sent as raw bytes: the test client would spool a multipart body this large to a temporary file.
     token = csrf_from(organiser_client.get(board_url(board, "/import")).get_data(as_text=True))
-    body = (f'--grens\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
-            '--grens\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\ntitle\n').encode() + b"x" * (1100 * 1024)
-    response = organiser_client.post(board_url(board, "/import"), data=body, content_type="multipart/form-data; boundary=grens")
+    body = (
+        f'--grens\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+        '--grens\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\ntitle\n'
+    ).encode() + b"x" * (1100 * 1024)
+    response = organiser_client.post(
+        board_url(board, "/import"), data=body, content_type="multipart/form-data; boundary=grens"
+    )
     assert response.status_code == 413
     assert "Dat is te veel tekst" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Proposal.id))) == 0
@@ -394,7 +479,9 @@ def board_with_proposals(app, board):
     with app.test_request_context():
         person = board_services.join(board.id, None, nickname="@Els")
         board_services.set_phase(board.id, "opperen", None)
-        keep = board_services.add_proposal(person.id, "client-id-0001", "+31 leraren erbij", big="-groot", small="@klein")["proposal"]["id"]
+        keep = board_services.add_proposal(
+            person.id, "client-id-0001", "+31 leraren erbij", big="-groot", small="@klein"
+        )["proposal"]["id"]
         gone = board_services.add_proposal(person.id, "client-id-0002", "Dubbel")["proposal"]["id"]
         hidden = board_services.add_proposal(person.id, "client-id-0003", "Verborgen voorstel")["proposal"]["id"]
         board_services.merge(board.id, keep, gone, None)
@@ -426,7 +513,17 @@ def test_the_json_export_has_the_board_and_every_proposal(organiser_client, boar
     assert data["proposals"][1]["hidden_reason"] == "=reden"
     assert data["proposals"][2]["merged_into_id"] == data["proposals"][0]["id"]
     assert data["proposals"][0]["author"] == "@Els"
-    assert set(data["proposals"][0]) >= {"title", "groot_denken", "klein_doen", "actor", "theme", "votes", "paper_votes", "author", "created_at"}
+    assert set(data["proposals"][0]) >= {
+        "title",
+        "groot_denken",
+        "klein_doen",
+        "actor",
+        "theme",
+        "votes",
+        "paper_votes",
+        "author",
+        "created_at",
+    }
 
 
 # --- CLI -------------------------------------------------------------------------------------------------
@@ -480,7 +577,11 @@ def test_cli_imports_a_csv_and_reports_per_row(app, runner, board, tmp_path):
 
 def test_cli_exports_csv_and_json(app, runner, board_with_proposals, tmp_path):
     result = runner.invoke(args=["board", "export", board_with_proposals.code, "--format", "csv"])
-    assert result.exit_code == 0 and result.output.startswith("\ufeffid;status;title;") and "'+31 leraren erbij" in result.output
+    assert (
+        result.exit_code == 0
+        and result.output.startswith("\ufeffid;status;title;")
+        and "'+31 leraren erbij" in result.output
+    )
     target = tmp_path / "bord.json"
     result = runner.invoke(args=["board", "export", board_with_proposals.code, "--format", "json", "-o", str(target)])
     assert result.exit_code == 0, result.output

@@ -4,9 +4,9 @@ import io
 import re
 
 import pytest
-
 from conftest import VALID_REGISTRATION, csrf_from, need, outbox, post_form
 from organiser_support import add_registration, organiser, organiser_client, page_csrf  # noqa: F401
+
 from sessie_app import tokens
 from sessie_app.extensions import db
 from sessie_app.registration import mail
@@ -55,7 +55,8 @@ def test_marking_present_updates_the_person_and_the_counts_and_keeps_the_search(
     page = organiser_client.get(f"{CHECK_IN_URL}?q=jansen").get_data(as_text=True)
     assert "<strong>0 / 3</strong>" in page
     response = organiser_client.post(
-        f"/organisator/aanmeldingen/{jan.id}/aanwezig", data={"csrf_token": csrf_from(page), "present": "1", "q": "jansen"}
+        f"/organisator/aanmeldingen/{jan.id}/aanwezig",
+        data={"csrf_token": csrf_from(page), "present": "1", "q": "jansen"},
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/organisator/sessies/utrecht/inchecken?q=jansen#r-{jan.id}")
@@ -63,7 +64,9 @@ def test_marking_present_updates_the_person_and_the_counts_and_keeps_the_search(
     page = organiser_client.get(f"{CHECK_IN_URL}?q=jansen").get_data(as_text=True)
     assert "<strong>1 / 3</strong>" in page and "Jan Jansen is aanwezig." in page and "Ongedaan maken" in page
 
-    organiser_client.post(f"/organisator/aanmeldingen/{jan.id}/aanwezig", data={"csrf_token": csrf_from(page), "present": "0"})
+    organiser_client.post(
+        f"/organisator/aanmeldingen/{jan.id}/aanwezig", data={"csrf_token": csrf_from(page), "present": "0"}
+    )
     assert presence(jan.id) is None
     assert "<strong>0 / 3</strong>" in organiser_client.get(CHECK_IN_URL).get_data(as_text=True)
 
@@ -71,10 +74,27 @@ def test_marking_present_updates_the_person_and_the_counts_and_keeps_the_search(
 def test_marking_present_refuses_a_missing_token_a_bad_value_and_an_unknown_person(organiser_client, guests):
     jan = guests["jan"]
     token = page_csrf(organiser_client, CHECK_IN_URL)
-    assert organiser_client.post(f"/organisator/aanmeldingen/{jan.id}/aanwezig", data={"present": "1"}).status_code == 400
-    assert organiser_client.post(f"/organisator/aanmeldingen/{jan.id}/aanwezig", data={"csrf_token": token, "present": "ja"}).status_code == 400
-    assert organiser_client.post("/organisator/aanmeldingen/999999/aanwezig", data={"csrf_token": token, "present": "1"}).status_code == 404
-    assert organiser_client.post(f"/organisator/aanmeldingen/{10**30}/aanwezig", data={"csrf_token": token, "present": "1"}).status_code == 404
+    assert (
+        organiser_client.post(f"/organisator/aanmeldingen/{jan.id}/aanwezig", data={"present": "1"}).status_code == 400
+    )
+    assert (
+        organiser_client.post(
+            f"/organisator/aanmeldingen/{jan.id}/aanwezig", data={"csrf_token": token, "present": "ja"}
+        ).status_code
+        == 400
+    )
+    assert (
+        organiser_client.post(
+            "/organisator/aanmeldingen/999999/aanwezig", data={"csrf_token": token, "present": "1"}
+        ).status_code
+        == 404
+    )
+    assert (
+        organiser_client.post(
+            f"/organisator/aanmeldingen/{10**30}/aanwezig", data={"csrf_token": token, "present": "1"}
+        ).status_code
+        == 404
+    )
     assert presence(jan.id) is None
 
 
@@ -129,7 +149,10 @@ def test_a_forged_or_unknown_code_gives_a_clear_404(organiser_client, guests, ma
     code = make_code(guests["jan"])
     for response in (
         organiser_client.get(f"/organisator/inchecken/code/{code}"),
-        organiser_client.post(f"/organisator/inchecken/code/{code}", data={"csrf_token": page_csrf(organiser_client, CHECK_IN_URL), "present": "1"}),
+        organiser_client.post(
+            f"/organisator/inchecken/code/{code}",
+            data={"csrf_token": page_csrf(organiser_client, CHECK_IN_URL), "present": "1"},
+        ),
     ):
         assert response.status_code == 404
         assert "Deze code kennen we niet" in response.get_data(as_text=True)
@@ -142,7 +165,9 @@ def test_a_code_stops_working_once_the_personal_data_is_deleted(app, organiser_c
     assert organiser_client.get(path).status_code == 404
 
 
-def test_the_code_page_warns_about_the_waiting_list_a_cancellation_and_another_session(app, organiser_client, meetings, add_registration):
+def test_the_code_page_warns_about_the_waiting_list_a_cancellation_and_another_session(
+    app, organiser_client, meetings, add_registration
+):
     utrecht = meetings["utrecht"]
     utrecht.capacity = 0
     db.session.commit()
@@ -158,7 +183,9 @@ def test_the_code_page_warns_about_the_waiting_list_a_cancellation_and_another_s
     assert "deze aanmelding is voor de sessie in Utrecht, niet voor Amsterdam" in html
 
 
-def test_the_check_in_desk_remembers_its_session_for_codes_from_the_phone_camera(app, organiser_client, meetings, add_registration):
+def test_the_check_in_desk_remembers_its_session_for_codes_from_the_phone_camera(
+    app, organiser_client, meetings, add_registration
+):
     guest = add_registration(meetings["utrecht"], name="Gerda Gast")
     organiser_client.get("/organisator/sessies/tilburg/inchecken")
     html = organiser_client.get(code_path(app, guest)).get_data(as_text=True)

@@ -3,7 +3,6 @@
 from urllib.parse import quote
 
 import pytest
-
 from conftest import post_form
 from organiser_support import add_registration, meeting_form_data, organiser, organiser_client, page_csrf  # noqa: F401
 
@@ -30,8 +29,15 @@ def assert_safe(response, allowed=(200, 302, 400, 404)):
 @pytest.mark.parametrize("value", HOSTILE, ids=IDS)
 def test_hostile_text_in_the_new_session_form(organiser_client, meetings, value):
     data = {
-        "slug": value, "city": value, "venue": value, "address": value, "date": value,
-        "starts_at": value, "ends_at": value, "capacity": value, "registration_open": value,
+        "slug": value,
+        "city": value,
+        "venue": value,
+        "address": value,
+        "date": value,
+        "starts_at": value,
+        "ends_at": value,
+        "capacity": value,
+        "registration_open": value,
     }
     response = post_form(organiser_client, "/organisator/sessies/nieuw", data)
     html = assert_safe(response, allowed=(200,))
@@ -41,18 +47,35 @@ def test_hostile_text_in_the_new_session_form(organiser_client, meetings, value)
 @pytest.mark.parametrize("value", HOSTILE, ids=IDS)
 def test_hostile_text_stored_as_a_venue_is_escaped_everywhere(organiser_client, meetings, value):
     meeting = meetings["amsterdam"]
-    response = post_form(organiser_client, "/organisator/sessies/amsterdam/bewerken",
-                         meeting_form_data(meeting, city=value[:80] or "x", venue=value[:200]))
+    response = post_form(
+        organiser_client,
+        "/organisator/sessies/amsterdam/bewerken",
+        meeting_form_data(meeting, city=value[:80] or "x", venue=value[:200]),
+    )
     assert_safe(response)
-    for url in ("/organisator/", "/organisator/sessies/amsterdam/bewerken", "/organisator/sessies/amsterdam/aanmeldingen",
-                "/organisator/sessies/amsterdam/inchecken", "/organisator/sessies/amsterdam/scannen", "/sessies/amsterdam"):
+    for url in (
+        "/organisator/",
+        "/organisator/sessies/amsterdam/bewerken",
+        "/organisator/sessies/amsterdam/aanmeldingen",
+        "/organisator/sessies/amsterdam/inchecken",
+        "/organisator/sessies/amsterdam/scannen",
+        "/sessies/amsterdam",
+    ):
         assert_safe(organiser_client.get(url), allowed=(200,))
 
 
 def test_a_script_or_template_as_venue_is_shown_as_text(organiser_client, meetings):
-    post_form(organiser_client, "/organisator/sessies/amsterdam/bewerken", meeting_form_data(meetings["amsterdam"], venue=SCRIPT))
+    post_form(
+        organiser_client,
+        "/organisator/sessies/amsterdam/bewerken",
+        meeting_form_data(meetings["amsterdam"], venue=SCRIPT),
+    )
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in organiser_client.get("/organisator/").get_data(as_text=True)
-    post_form(organiser_client, "/organisator/sessies/amsterdam/bewerken", meeting_form_data(meetings["amsterdam"], venue="{{ 7*7 }}"))
+    post_form(
+        organiser_client,
+        "/organisator/sessies/amsterdam/bewerken",
+        meeting_form_data(meetings["amsterdam"], venue="{{ 7*7 }}"),
+    )
     assert "<td>{{ 7*7 }}</td>" in organiser_client.get("/organisator/").get_data(as_text=True)
 
 
@@ -82,9 +105,13 @@ def test_a_10kb_search_shows_a_message_next_to_the_field(organiser_client, meeti
 def test_hostile_values_posted_to_the_check_in_buttons(app, organiser_client, meetings, add_registration, value):
     guest = add_registration(meetings["amsterdam"], name="Gast")
     token = page_csrf(organiser_client, "/organisator/sessies/amsterdam/inchecken")
-    response = organiser_client.post(f"/organisator/aanmeldingen/{guest.id}/aanwezig", data={"csrf_token": token, "present": value, "q": value})
+    response = organiser_client.post(
+        f"/organisator/aanmeldingen/{guest.id}/aanwezig", data={"csrf_token": token, "present": value, "q": value}
+    )
     assert response.status_code == 400
-    response = organiser_client.post(f"/organisator/aanmeldingen/{guest.id}/aanwezig", data={"csrf_token": token, "present": "1", "q": value})
+    response = organiser_client.post(
+        f"/organisator/aanmeldingen/{guest.id}/aanwezig", data={"csrf_token": token, "present": "1", "q": value}
+    )
     assert response.status_code == 302
     assert_safe(organiser_client.get(response.headers["Location"]), allowed=(200,))
 
@@ -95,15 +122,23 @@ def test_hostile_text_in_the_login_form(client, organiser, value):
     assert_safe(response, allowed=(200,))
 
 
-@pytest.mark.parametrize("value", [SCRIPT, "😀 Zoë 👩‍🏫", "=HYPERLINK(\"http://x\")"], ids=["script", "emoji", "formula"])
-def test_hostile_names_of_registrants_are_escaped_on_every_organiser_page(app, organiser_client, meetings, add_registration, value):
-    guest = add_registration(meetings["amsterdam"], name=value, organisation=value, health_consent=True, dietary=value, accessibility=value)
+@pytest.mark.parametrize("value", [SCRIPT, "😀 Zoë 👩‍🏫", '=HYPERLINK("http://x")'], ids=["script", "emoji", "formula"])
+def test_hostile_names_of_registrants_are_escaped_on_every_organiser_page(
+    app, organiser_client, meetings, add_registration, value
+):
+    guest = add_registration(
+        meetings["amsterdam"], name=value, organisation=value, health_consent=True, dietary=value, accessibility=value
+    )
     from sessie_app.registration import mail
 
     with app.test_request_context():
         code = mail.check_in_url(guest).split("/organisator", 1)[1]
-    for url in ("/organisator/sessies/amsterdam/aanmeldingen", f"/organisator/sessies/amsterdam/inchecken?q={quote(value)}",
-                "/organisator" + code, "/organisator/sessies/amsterdam/aanmeldingen.csv"):
+    for url in (
+        "/organisator/sessies/amsterdam/aanmeldingen",
+        f"/organisator/sessies/amsterdam/inchecken?q={quote(value)}",
+        "/organisator" + code,
+        "/organisator/sessies/amsterdam/aanmeldingen.csv",
+    ):
         response = organiser_client.get(url)
         assert response.status_code == 200, url
         body = response.get_data(as_text=True)

@@ -2,10 +2,10 @@
 
 from datetime import date, timedelta
 
-from icalendar import Calendar
-
 from conftest import outbox, post_form
+from icalendar import Calendar
 from organiser_support import add_registration, meeting_form_data, organiser, organiser_client  # noqa: F401
+
 from sessie_app.extensions import db
 from sessie_app.registration import services as registration_services
 from sessie_app.registration.models import CONFIRMED, WAITLISTED, Meeting, Registration
@@ -53,7 +53,7 @@ def test_dashboard_lists_every_session_with_its_numbers(organiser_client, meetin
     assert html.count("Locatie volgt") == 2
     assert "Hogeschool van Amsterdam" in html
     assert "/organisator/sessies/amsterdam/aanmeldingen" in html and "/organisator/sessies/nieuw" in html
-    row = html[html.index("<th scope=\"row\">Amsterdam</th>"):].split("</tr>")[0]
+    row = html[html.index('<th scope="row">Amsterdam</th>') :].split("</tr>")[0]
     numbers = [cell.split(">")[-1] for cell in row.split("</td>") if 'class="num"' in cell]
     assert numbers == ["120", "2", "0", "1"]
 
@@ -62,7 +62,12 @@ def test_creating_a_session_shows_it_on_the_dashboard_and_the_public_page(organi
     response = post_form(organiser_client, NEW_URL, new_meeting_data(venue="Forum Groningen"))
     assert response.status_code == 302 and response.headers["Location"].endswith("/organisator/")
     meeting = registration_services.get_meeting("groningen")
-    assert (meeting.city, meeting.venue, meeting.capacity, meeting.registration_open) == ("Groningen", "Forum Groningen", 80, True)
+    assert (meeting.city, meeting.venue, meeting.capacity, meeting.registration_open) == (
+        "Groningen",
+        "Forum Groningen",
+        80,
+        True,
+    )
     assert "Groningen" in organiser_client.get("/organisator/").get_data(as_text=True)
     assert organiser_client.get("/sessies/groningen").status_code == 200
 
@@ -114,7 +119,9 @@ def test_the_edit_form_is_filled_with_the_current_values(organiser_client, meeti
     assert 'name="slug"' not in html
 
 
-def test_editing_the_venue_mails_each_registrant_once_with_an_updated_calendar_entry(app, client, organiser_client, meetings, add_registration):
+def test_editing_the_venue_mails_each_registrant_once_with_an_updated_calendar_entry(
+    app, client, organiser_client, meetings, add_registration
+):
     from conftest import VALID_REGISTRATION
 
     zwolle = meetings["zwolle"]
@@ -126,7 +133,9 @@ def test_editing_the_venue_mails_each_registrant_once_with_an_updated_calendar_e
     first_mails = {m["To"].addresses[0].addr_spec: event_of(m) for m in outbox(app)}
     assert set(first_mails) == {"een@example.nl", "twee@example.nl"}
 
-    response = post_form(organiser_client, edit_url("zwolle"), meeting_form_data(zwolle, venue="Stadsschouwburg De Spiegel"))
+    response = post_form(
+        organiser_client, edit_url("zwolle"), meeting_form_data(zwolle, venue="Stadsschouwburg De Spiegel")
+    )
     assert response.status_code == 302
     flashed = organiser_client.get("/organisator/").get_data(as_text=True)
     assert "2 deelnemers zijn gemaild" in flashed
@@ -150,7 +159,9 @@ def test_raising_capacity_promotes_waitlisted_people_and_mails_them(app, organis
     assert [r.status for r in waiting] == [WAITLISTED] * 3
     assert outbox(app) == []
 
-    response = post_form(organiser_client, edit_url("den-haag"), meeting_form_data(db.session.get(Meeting, den_haag.id), capacity="3"))
+    response = post_form(
+        organiser_client, edit_url("den-haag"), meeting_form_data(db.session.get(Meeting, den_haag.id), capacity="3")
+    )
     assert response.status_code == 302
     db.session.expire_all()
     statuses = [db.session.get(Registration, r.id).status for r in (seated, *waiting)]
@@ -158,15 +169,23 @@ def test_raising_capacity_promotes_waitlisted_people_and_mails_them(app, organis
     mails = outbox(app)
     assert sorted(m["To"].addresses[0].addr_spec for m in mails) == sorted([waiting[0].email, waiting[1].email])
     assert all("plek vrijgekomen" in m["Subject"] for m in mails)
-    assert "2 personen van de wachtlijst hebben een plaats gekregen" in organiser_client.get("/organisator/").get_data(as_text=True)
+    assert "2 personen van de wachtlijst hebben een plaats gekregen" in organiser_client.get("/organisator/").get_data(
+        as_text=True
+    )
 
 
-def test_moving_the_date_and_raising_capacity_sends_one_mail_per_person(app, organiser_client, meetings, add_registration):
+def test_moving_the_date_and_raising_capacity_sends_one_mail_per_person(
+    app, organiser_client, meetings, add_registration
+):
     den_haag = meetings["den-haag"]
     post_form(organiser_client, edit_url("den-haag"), meeting_form_data(den_haag, capacity="1"))
     seated, waiting = add_registration(den_haag), add_registration(den_haag)
     meeting = db.session.get(Meeting, den_haag.id)
-    post_form(organiser_client, edit_url("den-haag"), meeting_form_data(meeting, capacity="2", date=(meeting.date + timedelta(days=1)).isoformat()))
+    post_form(
+        organiser_client,
+        edit_url("den-haag"),
+        meeting_form_data(meeting, capacity="2", date=(meeting.date + timedelta(days=1)).isoformat()),
+    )
     mails = {m["To"].addresses[0].addr_spec: m["Subject"] for m in outbox(app)}
     assert len(outbox(app)) == 2
     assert "Gewijzigd" in mails[seated.email] and "plek vrijgekomen" in mails[waiting.email]

@@ -4,8 +4,8 @@ import csv
 import io
 
 import pytest
-
 from organiser_support import add_registration, organiser, organiser_client  # noqa: F401
+
 from sessie_app.organiser import services
 from sessie_app.registration import services as registration_services
 
@@ -22,17 +22,56 @@ def people(meetings, add_registration):
 
     db.session.commit()
     return {
-        "ans": add_registration(tilburg, name="Ans de Vries", email="ans@school.nl", organisation="OBS De Regenboog",
-                                role="leraar", sector="PO", health_consent=True, dietary="Vegetarisch"),
-        "bert": add_registration(tilburg, name="Bert Öztürk", email="bert@uni.nl", organisation="Universiteit Tilburg",
-                                 role="onderzoeker", sector="WO", health_consent=True, dietary="  vegetarisch ",
-                                 accessibility="Rolstoeltoegankelijke plek"),
-        "carla": add_registration(tilburg, name="Carla Jansen", email="carla@roc.nl", organisation="ROC Tilburg",
-                                  role="leraar", sector="MBO", meal=False, health_consent=True, dietary="Glutenvrij"),
-        "dirk": add_registration(tilburg, name="Dirk Wachter", email="dirk@vo.nl", organisation="Lyceum",
-                                 role="schoolleider", sector="VO", health_consent=True, dietary="Halal"),
-        "eva": add_registration(tilburg, name="Eva Vertrokken", email="eva@po.nl", organisation="Basisschool",
-                                role="bestuurder", sector="PO"),
+        "ans": add_registration(
+            tilburg,
+            name="Ans de Vries",
+            email="ans@school.nl",
+            organisation="OBS De Regenboog",
+            role="leraar",
+            sector="PO",
+            health_consent=True,
+            dietary="Vegetarisch",
+        ),
+        "bert": add_registration(
+            tilburg,
+            name="Bert Öztürk",
+            email="bert@uni.nl",
+            organisation="Universiteit Tilburg",
+            role="onderzoeker",
+            sector="WO",
+            health_consent=True,
+            dietary="  vegetarisch ",
+            accessibility="Rolstoeltoegankelijke plek",
+        ),
+        "carla": add_registration(
+            tilburg,
+            name="Carla Jansen",
+            email="carla@roc.nl",
+            organisation="ROC Tilburg",
+            role="leraar",
+            sector="MBO",
+            meal=False,
+            health_consent=True,
+            dietary="Glutenvrij",
+        ),
+        "dirk": add_registration(
+            tilburg,
+            name="Dirk Wachter",
+            email="dirk@vo.nl",
+            organisation="Lyceum",
+            role="schoolleider",
+            sector="VO",
+            health_consent=True,
+            dietary="Halal",
+        ),
+        "eva": add_registration(
+            tilburg,
+            name="Eva Vertrokken",
+            email="eva@po.nl",
+            organisation="Basisschool",
+            role="bestuurder",
+            sector="PO",
+        ),
     }
 
 
@@ -49,7 +88,7 @@ def test_list_shows_everyone_with_their_details(organiser_client, people):
 
 
 @pytest.mark.parametrize(
-    "query, expected",
+    ("query", "expected"),
     [
         ("status=waitlisted", {"dirk", "eva"}),
         ("status=confirmed", {"ans", "bert", "carla"}),
@@ -97,14 +136,14 @@ def test_counts_by_status_role_sector_meals_and_attendance(organiser_client, peo
     stats = html.split('class="stats"')[1].split("</ul>")[0]
     assert "<strong>3</strong> bevestigd" in stats and "<strong>1</strong> aanwezig" in stats
     assert "<strong>2</strong> maaltijden" in stats
-    assert "Schoolleider</th><td class=\"num\">1</td>" in html
+    assert 'Schoolleider</th><td class="num">1</td>' in html
 
 
 def test_caterer_summary_groups_dietary_texts_without_names(organiser_client, people):
     html = organiser_client.get(LIST_URL).get_data(as_text=True)
     summary = html.split('id="caterer-title"')[1].split("</main>")[0]
-    assert "<span class=\"count\">2×</span> Vegetarisch" in summary
-    assert "<span class=\"count\">1×</span> Glutenvrij" in summary
+    assert '<span class="count">2×</span> Vegetarisch' in summary
+    assert '<span class="count">1×</span> Glutenvrij' in summary
     assert "Halal" not in summary  # Dirk is wait-listed: no meal for him yet
     assert "Rolstoeltoegankelijke plek" in summary
     for person in people.values():
@@ -128,7 +167,17 @@ def test_csv_export_has_the_filtered_list_without_health_data(organiser_client, 
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
     rows = read_csv(response)
-    assert rows[0] == ["Naam", "E-mailadres", "Organisatie", "Rol", "Sector", "Status", "Eet mee", "Aangemeld op", "Aanwezig sinds"]
+    assert rows[0] == [
+        "Naam",
+        "E-mailadres",
+        "Organisatie",
+        "Rol",
+        "Sector",
+        "Status",
+        "Eet mee",
+        "Aangemeld op",
+        "Aanwezig sinds",
+    ]
     assert [row[0] for row in rows[1:]] == ["Ans de Vries", "Carla Jansen"]
     assert rows[2][1:7] == ["carla@roc.nl", "ROC Tilburg", "Leraar", "MBO", "Bevestigd", "nee"]
     body = response.get_data(as_text=True)
@@ -142,11 +191,17 @@ def test_the_list_page_links_to_the_csv_with_the_same_filters(organiser_client, 
 
 
 def test_csv_cells_that_could_be_formulas_are_neutralised(organiser_client, meetings, add_registration):
-    add_registration(meetings["tilburg"], name='=HYPERLINK("http://x")', organisation="+31 Instituut",
-                     email="-min@example.nl", health_consent=True, dietary="=cmd|' /C calc'!A0")
+    add_registration(
+        meetings["tilburg"],
+        name='=HYPERLINK("http://x")',
+        organisation="+31 Instituut",
+        email="-min@example.nl",
+        health_consent=True,
+        dietary="=cmd|' /C calc'!A0",
+    )
     add_registration(meetings["tilburg"], name="@SUM(A1:A9)", organisation="\tTab BV")
     rows = read_csv(organiser_client.get(CSV_URL))
-    assert rows[1][:3] == ["'=HYPERLINK(\"http://x\")", "'-min@example.nl", "'+31 Instituut"]
+    assert rows[1][:3] == ['\'=HYPERLINK("http://x")', "'-min@example.nl", "'+31 Instituut"]
     assert rows[2][0] == "'@SUM(A1:A9)"
     for row in rows:
         for cell in row:
@@ -155,11 +210,19 @@ def test_csv_cells_that_could_be_formulas_are_neutralised(organiser_client, meet
 
 
 @pytest.mark.parametrize(
-    "value, expected",
+    ("value", "expected"),
     [
-        ("=1+1", "'=1+1"), ("+31 6", "'+31 6"), ("-2", "'-2"), ("@A1", "'@A1"),
-        ("\tx", "'\tx"), ("\rx", "'\rx"), ("  =1", "'  =1"), ("Jan = Piet", "Jan = Piet"),
-        ("", ""), (None, ""), (42, "42"),
+        ("=1+1", "'=1+1"),
+        ("+31 6", "'+31 6"),
+        ("-2", "'-2"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("  =1", "'  =1"),
+        ("Jan = Piet", "Jan = Piet"),
+        ("", ""),
+        (None, ""),
+        (42, "42"),
     ],
 )
 def test_spreadsheet_safe(value, expected):
@@ -167,5 +230,7 @@ def test_spreadsheet_safe(value, expected):
 
 
 def test_group_texts_merges_case_and_spacing_and_keeps_the_common_spelling():
-    groups = services.group_texts(["Vegan", "vegan", " VEGAN ", "Geen  varkensvlees", "geen varkensvlees", "", None, "Vegan"])
+    groups = services.group_texts(
+        ["Vegan", "vegan", " VEGAN ", "Geen  varkensvlees", "geen varkensvlees", "", None, "Vegan"]
+    )
     assert groups == [services.TextCount("Vegan", 4), services.TextCount("Geen varkensvlees", 2)]

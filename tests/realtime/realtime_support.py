@@ -11,8 +11,8 @@ import time
 from dataclasses import dataclass
 
 import pytest
-
 from conftest import post_form
+
 from sessie_app import create_app
 from sessie_app.board import services
 from sessie_app.board.models import OPPEREN
@@ -62,7 +62,10 @@ def add_proposals(app, board: BoardRef, titles, then_phase: str | None = None) -
     with app.app_context():
         author = services.join(board.id, None, nickname="Auteur")
         services.set_phase(board.id, OPPEREN, None)
-        ids = [services.add_proposal(author.id, f"seed-proposal-{n:04d}", title)["proposal"]["id"] for n, title in enumerate(titles)]
+        ids = [
+            services.add_proposal(author.id, f"seed-proposal-{n:04d}", title)["proposal"]["id"]
+            for n, title in enumerate(titles)
+        ]
         if then_phase:
             services.set_phase(board.id, then_phase, None)
         return ids
@@ -116,7 +119,9 @@ def log_in_organiser(app) -> Screen:
     with app.app_context():
         organiser_services.create_or_update_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD)
     screen = Screen(app)
-    response = post_form(screen.http, "/organisator/inloggen", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    response = post_form(
+        screen.http, "/organisator/inloggen", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD}
+    )
     assert response.status_code == 302, response.status_code
     return screen
 

@@ -1,9 +1,9 @@
 """The board's HTTP side: scanning the QR code makes a participant, typing a code finds the board."""
 
-from sqlalchemy import func, select
-
 from conftest import base_config, csrf_from, post_form
 from realtime_support import BoardRef, board, live_app, make_board  # noqa: F401
+from sqlalchemy import func, select
+
 from sessie_app import create_app
 from sessie_app.board import identity, services
 from sessie_app.board.models import Participant
@@ -106,10 +106,14 @@ def test_guessing_codes_is_rate_limited(tmp_path, migrated_sqlite):
 
     database = tmp_path / "limited.sqlite"
     shutil.copy(migrated_sqlite, database)
-    app = create_app({
-        **base_config(tmp_path), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        "RATELIMIT_ENABLED": True, "BOARD_JOIN_RATE_LIMIT": "4 per minute",
-    })
+    app = create_app(
+        {
+            **base_config(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "RATELIMIT_ENABLED": True,
+            "BOARD_JOIN_RATE_LIMIT": "4 per minute",
+        }
+    )
     board = make_board(app)
     client = app.test_client()
     token = csrf_from(client.get("/join").get_data(as_text=True))

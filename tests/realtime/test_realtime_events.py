@@ -1,11 +1,21 @@
 """Every Socket.IO event of docs/realtime.md, through Flask-SocketIO's test client, refusals included."""
 
 import pytest
+from realtime_support import (  # noqa: F401
+    Screen,
+    add_proposals,
+    board,
+    cid,
+    in_app,
+    live_app,
+    log_in_organiser,
+    make_board,
+    open_console,
+    open_phone,
+    wait_until,
+)
 from sqlalchemy import select
 
-from realtime_support import (  # noqa: F401
-    Screen, add_proposals, board, cid, in_app, live_app, log_in_organiser, make_board, open_console, open_phone, wait_until,
-)
 from sessie_app.board import identity, services
 from sessie_app.board.models import MOPPEREN, OOGSTEN, OPPEREN, STEMMEN, Participant
 from sessie_app.extensions import db
@@ -69,7 +79,10 @@ def test_every_event_refuses_a_payload_that_is_not_an_object(live_app, board, ev
 def test_events_before_join_are_not_joined(live_app, board, event):
     open_phone(live_app, board, join=False)  # a participant exists, but this connection never joined
     stranger = open_phone(live_app, board, join=False)
-    refused(stranger.emit(event, {"client_id": cid(1), "text": "x", "title": "x", "proposal_id": 1, "delta": 1}), "not_joined")
+    refused(
+        stranger.emit(event, {"client_id": cid(1), "text": "x", "title": "x", "proposal_id": 1, "delta": 1}),
+        "not_joined",
+    )
 
 
 def test_console_and_projector_need_a_logged_in_organiser(live_app, board):
@@ -121,7 +134,9 @@ def test_snapshot_redraws_the_board_for_the_screen_that_asks(live_app, board):
 def test_profile_sets_nickname_role_and_sector(live_app, board):
     phone = open_phone(live_app, board)
     ack = phone.emit("profile", {"nickname": "  Els  ", "role": "leraar", "sector": "PO"})
-    assert ack["ok"] and ack["me"]["nickname"] == "Els" and ack["me"]["role"] == "leraar" and ack["me"]["sector"] == "PO"
+    assert (
+        ack["ok"] and ack["me"]["nickname"] == "Els" and ack["me"]["role"] == "leraar" and ack["me"]["sector"] == "PO"
+    )
     assert phone.emit("profile", {"role": ""})["me"]["role"] is None
     refused(phone.emit("profile", {"nickname": ["Els"]}), "invalid")
     ack = refused(phone.emit("profile", {"nickname": "x" * 41}), "invalid")
@@ -150,16 +165,42 @@ def test_proposals_only_in_their_phase_and_within_their_limits(live_app, board):
     ack = refused(phone.emit("proposal", {"client_id": cid(1), "title": "Te vroeg"}), "wrong_phase")
     assert ack["phase"] == MOPPEREN and "knelpunten" in ack["message"]
     in_app(live_app, services.set_phase, board.id, OPPEREN, None)
-    ack = phone.emit("proposal", {"client_id": cid(2), "title": "Open access voor leraren", "big": "Alles open", "small": "Begin bij de bieb", "actor": "overheid"})
+    ack = phone.emit(
+        "proposal",
+        {
+            "client_id": cid(2),
+            "title": "Open access voor leraren",
+            "big": "Alles open",
+            "small": "Begin bij de bieb",
+            "actor": "overheid",
+        },
+    )
     assert ack["ok"] and ack["proposal"]["title"] == "Open access voor leraren" and ack["proposal"]["count"] == 0
     assert other.received("proposal") == [ack["proposal"]]
     refused(phone.emit("proposal", {"title": "Zonder id"}), "invalid")
     assert refused(phone.emit("proposal", {"client_id": cid(3), "title": "x" * 141}), "invalid")["field"] == "title"
-    assert refused(phone.emit("proposal", {"client_id": cid(4), "title": "Ok", "big": "x" * 601}), "invalid")["field"] == "big"
-    assert refused(phone.emit("proposal", {"client_id": cid(5), "title": "Ok", "bottleneck_id": True}), "invalid")["field"] == "bottleneck_id"
-    assert refused(phone.emit("proposal", {"client_id": cid(6), "title": "Ok", "theme_id": "1"}), "invalid")["field"] == "theme_id"
-    assert refused(phone.emit("proposal", {"client_id": cid(7), "title": "Ok", "actor": "koning"}), "invalid")["field"] == "actor"
-    assert refused(phone.emit("proposal", {"client_id": cid(8), "title": "Ok", "bottleneck_id": 10**40}), "invalid")["field"] == "bottleneck_id"
+    assert (
+        refused(phone.emit("proposal", {"client_id": cid(4), "title": "Ok", "big": "x" * 601}), "invalid")["field"]
+        == "big"
+    )
+    assert (
+        refused(phone.emit("proposal", {"client_id": cid(5), "title": "Ok", "bottleneck_id": True}), "invalid")["field"]
+        == "bottleneck_id"
+    )
+    assert (
+        refused(phone.emit("proposal", {"client_id": cid(6), "title": "Ok", "theme_id": "1"}), "invalid")["field"]
+        == "theme_id"
+    )
+    assert (
+        refused(phone.emit("proposal", {"client_id": cid(7), "title": "Ok", "actor": "koning"}), "invalid")["field"]
+        == "actor"
+    )
+    assert (
+        refused(phone.emit("proposal", {"client_id": cid(8), "title": "Ok", "bottleneck_id": 10**40}), "invalid")[
+            "field"
+        ]
+        == "bottleneck_id"
+    )
     refused(phone.emit("proposal", {"client_id": cid(9), "title": "x" * 20_000}), "too_large")
     assert len(other.received("proposal")) == 1
 
@@ -198,7 +239,7 @@ def vote(phone, n, proposal_id, delta=1):
 
 
 def test_a_vote_is_acknowledged_with_the_committed_count(live_app, board, voting):
-    (first, second, _third), phone = voting
+    (first, _second, _third), phone = voting
     ack = vote(phone, 1, first)
     assert ack == {"ok": True, "proposal_id": first, "my_votes": 1, "remaining": 4, "count": 1, "seq": ack["seq"]}
     other = open_phone(live_app, board)
@@ -274,7 +315,11 @@ def test_a_failing_service_answers_server_and_writes_nothing(live_app, board, vo
 
     monkeypatch.setattr(services, "vote", broken)
     ack = vote(phone, 1, first)
-    assert ack == {"ok": False, "error": "server", "message": "Er ging iets mis aan onze kant. Probeer het zo nog eens."}
+    assert ack == {
+        "ok": False,
+        "error": "server",
+        "message": "Er ging iets mis aan onze kant. Probeer het zo nog eens.",
+    }
     assert "disk full" in caplog.text
     monkeypatch.undo()
     assert vote(phone, 2, first)["ok"]
@@ -334,16 +379,24 @@ def test_hiding_a_proposal_sends_its_text_only_to_the_console(live_app, board):
     console, phone = open_console(live_app, board), open_phone(live_app, board)
     projector = open_console(live_app, board, "projector")
     vote(phone, 1, pid)
-    ack = console.emit("control", {"action": "hide", "proposal_id": pid, "hidden": True, "reason": "Persoonlijke gegevens"})
+    ack = console.emit(
+        "control", {"action": "hide", "proposal_id": pid, "hidden": True, "reason": "Persoonlijke gegevens"}
+    )
     assert ack["ok"] and ack["proposal"]["hidden"] is True and ack["proposal"]["title"] == "Geheime tekst die weg moet"
     assert phone.received("proposal") == [{"id": pid, "hidden": True}] == projector.received("proposal")
     assert console.received("proposal")[-1]["title"] == "Geheime tekst die weg moet"
-    assert console.received("moderation")[-1] == {**console.received("moderation")[-1], "action": "hide", "reason": "Persoonlijke gegevens"}
+    assert console.received("moderation")[-1] == {
+        **console.received("moderation")[-1],
+        "action": "hide",
+        "reason": "Persoonlijke gegevens",
+    }
     # Gone from the tally, from the phone's snapshot, but not from the console's.
     assert wait_until(lambda: phone.received("tally") and str(pid) not in phone.received("tally")[-1]["counts"])
     assert phone.emit("snapshot", {})["snapshot"]["proposals"] == []
     assert [p["id"] for p in console.emit("snapshot", {})["snapshot"]["proposals"]] == [pid]
-    refused(console.emit("control", {"action": "hide", "proposal_id": pid, "hidden": True}), "invalid")  # a reason is required
+    refused(
+        console.emit("control", {"action": "hide", "proposal_id": pid, "hidden": True}), "invalid"
+    )  # a reason is required
     ack = console.emit("control", {"action": "hide", "proposal_id": pid, "hidden": False})
     assert ack["ok"] and phone.received("proposal")[-1]["title"] == "Geheime tekst die weg moet"
 
@@ -355,21 +408,34 @@ def test_hiding_a_bottleneck_sends_its_text_only_to_the_console(live_app, board)
     assert ack["ok"] and ack["bottleneck"]["hidden"] is True
     assert phone.received("bottleneck")[-1] == {"id": bid, "hidden": True}
     assert console.received("bottleneck")[-1]["text"] == "Naam van een collega"
-    refused(console.emit("control", {"action": "hide_bottleneck", "bottleneck_id": True, "hidden": True, "reason": "x"}), "invalid")
+    refused(
+        console.emit("control", {"action": "hide_bottleneck", "bottleneck_id": True, "hidden": True, "reason": "x"}),
+        "invalid",
+    )
 
 
 def test_edit_flag_and_theme_reach_every_screen(live_app, board):
     (pid,) = add_proposals(live_app, board, ["Tikfout"])
     console, phone = open_console(live_app, board), open_phone(live_app, board)
     theme_id = console.emit("snapshot", {})["snapshot"]["themes"][2]["id"]
-    ack = console.emit("control", {"action": "edit", "proposal_id": pid, "title": "Geen tikfout", "big": "Groot", "small": None})
+    ack = console.emit(
+        "control", {"action": "edit", "proposal_id": pid, "title": "Geen tikfout", "big": "Groot", "small": None}
+    )
     assert ack["proposal"]["title"] == "Geen tikfout" and phone.received("proposal")[-1]["title"] == "Geen tikfout"
-    assert console.emit("control", {"action": "flag", "proposal_id": pid, "flag": "promising", "value": True})["proposal"]["promising"]
+    assert console.emit("control", {"action": "flag", "proposal_id": pid, "flag": "promising", "value": True})[
+        "proposal"
+    ]["promising"]
     refused(console.emit("control", {"action": "flag", "proposal_id": pid, "flag": "hidden", "value": True}), "invalid")
     refused(console.emit("control", {"action": "flag", "proposal_id": pid, "flag": "pinned", "value": "ja"}), "invalid")
-    assert console.emit("control", {"action": "theme", "proposal_id": pid, "theme_id": theme_id})["proposal"]["theme_id"] == theme_id
+    assert (
+        console.emit("control", {"action": "theme", "proposal_id": pid, "theme_id": theme_id})["proposal"]["theme_id"]
+        == theme_id
+    )
     assert phone.received("proposal")[-1]["theme_id"] == theme_id
-    assert console.emit("control", {"action": "theme", "proposal_id": pid, "theme_id": None})["proposal"]["theme_id"] is None
+    assert (
+        console.emit("control", {"action": "theme", "proposal_id": pid, "theme_id": None})["proposal"]["theme_id"]
+        is None
+    )
     refused(console.emit("control", {"action": "edit", "proposal_id": 999_999, "title": "x"}), "not_found")
 
 

@@ -12,4 +12,3 @@ def test_handshake_from_a_foreign_origin_is_refused(client):
     response = client.get(HANDSHAKE, headers={"Origin": "https://evil.example"})
     assert response.status_code == 400
     assert b'"sid"' not in response.data
-

@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-
 from conftest import ROOT
 
 BIN = Path(sys.executable).parent
@@ -71,8 +70,23 @@ class Server:
     def start(self):
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [str(BIN / "flask"), "--app", "sessie_app", "run", "--host", "127.0.0.1", "--port", str(self.port), "--no-reload", "--no-debugger"],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                [
+                    str(BIN / "flask"),
+                    "--app",
+                    "sessie_app",
+                    "run",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--no-reload",
+                    "--no-debugger",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         wait_for(self.healthy, 15, f"the server on port {self.port} (log: {self.log})")
 
@@ -99,18 +113,33 @@ class Server:
 
 @pytest.fixture
 def server(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_URL", "BASE_URL", "FLASK_APP"}}
-    env.update({
-        "SESSIE_INSTANCE_PATH": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'board.sqlite'}",
-        "SECRET_KEY": "restart-test-secret",
-        "SESSIE_ENV": "development",
-        # The burst below is faster than a person; this test is about durability, not throttling.
-        "RATELIMIT_ENABLED": "0",
-        "PYTHONUNBUFFERED": "1",
-    })
-    subprocess.run([str(BIN / "flask"), "--app", "sessie_app", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=60)
-    made = subprocess.run([str(BIN / "python"), "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=60)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "DATABASE_URL", "BASE_URL", "FLASK_APP"}
+    }
+    env.update(
+        {
+            "SESSIE_INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'board.sqlite'}",
+            "SECRET_KEY": "restart-test-secret",
+            "SESSIE_ENV": "development",
+            # The burst below is faster than a person; this test is about durability, not throttling.
+            "RATELIMIT_ENABLED": "0",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "sessie_app", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    made = subprocess.run(
+        [str(BIN / "python"), "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=60
+    )
     running = Server(env, free_port(), tmp_path / "server.log")
     running.board = json.loads(made.stdout.strip().splitlines()[-1])
     running.database = tmp_path / "board.sqlite"
@@ -141,11 +170,14 @@ def test_acknowledged_votes_survive_a_kill_and_retries_count_once(server):
         def on_ack(ack):
             with lock:
                 acks[client_id] = ack
+
         return on_ack
 
     phone = connect(server, cookie)
     for client_id, proposal_id in votes.items():
-        phone.emit("vote", {"client_id": client_id, "proposal_id": proposal_id, "delta": 1}, callback=remember(client_id))
+        phone.emit(
+            "vote", {"client_id": client_id, "proposal_id": proposal_id, "delta": 1}, callback=remember(client_id)
+        )
     wait_for(lambda: len(acks) >= 5, 10, "the first acknowledgements")
     server.kill()
     with lock:
@@ -158,7 +190,9 @@ def test_acknowledged_votes_survive_a_kill_and_retries_count_once(server):
     retried = {}
     for client_id, proposal_id in votes.items():
         if client_id not in before_kill:
-            retried[client_id] = phone.call("vote", {"client_id": client_id, "proposal_id": proposal_id, "delta": 1}, timeout=5)
+            retried[client_id] = phone.call(
+                "vote", {"client_id": client_id, "proposal_id": proposal_id, "delta": 1}, timeout=5
+            )
     # A retry of an acknowledged vote (its ack was lost on the way, say) changes nothing either.
     for client_id in list(before_kill)[:3]:
         again = phone.call("vote", {"client_id": client_id, "proposal_id": votes[client_id], "delta": 1}, timeout=5)
@@ -168,11 +202,19 @@ def test_acknowledged_votes_survive_a_kill_and_retries_count_once(server):
     server.stop()
 
     assert all(ack["ok"] for ack in retried.values()), retried
-    print(f"acknowledged before the kill: {len(before_kill)}; retried: {len(retried)}, of which committed before the kill: {sum(1 for a in retried.values() if a.get('replayed'))}")
+    print(
+        f"acknowledged before the kill: {len(before_kill)}; retried: {len(retried)}, of which committed before the kill: {sum(1 for a in retried.values() if a.get('replayed'))}"
+    )
     with sqlite3.connect(server.database) as db:
-        (participant_id,), = db.execute("SELECT DISTINCT participant_id FROM actions WHERE kind = 'vote'").fetchall()
-        actions = dict(db.execute("SELECT client_id, seq FROM actions WHERE participant_id = ? AND kind = 'vote'", (participant_id,)).fetchall())
-        counted = dict(db.execute("SELECT proposal_id, count FROM votes WHERE participant_id = ?", (participant_id,)).fetchall())
+        ((participant_id,),) = db.execute("SELECT DISTINCT participant_id FROM actions WHERE kind = 'vote'").fetchall()
+        actions = dict(
+            db.execute(
+                "SELECT client_id, seq FROM actions WHERE participant_id = ? AND kind = 'vote'", (participant_id,)
+            ).fetchall()
+        )
+        counted = dict(
+            db.execute("SELECT proposal_id, count FROM votes WHERE participant_id = ?", (participant_id,)).fetchall()
+        )
     # Every acknowledged vote is stored under the sequence number its ack carried, exactly once.
     for client_id, ack in before_kill.items():
         assert actions[client_id] == ack["seq"]

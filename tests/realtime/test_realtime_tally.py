@@ -5,8 +5,18 @@ import time
 
 from conftest import post_form
 from realtime_support import (  # noqa: F401  (fixtures)
-    add_proposals, board, cid, in_app, live_app, log_in_organiser, make_board, open_console, open_phone, wait_until,
+    add_proposals,
+    board,
+    cid,
+    in_app,
+    live_app,
+    log_in_organiser,
+    make_board,
+    open_console,
+    open_phone,
+    wait_until,
 )
+
 from sessie_app.board import services
 from sessie_app.board.models import STEMMEN
 
@@ -15,10 +25,17 @@ def test_thirty_quick_votes_give_a_few_tallies_and_the_last_one_is_right(live_ap
     live_app.config["TALLY_INTERVAL"] = 0.2
     board = make_board(live_app, votes_per_participant=50, max_votes_per_proposal=50)
     first, second = add_proposals(live_app, board, ["Een", "Twee"], then_phase=STEMMEN)
-    voter, watcher, elsewhere = open_phone(live_app, board), open_phone(live_app, board), open_phone(live_app, make_board(live_app))
+    voter, watcher, elsewhere = (
+        open_phone(live_app, board),
+        open_phone(live_app, board),
+        open_phone(live_app, make_board(live_app)),
+    )
     console = open_console(live_app, board)
     started = time.monotonic()
-    acks = [voter.emit("vote", {"client_id": cid(n), "proposal_id": first if n % 3 else second, "delta": 1}) for n in range(30)]
+    acks = [
+        voter.emit("vote", {"client_id": cid(n), "proposal_id": first if n % 3 else second, "delta": 1})
+        for n in range(30)
+    ]
     elapsed = time.monotonic() - started
     assert all(ack["ok"] for ack in acks)
     expected = {str(first): 20, str(second): 10}
@@ -58,8 +75,10 @@ def test_a_reconnecting_phone_gets_the_counts_and_its_own_remaining_votes(live_a
 def test_proposals_imported_from_paper_appear_on_phones_at_once(live_app, board):
     phone = open_phone(live_app, board)
     organiser = log_in_organiser(live_app)
-    upload = {"file": (io.BytesIO("title,votes\nBibliotheekpas voor elke leraar,4\n".encode()), "postits.csv")}
-    response = post_form(organiser.http, f"/organisator/borden/{board.code}/import", upload, content_type="multipart/form-data")
+    upload = {"file": (io.BytesIO(b"title,votes\nBibliotheekpas voor elke leraar,4\n"), "postits.csv")}
+    response = post_form(
+        organiser.http, f"/organisator/borden/{board.code}/import", upload, content_type="multipart/form-data"
+    )
     assert response.status_code == 200
     [proposal] = phone.received("proposal")
     assert proposal["title"] == "Bibliotheekpas voor elke leraar" and proposal["count"] == 4

@@ -6,11 +6,18 @@ cookie is refused; twenty phones behind one address all count."""
 import random
 import threading
 
+from realtime_support import (  # noqa: F401  (fixtures)
+    Screen,
+    add_proposals,
+    board,
+    cid,
+    in_app,
+    live_app,
+    make_board,
+    open_phone,
+)
 from sqlalchemy import func, select
 
-from realtime_support import (  # noqa: F401  (fixtures)
-    Screen, add_proposals, board, cid, in_app, live_app, make_board, open_phone,
-)
 from sessie_app.board import identity, services
 from sessie_app.board.models import STEMMEN, Action, Participant, Vote
 from sessie_app.extensions import db
@@ -43,11 +50,17 @@ def test_a_thousand_votes_over_ten_connections_count_within_the_budget_exactly_o
     for thread in threads:
         thread.join(60)
     assert len(acks) == 1000
-    assert not [a for *_x, a in acks if not a["ok"] and a["error"] not in {"budget_exceeded", "max_per_proposal", "no_vote_to_take_back"}]
+    assert not [
+        a
+        for *_x, a in acks
+        if not a["ok"] and a["error"] not in {"budget_exceeded", "max_per_proposal", "no_vote_to_take_back"}
+    ]
 
     participant_id = phone.emit("snapshot", {})["snapshot"]["me"]["id"]
     with live_app.app_context():
-        counted = dict(db.session.execute(select(Vote.proposal_id, Vote.count).where(Vote.participant_id == participant_id)).all())
+        counted = dict(
+            db.session.execute(select(Vote.proposal_id, Vote.count).where(Vote.participant_id == participant_id)).all()
+        )
         actions = db.session.scalar(select(func.count(Action.id)).where(Action.participant_id == participant_id))
         budget = services.get_board(board.id).votes_per_participant
     # Each client id acted at most once, whichever tab sent it first; every repeat got that answer.
@@ -55,7 +68,9 @@ def test_a_thousand_votes_over_ten_connections_count_within_the_budget_exactly_o
     for client_id, _p, _d, ack in acks:
         if ack["ok"]:
             first.setdefault(client_id, ack)
-            assert {k: v for k, v in ack.items() if k != "replayed"} == {k: v for k, v in first[client_id].items() if k != "replayed"}
+            assert {k: v for k, v in ack.items() if k != "replayed"} == {
+                k: v for k, v in first[client_id].items() if k != "replayed"
+            }
     assert actions == len(first) <= 150
     assert sum(counted.values()) <= budget and all(0 <= c <= 2 for c in counted.values()), counted
     with live_app.app_context():
@@ -66,7 +81,9 @@ def test_a_forged_or_borrowed_signature_is_not_a_participant(live_app, board):
     phone = open_phone(live_app, board)
     cookie = next(c for c in phone.http._cookies.values() if c.key == identity.cookie_name(board.code))
     forger = Screen(live_app)
-    forger.http.set_cookie(identity.cookie_name(board.code), cookie.value[:-2] + ("AA" if not cookie.value.endswith("AA") else "BB"))
+    forger.http.set_cookie(
+        identity.cookie_name(board.code), cookie.value[:-2] + ("AA" if not cookie.value.endswith("AA") else "BB")
+    )
     forger.connect()
     assert forger.join(board.code)["error"] == "not_joined"
     # A cookie for another board does not open this one.

@@ -3,9 +3,9 @@
 import re
 
 import pytest
+from conftest import VALID_REGISTRATION, csrf_from, outbox, post_form
 from icalendar import Calendar
 
-from conftest import VALID_REGISTRATION, csrf_from, outbox, post_form
 from sessie_app.extensions import db
 from sessie_app.registration.models import CONFIRMED, WAITLISTED, Registration
 
@@ -109,7 +109,9 @@ def test_full_session_wait_lists_and_cancellation_promotes_the_first_in_line(app
 def test_manage_page_changes_details_but_not_the_address(app, client, meetings):
     register(client)
     link = manage_link(outbox(app)[0])
-    response = post_form(client, link, {**VALID_REGISTRATION, "name": "Fatima El Amrani-Bakker", "meal": "nee", "email": "x@y.nl"})
+    response = post_form(
+        client, link, {**VALID_REGISTRATION, "name": "Fatima El Amrani-Bakker", "meal": "nee", "email": "x@y.nl"}
+    )
     assert response.status_code == 302
     registration = db.session.query(Registration).one()
     db.session.refresh(registration)
@@ -124,12 +126,20 @@ def test_delete_my_data_erases_it_and_kills_the_link(app, client, meetings):
     assert "Uw gegevens zijn verwijderd" in response.get_data(as_text=True)
     registration = db.session.query(Registration).one()
     db.session.refresh(registration)
-    assert (registration.name, registration.email, registration.organisation, registration.dietary, registration.token) == (None,) * 5
+    assert (
+        registration.name,
+        registration.email,
+        registration.organisation,
+        registration.dietary,
+        registration.token,
+    ) == (None,) * 5
     assert registration.role == "leraar" and registration.status == "cancelled"
     assert client.get(link).status_code == 404
 
 
-@pytest.mark.parametrize("link", ["/aanmelding/nonsense", "/aanmelding/eyJ0b2tlbiI6IngifQ.forged", "/aanmelding/%00%ff"])
+@pytest.mark.parametrize(
+    "link", ["/aanmelding/nonsense", "/aanmelding/eyJ0b2tlbiI6IngifQ.forged", "/aanmelding/%00%ff"]
+)
 def test_forged_manage_links_are_not_found(client, meetings, link):
     assert client.get(link).status_code == 404
 
@@ -199,7 +209,10 @@ def test_personal_pages_are_never_cached_and_carry_security_headers(app, client,
         response = client.get(path)
         assert response.headers["Cache-Control"] == "no-store"
     headers = client.get("/").headers
-    assert "script-src 'self'" in headers["Content-Security-Policy"] and "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in headers["Content-Security-Policy"]
+        and "unsafe-inline" not in headers["Content-Security-Policy"]
+    )
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
 
@@ -208,7 +221,9 @@ def test_cancel_and_delete_links_only_ask_first(app, client, meetings):
     register(client)
     link = manage_link(outbox(app)[0])
     assert "Weet u zeker dat u zich wilt afmelden?" in client.get(link + "/afmelden").get_data(as_text=True)
-    assert "Weet u zeker dat u uw gegevens wilt verwijderen?" in client.get(link + "/verwijderen").get_data(as_text=True)
+    assert "Weet u zeker dat u uw gegevens wilt verwijderen?" in client.get(link + "/verwijderen").get_data(
+        as_text=True
+    )
     registration = db.session.query(Registration).one()
     db.session.refresh(registration)
     assert registration.status == CONFIRMED and registration.email == "f.elamrani@example.nl"

@@ -10,7 +10,11 @@ SERIES = [(11, 7), (11, 15), (11, 22), (11, 27), (12, 6)]
 def test_series_lands_in_the_first_season_wholly_ahead():
     assert seed.place_series(SERIES, date(2026, 11, 22))[0] == date(2027, 11, 7)
     assert seed.place_series(SERIES, date(2026, 3, 1)) == [
-        date(2026, 11, 7), date(2026, 11, 15), date(2026, 11, 22), date(2026, 11, 27), date(2026, 12, 6)
+        date(2026, 11, 7),
+        date(2026, 11, 15),
+        date(2026, 11, 22),
+        date(2026, 11, 27),
+        date(2026, 12, 6),
     ]
 
 

@@ -60,11 +60,20 @@ FORMULA = '=HYPERLINK("http://evil.example/x","klik")'
 
 # Personal data (registrations, moderated text): none of it may appear in a PDF, JSON or CSV report.
 PERSONAL = [
-    "Fatima el Amrani", "f.elamrani@example.nl", "notenallergie", "Basisschool De Regenboog",
-    "Johannes Vermeulen-Brouwer", "j.vermeulen@example.nl", "halal", "rolstoeltoegang",
-    "Pieternella Zwartkruis", "p.zwartkruis@example.nl", "glutenvrij",
+    "Fatima el Amrani",
+    "f.elamrani@example.nl",
+    "notenallergie",
+    "Basisschool De Regenboog",
+    "Johannes Vermeulen-Brouwer",
+    "j.vermeulen@example.nl",
+    "halal",
+    "rolstoeltoegang",
+    "Pieternella Zwartkruis",
+    "p.zwartkruis@example.nl",
+    "glutenvrij",
     # Names in moderated text: the reason a proposal was hidden, and a hidden bottleneck.
-    "meneer Brouwersgracht", "Karel Appelboom",
+    "meneer Brouwersgracht",
+    "Karel Appelboom",
 ]
 
 _client_ids = itertools.count(1)
@@ -161,38 +170,79 @@ def _build(meetings, add_registration, groups: bool) -> Dataset:
     data.bottlenecks["elkaar-vinden"] = starter_bottleneck(t_board, "elkaar-vinden")
     data.bottlenecks["financiering"] = starter_bottleneck(t_board, "financiering")
     data.bottlenecks["tijd"] = board_services.add_bottleneck(
-        people["L1"].id, cid(), "Niemand heeft tijd om onderzoek te lezen")["bottleneck"]["id"]
+        people["L1"].id, cid(), "Niemand heeft tijd om onderzoek te lezen"
+    )["bottleneck"]["id"]
     data.bottlenecks["hidden"] = board_services.add_bottleneck(
-        people["L2"].id, cid(), "Directeur Karel Appelboom luistert nooit")["bottleneck"]["id"]
+        people["L2"].id, cid(), "Directeur Karel Appelboom luistert nooit"
+    )["bottleneck"]["id"]
     board_services.set_bottleneck_hidden(t_board.id, data.bottlenecks["hidden"], True, "Noemt een naam", None)
 
     # Opperen.
     board_services.set_phase(t_board.id, OPPEREN, None)
     board_services.set_phase(z_board.id, OPPEREN, None)
     p = data.p
-    p["P1"] = propose(people["L1"], "Open access tot tijdschriften voor alle leraren",
-                      big="Vrij lezen zonder betaalmuur", small="Bibliotheekpas voor elke leraar regelen",
-                      actor="kennisinstelling", bottleneck_id=data.bottlenecks["literatuur"])
-    p["P2"] = propose(people["L2"], "Landelijke licentie op vakliteratuur voor het onderwijs",
-                      big="Geen abonnementskosten meer voor docenten", small="Licentie onderhandelen via de sectorraad",
-                      actor="overheid", bottleneck_id=data.bottlenecks["literatuur"])
-    p["P3"] = propose(people["S1"], "Vaste onderzoekstijd in de cao",
-                      big="Uren in het rooster voor praktijkgericht onderzoek", small="Twee uur per week inroosteren",
-                      actor="school", bottleneck_id=data.bottlenecks["tijd"], theme_id=theme_id(t_board, "kenniscentra"))
-    p["P4"] = propose(people["O1"], "Verborgen scheldpartij over de directie", actor="school",
-                      bottleneck_id=data.bottlenecks["financiering"])
+    p["P1"] = propose(
+        people["L1"],
+        "Open access tot tijdschriften voor alle leraren",
+        big="Vrij lezen zonder betaalmuur",
+        small="Bibliotheekpas voor elke leraar regelen",
+        actor="kennisinstelling",
+        bottleneck_id=data.bottlenecks["literatuur"],
+    )
+    p["P2"] = propose(
+        people["L2"],
+        "Landelijke licentie op vakliteratuur voor het onderwijs",
+        big="Geen abonnementskosten meer voor docenten",
+        small="Licentie onderhandelen via de sectorraad",
+        actor="overheid",
+        bottleneck_id=data.bottlenecks["literatuur"],
+    )
+    p["P3"] = propose(
+        people["S1"],
+        "Vaste onderzoekstijd in de cao",
+        big="Uren in het rooster voor praktijkgericht onderzoek",
+        small="Twee uur per week inroosteren",
+        actor="school",
+        bottleneck_id=data.bottlenecks["tijd"],
+        theme_id=theme_id(t_board, "kenniscentra"),
+    )
+    p["P4"] = propose(
+        people["O1"],
+        "Verborgen scheldpartij over de directie",
+        actor="school",
+        bottleneck_id=data.bottlenecks["financiering"],
+    )
     p["P5"] = propose(people["X1"], "Dubbel ingediende makelaarsbalie", actor="kennisinstelling")
-    p["P6"] = propose(people["O2"], "Makelaar koppelt scholen aan onderzoekers",
-                      big="Binnen een maand een partner gevonden", small="Matchmaking-avond organiseren",
-                      actor="kennisinstelling", bottleneck_id=data.bottlenecks["elkaar-vinden"])
-    p["P7"] = propose(people["S2"], "Regionaal kenniscentrum voor schoolleiders",
-                      big="Een kenniscentrum voor schoolleiders in elke regio", small="Kwartiermaker aanstellen",
-                      actor="school", theme_id=theme_id(t_board, "kenniscentra"))
-    p["P8"] = propose(people["Z1"], "Regionaal kenniscentrum voor schoolleiders",
-                      big="Een kenniscentrum voor schoolleiders in elke regio", small="Netwerk van schoolleiders starten",
-                      actor="school", theme_id=theme_id(z_board, "kenniscentra"))
-    p["P9"] = propose(people["Z3"], "Jaarlijks congres over wat werkt in de klas", actor="sectorraad",
-                      theme_id=theme_id(z_board, "benutten"))
+    p["P6"] = propose(
+        people["O2"],
+        "Makelaar koppelt scholen aan onderzoekers",
+        big="Binnen een maand een partner gevonden",
+        small="Matchmaking-avond organiseren",
+        actor="kennisinstelling",
+        bottleneck_id=data.bottlenecks["elkaar-vinden"],
+    )
+    p["P7"] = propose(
+        people["S2"],
+        "Regionaal kenniscentrum voor schoolleiders",
+        big="Een kenniscentrum voor schoolleiders in elke regio",
+        small="Kwartiermaker aanstellen",
+        actor="school",
+        theme_id=theme_id(t_board, "kenniscentra"),
+    )
+    p["P8"] = propose(
+        people["Z1"],
+        "Regionaal kenniscentrum voor schoolleiders",
+        big="Een kenniscentrum voor schoolleiders in elke regio",
+        small="Netwerk van schoolleiders starten",
+        actor="school",
+        theme_id=theme_id(z_board, "kenniscentra"),
+    )
+    p["P9"] = propose(
+        people["Z3"],
+        "Jaarlijks congres over wat werkt in de klas",
+        actor="sectorraad",
+        theme_id=theme_id(z_board, "benutten"),
+    )
     p["P10"] = propose(people["Z2"], FORMULA, small="@SUM(1+1)")
 
     # Stemmen.
@@ -224,13 +274,35 @@ def _build(meetings, add_registration, groups: bool) -> Dataset:
         data.groups["LOVE"] = confirmed_group(LOVE_TITLE, [p["P1"], p["P2"]])
         data.groups["KENNIS"] = confirmed_group(KENNIS_TITLE, [p["P7"], p["P8"]])
 
-    first = add_registration(meetings["tilburg"], name="Fatima el Amrani", email="f.elamrani@example.nl",
-                             organisation="Basisschool De Regenboog", role="leraar", sector="PO",
-                             health_consent=True, dietary="notenallergie", accessibility="rolstoeltoegang")
-    second = add_registration(meetings["tilburg"], name="Johannes Vermeulen-Brouwer", email="j.vermeulen@example.nl",
-                              role="onderzoeker", sector="WO", health_consent=True, dietary="halal")
-    third = add_registration(meetings["zwolle"], name="Pieternella Zwartkruis", email="p.zwartkruis@example.nl",
-                             role="bestuurder", sector="MBO", health_consent=True, dietary="glutenvrij")
+    first = add_registration(
+        meetings["tilburg"],
+        name="Fatima el Amrani",
+        email="f.elamrani@example.nl",
+        organisation="Basisschool De Regenboog",
+        role="leraar",
+        sector="PO",
+        health_consent=True,
+        dietary="notenallergie",
+        accessibility="rolstoeltoegang",
+    )
+    second = add_registration(
+        meetings["tilburg"],
+        name="Johannes Vermeulen-Brouwer",
+        email="j.vermeulen@example.nl",
+        role="onderzoeker",
+        sector="WO",
+        health_consent=True,
+        dietary="halal",
+    )
+    third = add_registration(
+        meetings["zwolle"],
+        name="Pieternella Zwartkruis",
+        email="p.zwartkruis@example.nl",
+        role="bestuurder",
+        sector="MBO",
+        health_consent=True,
+        dietary="glutenvrij",
+    )
     registration_services.set_checked_in(first.id, True)
     data.registrations = [first, second, third]
     return data
@@ -245,10 +317,20 @@ def add_twins(data: Dataset) -> Dataset:
     with current_app.test_request_context():
         for board in (data.tilburg, data.zwolle):
             board_services.set_phase(board.id, OPPEREN, None)
-        data.p["P11"] = propose(data.people["L3"], TWIN_TITLE, big="Een loket dat kleine besturen helpt met subsidieaanvragen",
-                                actor="overheid", theme_id=theme_id(data.tilburg, "financiering"))
-        data.p["P12"] = propose(data.people["Z2"], TWIN_TITLE, big="Een loket dat kleine besturen helpt met subsidieaanvragen",
-                                actor="overheid", theme_id=theme_id(data.zwolle, "financiering"))
+        data.p["P11"] = propose(
+            data.people["L3"],
+            TWIN_TITLE,
+            big="Een loket dat kleine besturen helpt met subsidieaanvragen",
+            actor="overheid",
+            theme_id=theme_id(data.tilburg, "financiering"),
+        )
+        data.p["P12"] = propose(
+            data.people["Z2"],
+            TWIN_TITLE,
+            big="Een loket dat kleine besturen helpt met subsidieaanvragen",
+            actor="overheid",
+            theme_id=theme_id(data.zwolle, "financiering"),
+        )
         for board in (data.tilburg, data.zwolle):
             board_services.set_phase(board.id, STEMMEN, None)
     return data

@@ -66,8 +66,11 @@ def test_suggest_gives_the_automatic_grouping(runner, dataset):
 
 
 def test_an_unknown_session_is_a_clean_error(runner, dataset, tmp_path):
-    for args in (["synthesis", "--session", "atlantis"], ["synthesis", "--session", "atlantis", "--format", "csv"],
-                 ["pdf", "--session", "atlantis", "-o", str(tmp_path / "x.pdf")]):
+    for args in (
+        ["synthesis", "--session", "atlantis"],
+        ["synthesis", "--session", "atlantis", "--format", "csv"],
+        ["pdf", "--session", "atlantis", "-o", str(tmp_path / "x.pdf")],
+    ):
         result = runner.invoke(args=["report", *args])
         assert result.exit_code == 1, (args, result.output)
         assert "Geen sessie met de naam 'atlantis'" in result.output

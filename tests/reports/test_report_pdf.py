@@ -59,14 +59,14 @@ def pdf_info(path: Path) -> str:
 
 def chapter(text: str, start: str, end: str | None) -> str:
     """The text from the heading line ``start`` up to the heading line ``end`` (after the contents page)."""
-    body = text[text.index("\nBijlage: alle voorstellen") + 1:]  # skip the table of contents
+    body = text[text.index("\nBijlage: alle voorstellen") + 1 :]  # skip the table of contents
     begin = re.search(rf"^{re.escape(start)}$", body, re.MULTILINE)
     assert begin, f"no heading {start!r}"
     if end is None:
-        return body[begin.start():]
-    finish = re.search(rf"^{re.escape(end)}$", body[begin.end():], re.MULTILINE)
+        return body[begin.start() :]
+    finish = re.search(rf"^{re.escape(end)}$", body[begin.end() :], re.MULTILINE)
     assert finish, f"no heading {end!r} after {start!r}"
-    return body[begin.start(): begin.end() + finish.start()]
+    return body[begin.start() : begin.end() + finish.start()]
 
 
 def row(text: str, *cells) -> re.Match | None:
@@ -130,6 +130,7 @@ def fetch_log(monkeypatch):
         def attempt(*args, **kwargs):
             log["connections"].append((kind, args[1:] if kind == "connect" else args))
             raise OSError("blocked by the test")
+
         return attempt
 
     monkeypatch.setattr(pdf, "make_fetcher", make_fetcher)
@@ -163,9 +164,13 @@ def test_the_pdf_of_all_sessions_from_the_cli(runner, hostile, fetch_log, tmp_pa
 
     # The summary: the confirmed groups in order, support beside the raw votes.
     summary = chapter(text, "1 Samenvatting", "2 Deelname per sessie")
-    expected = [(1, "Toegang tot literatuur voor leraren", 7, 11), (2, "Vaste onderzoekstijd in de cao", 5, 5),
-                (3, "Kenniscentra voor schoolleiders", 3, 4), (4, "Makelaar koppelt scholen aan onderzoekers", 2, 2),
-                (5, "Jaarlijks congres over wat werkt in de klas", 1, 2)]
+    expected = [
+        (1, "Toegang tot literatuur voor leraren", 7, 11),
+        (2, "Vaste onderzoekstijd in de cao", 5, 5),
+        (3, "Kenniscentra voor schoolleiders", 3, 4),
+        (4, "Makelaar koppelt scholen aan onderzoekers", 2, 2),
+        (5, "Jaarlijks congres over wat werkt in de klas", 1, 2),
+    ]
     positions = []
     for cells in expected:
         found = row(summary, *cells)
@@ -193,9 +198,16 @@ def test_the_pdf_of_all_sessions_from_the_cli(runner, hostile, fetch_log, tmp_pa
     assert "Antwoord: Makelaar koppelt scholen aan onderzoekers (2 stemmen)" in bottlenecks
 
     # A chapter per session, in date order, then the one for the board without session, then the appendix.
-    headings = ["6 Sessie Amsterdam", "7 Sessie Zwolle", "8 Sessie Tilburg", "9 Sessie Den Haag", "10 Sessie Utrecht",
-                "11 Zonder sessie", "Bijlage: alle voorstellen"]
-    for start, end in zip(headings, [*headings[1:], None]):
+    headings = [
+        "6 Sessie Amsterdam",
+        "7 Sessie Zwolle",
+        "8 Sessie Tilburg",
+        "9 Sessie Den Haag",
+        "10 Sessie Utrecht",
+        "11 Zonder sessie",
+        "Bijlage: alle voorstellen",
+    ]
+    for start, end in zip(headings, [*headings[1:], None], strict=True):
         assert chapter(text, start, end)
     tilburg = chapter(text, "8 Sessie Tilburg", "9 Sessie Den Haag")
     assert row(tilburg, 2, 1, 11, 5, 20)  # registered, checked in, joined, proposals, votes
@@ -234,8 +246,12 @@ def test_the_organiser_downloads_the_pdf_of_one_session(organiser_client, datase
 
     assert "Synthese sessie Tilburg" in text
     summary = chapter(text, "1 Samenvatting", "2 Deelname per sessie")
-    expected = [(1, "Toegang tot literatuur voor leraren", 7, 11), (2, "Vaste onderzoekstijd in de cao", 5, 5),
-                (3, "Makelaar koppelt scholen aan onderzoekers", 2, 2), (4, "Kenniscentra voor schoolleiders", 1, 2)]
+    expected = [
+        (1, "Toegang tot literatuur voor leraren", 7, 11),
+        (2, "Vaste onderzoekstijd in de cao", 5, 5),
+        (3, "Makelaar koppelt scholen aan onderzoekers", 2, 2),
+        (4, "Kenniscentra voor schoolleiders", 1, 2),
+    ]
     positions = [row(summary, *cells).start() for cells in expected]
     assert positions == sorted(positions)
     bridging = chapter(text, "3 Verbindende voorstellen", "4 Wie moet aan de slag?")
@@ -252,11 +268,14 @@ def test_the_organiser_downloads_the_pdf_of_one_session(organiser_client, datase
     check_private_data_absent(text, response.data)
 
 
-@pytest.mark.parametrize("failure, message", [
-    (pdf.PdfTimeout("te lang"), "Het rapport maken duurde te lang en is afgebroken."),
-    (pdf.PdfBusy("vol"), "Er worden nu al rapporten gemaakt."),
-    (pdf.PdfError("kapot"), "Het rapport kon niet worden gemaakt. De CSV en JSON bevatten dezelfde gegevens."),
-])
+@pytest.mark.parametrize(
+    ("failure", "message"),
+    [
+        (pdf.PdfTimeout("te lang"), "Het rapport maken duurde te lang en is afgebroken."),
+        (pdf.PdfBusy("vol"), "Er worden nu al rapporten gemaakt."),
+        (pdf.PdfError("kapot"), "Het rapport kon niet worden gemaakt. De CSV en JSON bevatten dezelfde gegevens."),
+    ],
+)
 def test_a_pdf_that_cannot_be_made_is_a_503_with_a_message(organiser_client, meetings, monkeypatch, failure, message):
     from sessie_app.reports import views
 

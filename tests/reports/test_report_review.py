@@ -56,7 +56,11 @@ def test_the_report_ignores_suggestions_until_they_are_confirmed(twins, rq):
     services.confirm(kennis, "Een kenniscentrum per regio")
     after = services.build_report()
     kennis_group = group_of(after, p["P7"])
-    assert (kennis_group["id"], kennis_group["title"], kennis_group["confirmed"]) == (kennis, "Een kenniscentrum per regio", True)
+    assert (kennis_group["id"], kennis_group["title"], kennis_group["confirmed"]) == (
+        kennis,
+        "Een kenniscentrum per regio",
+        True,
+    )
     assert sorted(member_ids(kennis_group)) == sorted([p["P7"], p["P8"]])
     assert after["totals"]["groups_of_several"] == 1
     assert member_ids(group_of(after, p["P11"])) == [p["P11"]]
@@ -167,8 +171,11 @@ def test_a_hidden_proposal_leaves_its_group_in_the_review(twins, rq):
 def test_an_unknown_group_is_refused_with_a_message(twins, rq):
     p = twins.p
     actions = [
-        lambda group_id: services.confirm(group_id, "Titel"), lambda group_id: services.rename(group_id, "Titel"),
-        services.dissolve, services.reopen, lambda group_id: services.remove_proposals(group_id, [p["P1"]]),
+        lambda group_id: services.confirm(group_id, "Titel"),
+        lambda group_id: services.rename(group_id, "Titel"),
+        services.dissolve,
+        services.reopen,
+        lambda group_id: services.remove_proposals(group_id, [p["P1"]]),
         lambda group_id: services.move_proposals([p["P1"]], group_id),
     ]
     for group_id in ("abc", None, "", "9999", 9999, "1.5", [1]):
@@ -183,9 +190,13 @@ def test_an_id_too_big_for_the_database_is_refused_with_a_message(twins, rq):
     huge = 10**20
     p = twins.p
     group = services.new_group([p["P7"], p["P8"]])
-    for action in (lambda: services.confirm(huge), lambda: services.move_proposals([p["P1"]], huge),
-                   lambda: services.move_proposals([huge], group), lambda: services.remove_proposals(group, [huge]),
-                   lambda: services.new_group([p["P1"], huge])):
+    for action in (
+        lambda: services.confirm(huge),
+        lambda: services.move_proposals([p["P1"]], huge),
+        lambda: services.move_proposals([huge], group),
+        lambda: services.remove_proposals(group, [huge]),
+        lambda: services.new_group([p["P1"], huge]),
+    ):
         with pytest.raises(services.ReportError):
             action()
         db.session.rollback()
@@ -194,8 +205,11 @@ def test_an_id_too_big_for_the_database_is_refused_with_a_message(twins, rq):
 def test_a_bad_title_is_refused(twins, rq):
     kennis = services.new_group([twins.p["P7"], twins.p["P8"]])
     services.reopen(kennis)
-    for title, message in (("x" * 141, "Een titel is hoogstens 140 tekens."), ("   ", "Geef de groep een titel."),
-                           ("", "Geef de groep een titel.")):
+    for title, message in (
+        ("x" * 141, "Een titel is hoogstens 140 tekens."),
+        ("   ", "Geef de groep een titel."),
+        ("", "Geef de groep een titel."),
+    ):
         for action in (services.rename, services.confirm):
             with pytest.raises(services.ReportError) as refused:
                 action(kennis, title)
@@ -220,7 +234,10 @@ def test_proposals_must_be_chosen_and_exist(twins, rq):
         (lambda: services.move_proposals([987654], loket), "Dit voorstel bestaat niet meer of is verborgen."),
         (lambda: services.new_group([p["P1"]]), "Kies minstens twee voorstellen voor een groep."),
         (lambda: services.new_group([p["P1"], p["P1"]]), "Kies minstens twee voorstellen voor een groep."),
-        (lambda: services.new_group([p["P1"], p["P7"]]), "Een van deze voorstellen zit al in een groep; haal het daar eerst uit."),
+        (
+            lambda: services.new_group([p["P1"], p["P7"]]),
+            "Een van deze voorstellen zit al in een groep; haal het daar eerst uit.",
+        ),
         (lambda: services.new_group([p["P1"], p["P4"]]), "Dit voorstel bestaat niet meer of is verborgen."),
         (lambda: services.new_group([p["P1"], p["P2"]], "y" * 141), "Een titel is hoogstens 140 tekens."),
     ]

@@ -92,7 +92,12 @@ def test_a_session_report_holds_only_that_sessions_part_of_a_group_across_sessio
 
     tilburg = report("tilburg")
     kennis = group_of(tilburg, p["P7"])
-    assert (kennis["title"], member_ids(kennis), kennis["supporters"], kennis["votes"]) == (KENNIS_TITLE, [p["P7"]], 1, 2)
+    assert (kennis["title"], member_ids(kennis), kennis["supporters"], kennis["votes"]) == (
+        KENNIS_TITLE,
+        [p["P7"]],
+        1,
+        2,
+    )
     assert kennis["sessions"] == ["Tilburg"] and kennis["klein_doen"] == "Kwartiermaker aanstellen"
     assert {q["id"] for q in tilburg["appendix"]} == {p["P1"], p["P2"], p["P3"], p["P6"], p["P7"]}
 
@@ -100,21 +105,40 @@ def test_a_session_report_holds_only_that_sessions_part_of_a_group_across_sessio
     kennis = group_of(zwolle, p["P8"])
     assert (member_ids(kennis), kennis["supporters"], kennis["votes"]) == ([p["P8"]], 2, 2)
     assert {q["id"] for q in zwolle["appendix"]} == {p["P8"], p["P9"], p["P10"]}
-    assert zwolle["scope"] == {**zwolle["scope"], "kind": "session", "slug": "zwolle", "city": "Zwolle", "grouping": "confirmed"}
+    assert zwolle["scope"] == {
+        **zwolle["scope"],
+        "kind": "session",
+        "slug": "zwolle",
+        "city": "Zwolle",
+        "grouping": "confirmed",
+    }
 
 
 def test_groups_are_ranked_by_supporters_then_votes(dataset, rq):
     p = dataset.p
     data = report()
     assert [member_ids(g) for g in data["groups"]] == [
-        [p["P1"], p["P2"]], [p["P3"]], [p["P8"], p["P7"]], [p["P6"]], [p["P9"]], [p["P10"]],
+        [p["P1"], p["P2"]],
+        [p["P3"]],
+        [p["P8"], p["P7"]],
+        [p["P6"]],
+        [p["P9"]],
+        [p["P10"]],
     ]
     assert [g["rank"] for g in data["groups"]] == [1, 2, 3, 4, 5, 6]
     assert [(g["supporters"], g["votes"]) for g in data["groups"]] == [(7, 11), (5, 5), (3, 4), (2, 2), (1, 2), (0, 0)]
     assert data["top_groups"] == data["groups"]
     assert data["totals"] == {
-        "sessions": 5, "registered": 3, "checked_in": 1, "participants": 14, "proposals": 8, "votes": 24,
-        "groups": 6, "groups_of_several": 2, "bottlenecks": 7, "bottlenecks_answered": 3,
+        "sessions": 5,
+        "registered": 3,
+        "checked_in": 1,
+        "participants": 14,
+        "proposals": 8,
+        "votes": 24,
+        "groups": 6,
+        "groups_of_several": 2,
+        "bottlenecks": 7,
+        "bottlenecks_answered": 3,
     }
 
 
@@ -126,7 +150,8 @@ def test_only_confirmed_groups_reach_the_report(dataset, rq):
     alone = [group_of(data, p["P7"]), group_of(data, p["P8"])]
     assert [member_ids(g) for g in alone] == [[p["P7"]], [p["P8"]]]
     assert [(g["id"], g["confirmed"], g["title"]) for g in alone] == [
-        (None, False, "Regionaal kenniscentrum voor schoolleiders")] * 2
+        (None, False, "Regionaal kenniscentrum voor schoolleiders")
+    ] * 2
     assert data["totals"]["groups_of_several"] == 1 and data["totals"]["groups"] == 7
 
 
@@ -170,7 +195,12 @@ def test_the_bridging_score_over_all_sessions_counts_every_role_present(dataset,
     p = dataset.p
     data = report()
     assert [(r["key"], r["participants"]) for r in data["roles"]] == [
-        ("leraar", 7), ("schoolleider", 2), ("onderzoeker", 2), ("bestuurder", 1), ("beleidsmaker", 1)]
+        ("leraar", 7),
+        ("schoolleider", 2),
+        ("onderzoeker", 2),
+        ("bestuurder", 1),
+        ("beleidsmaker", 1),
+    ]
     expected = {
         p["P1"]: 7 / 9 * 2 / 4 * 1 / 4 * 1 / 3 * 1 / 3,  # 0.010802
         p["P3"]: 2 / 9 * 3 / 4 * 3 / 4 * 1 / 3 * 1 / 3,  # 0.013889
@@ -249,12 +279,22 @@ def test_the_matrix_puts_each_group_under_its_actor_and_theme_with_the_first_ste
     cells = {(row["actor"], cell["theme"]): cell for row in matrix["rows"] for cell in row["cells"]}
     assert [row["actor"] for row in matrix["rows"]] == ["school", "kennisinstelling"]
     assert [row["label"] for row in matrix["rows"]] == ["School / bestuur", "Kennisinstelling"]
-    assert cells[("school", "kenniscentra")] == {"theme": "kenniscentra", "count": 2, "top": [
-        {"title": "Vaste onderzoekstijd in de cao", "klein_doen": "Twee uur per week inroosteren", "supporters": 5, "votes": 5},
-        {"title": KENNIS_TITLE, "klein_doen": "Kwartiermaker aanstellen", "supporters": 1, "votes": 2},
-    ]}
+    assert cells[("school", "kenniscentra")] == {
+        "theme": "kenniscentra",
+        "count": 2,
+        "top": [
+            {
+                "title": "Vaste onderzoekstijd in de cao",
+                "klein_doen": "Twee uur per week inroosteren",
+                "supporters": 5,
+                "votes": 5,
+            },
+            {"title": KENNIS_TITLE, "klein_doen": "Kwartiermaker aanstellen", "supporters": 1, "votes": 2},
+        ],
+    }
     assert cells[("kennisinstelling", "literatuur")]["top"] == [
-        {"title": LOVE_TITLE, "klein_doen": "Bibliotheekpas voor elke leraar regelen", "supporters": 7, "votes": 11}]
+        {"title": LOVE_TITLE, "klein_doen": "Bibliotheekpas voor elke leraar regelen", "supporters": 7, "votes": 11}
+    ]
     assert cells[("school", "literatuur")] == {"theme": "literatuur", "count": 0, "top": []}
 
 
@@ -275,10 +315,17 @@ def crowded_cell(app, meetings):
         people = [board_services.join(board.id, None, role="bestuurder") for _ in range(4)]
         financing = theme_id(board, "financiering")
         board_services.set_phase(board.id, OPPEREN, None)
-        ids = [propose(people[0], f"Fonds nummer {n}", small=f"Eerste stap {n}", actor="overheid", theme_id=financing)
-               for n in range(1, 5)]
-        other = propose(people[0], "Loket voor kleine scholen", small="Loket openen", actor="overheid",
-                        theme_id=theme_id(board, "literatuur"))
+        ids = [
+            propose(people[0], f"Fonds nummer {n}", small=f"Eerste stap {n}", actor="overheid", theme_id=financing)
+            for n in range(1, 5)
+        ]
+        other = propose(
+            people[0],
+            "Loket voor kleine scholen",
+            small="Loket openen",
+            actor="overheid",
+            theme_id=theme_id(board, "literatuur"),
+        )
         board_services.set_phase(board.id, STEMMEN, None)
         for n, proposal_id in enumerate(ids):
             for person in people[: 4 - n]:
@@ -294,7 +341,10 @@ def test_a_cell_lists_its_three_best_supported_groups_and_counts_them_all(crowde
     literature, financing = row["cells"]
     assert financing["count"] == 4
     assert [(c["title"], c["klein_doen"], c["supporters"]) for c in financing["top"]] == [
-        ("Fonds nummer 1", "Eerste stap 1", 4), ("Fonds nummer 2", "Eerste stap 2", 3), ("Fonds nummer 3", "Eerste stap 3", 2)]
+        ("Fonds nummer 1", "Eerste stap 1", 4),
+        ("Fonds nummer 2", "Eerste stap 2", 3),
+        ("Fonds nummer 3", "Eerste stap 3", 2),
+    ]
     assert literature["count"] == 1 and literature["top"][0]["klein_doen"] == "Loket openen"
 
 
@@ -313,7 +363,10 @@ def test_bottlenecks_are_counted_and_linked_to_the_proposals_that_answer_them(da
     assert [a["id"] for a in answers[b["elkaar-vinden"]]] == [p["P6"]]
     assert [a["id"] for a in answers[b["tijd"]]] == [p["P3"]]
     by_id = {item["id"]: item for item in data["bottlenecks"]}
-    assert (by_id[b["literatuur"]]["theme"], by_id[b["literatuur"]]["theme_name"]) == ("literatuur", "Toegang tot onderzoeksliteratuur")
+    assert (by_id[b["literatuur"]]["theme"], by_id[b["literatuur"]]["theme_name"]) == (
+        "literatuur",
+        "Toegang tot onderzoeksliteratuur",
+    )
     assert by_id[b["tijd"]]["theme"] == "zonder-thema"
     assert report("zwolle")["bottlenecks"] == []
     assert b["hidden"] not in answers  # the hidden bottleneck is left out
@@ -323,7 +376,12 @@ def test_a_session_chapter_counts_registrations_participants_and_votes(dataset, 
     p = dataset.p
     (chapter,) = report("tilburg")["sessions"]
     assert (chapter["slug"], chapter["city"], chapter["registered"], chapter["checked_in"], chapter["joined"]) == (
-        "tilburg", "Tilburg", 2, 1, 11)
+        "tilburg",
+        "Tilburg",
+        2,
+        1,
+        11,
+    )
     assert (chapter["proposals"], chapter["votes"]) == (5, 20)
     assert [q["id"] for q in chapter["top_proposals"]] == [p["P1"], p["P3"], p["P2"], p["P6"], p["P7"]]
     registered = {entry["key"]: entry["count"] for entry in chapter["registered_by_role"]}

@@ -359,11 +359,21 @@ def test_the_json_download_has_the_groups_with_their_proposals_and_support(organ
     assert data["scope"]["grouping"] == "confirmed" and data["scope"]["kind"] == "all"
     love = data["groups"][0]
     assert (love["title"], love["supporters"], love["votes"], love["consensus"], love["rank"]) == (
-        LOVE_TITLE, 7, 11, pytest.approx(0.010802, abs=1e-6), 1)
+        LOVE_TITLE,
+        7,
+        11,
+        pytest.approx(0.010802, abs=1e-6),
+        1,
+    )
     first = love["proposals"][0]
     assert {key: first[key] for key in ("id", "title", "board", "votes", "supporters", "author")} == {
-        "id": p["P1"], "title": "Open access tot tijdschriften voor alle leraren", "board": dataset.tilburg.code,
-        "votes": 9, "supporters": 6, "author": NICKNAME}
+        "id": p["P1"],
+        "title": "Open access tot tijdschriften voor alle leraren",
+        "board": dataset.tilburg.code,
+        "votes": 9,
+        "supporters": 6,
+        "author": NICKNAME,
+    }
     for group in data["groups"]:
         assert {"title", "proposals", "supporters", "votes", "consensus", "supporters_by_role"} <= group.keys()
         for proposal in group["proposals"]:
@@ -386,7 +396,8 @@ def test_the_json_with_the_automatic_suggestion(organiser_client, dataset):
     assert sorted(member_ids(group_of(suggested, p["P7"]))) == [p["P7"], p["P8"]]
     assert group_of(suggested, p["P7"])["title"] == "Regionaal kenniscentrum voor schoolleiders"
     assert sorted(q["id"] for g in suggested["groups"] for q in g["proposals"]) == sorted(
-        q["id"] for g in confirmed["groups"] for q in g["proposals"])
+        q["id"] for g in confirmed["groups"] for q in g["proposals"]
+    )
     # Nothing was stored by looking at the suggestion.
     assert len(stored()) == 2
 
@@ -398,11 +409,30 @@ def test_the_csv_is_one_row_per_proposal_and_safe_for_spreadsheets(organiser_cli
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Cache-Control"] == "no-store"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert [int(row["voorstel_id"]) for row in rows] == [p["P1"], p["P2"], p["P3"], p["P8"], p["P7"], p["P6"], p["P9"], p["P10"]]
+    assert [int(row["voorstel_id"]) for row in rows] == [
+        p["P1"],
+        p["P2"],
+        p["P3"],
+        p["P8"],
+        p["P7"],
+        p["P6"],
+        p["P9"],
+        p["P10"],
+    ]
     first = rows[0]
-    assert (first["groep_rang"], first["groep_titel"], first["groep_bevestigd"], first["groep_steun"], first["groep_stemmen"]) == (
-        "1", LOVE_TITLE, "ja", "7", "11")
-    assert (first["stemmen"], first["steun"], first["sessie"], first["bord"]) == ("9", "6", "tilburg", dataset.tilburg.code)
+    assert (
+        first["groep_rang"],
+        first["groep_titel"],
+        first["groep_bevestigd"],
+        first["groep_steun"],
+        first["groep_stemmen"],
+    ) == ("1", LOVE_TITLE, "ja", "7", "11")
+    assert (first["stemmen"], first["steun"], first["sessie"], first["bord"]) == (
+        "9",
+        "6",
+        "tilburg",
+        dataset.tilburg.code,
+    )
     hostile = rows[-1]
     assert hostile["titel"] == "'" + FORMULA and hostile["groep_titel"] == "'" + FORMULA
     assert hostile["klein_doen"] == "'@SUM(1+1)"
@@ -441,6 +471,8 @@ def test_a_stranger_is_sent_to_the_login_page(client, dataset):
 def test_a_stranger_cannot_change_groups(client, dataset):
     token = csrf_from(client.get(LOGIN_URL).get_data(as_text=True))
     group_id = dataset.groups["LOVE"]
-    response = client.post(f"{GROUPS_URL}/{group_id}", data={f"groep{group_id}-csrf_token": token, f"groep{group_id}-dissolve": "x"})
+    response = client.post(
+        f"{GROUPS_URL}/{group_id}", data={f"groep{group_id}-csrf_token": token, f"groep{group_id}-dissolve": "x"}
+    )
     assert response.status_code == 302 and LOGIN_URL in response.headers["Location"]
     assert group_id in stored()

@@ -118,11 +118,13 @@ def test_synonyms_file_loads_as_single_words_with_the_core_concepts():
 
 
 def test_paraphrases_in_other_words_are_grouped():
-    groups = suggest_groups([
-        (1, "Kennis voor directeuren in het basisonderwijs"),
-        (2, "Schoolleiders in het po gebruiken kennis"),
-        (3, "Gratis toegang tot tijdschriften voor leraren"),
-    ])
+    groups = suggest_groups(
+        [
+            (1, "Kennis voor directeuren in het basisonderwijs"),
+            (2, "Schoolleiders in het po gebruiken kennis"),
+            (3, "Gratis toegang tot tijdschriften voor leraren"),
+        ]
+    )
     assert groups == [[1, 2], [3]]
 
 
@@ -147,10 +149,12 @@ def test_two_identical_proposals_are_grouped():
 
 
 def test_two_unrelated_proposals_stay_apart():
-    groups = suggest_groups([
-        (1, "Gratis toegang tot wetenschappelijke tijdschriften voor docenten"),
-        (2, "Leerlingen in groep 8 presenteren hun profielwerkstuk aan ouders"),
-    ])
+    groups = suggest_groups(
+        [
+            (1, "Gratis toegang tot wetenschappelijke tijdschriften voor docenten"),
+            (2, "Leerlingen in groep 8 presenteren hun profielwerkstuk aan ouders"),
+        ]
+    )
     assert groups == [[1], [2]]
 
 

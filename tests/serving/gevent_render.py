@@ -5,6 +5,7 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import itertools
 import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -35,7 +36,7 @@ started = time.monotonic()
 pdf = gevent.spawn(render).get()
 finished = time.monotonic()
 during = [t for t in ticks if started <= t <= finished]
-gaps = [b - a for a, b in zip(during, during[1:])]
+gaps = [b - a for a, b in itertools.pairwise(during)]
 
 try:
     gevent.spawn(render, timeout=0.2).get()
@@ -44,11 +45,15 @@ except PdfTimeout:
     timed_out = True
 again = gevent.spawn(render).get()  # the stopped render gave its slot back
 ticker.kill()
-print(json.dumps({
-    "pdf": pdf.startswith(b"%PDF"),
-    "render_s": finished - started,
-    "ticks_during_render": len(during),
-    "longest_gap_s": max(gaps, default=finished - started),
-    "timed_out": timed_out,
-    "again": again.startswith(b"%PDF"),
-}))
+print(
+    json.dumps(
+        {
+            "pdf": pdf.startswith(b"%PDF"),
+            "render_s": finished - started,
+            "ticks_during_render": len(during),
+            "longest_gap_s": max(gaps, default=finished - started),
+            "timed_out": timed_out,
+            "again": again.startswith(b"%PDF"),
+        }
+    )
+)

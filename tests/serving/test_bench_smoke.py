@@ -8,7 +8,8 @@ from servers import board_load_on_fresh_server
 
 def test_fifty_phones_voting_for_ten_seconds_lose_nothing(tmp_path):
     result, log = board_load_on_fresh_server(
-        tmp_path, "--clients", "50", "--rate", "25", "--seconds", "10", "--boards", "2", timeout=180)
+        tmp_path, "--clients", "50", "--rate", "25", "--seconds", "10", "--boards", "2", timeout=180
+    )
     print(result)
     assert result["connected"] == 50, result
     assert result["votes"] >= 200, result  # 25 votes/s for 10 s, less a few refusals at most

@@ -8,6 +8,7 @@ the flooder's included, and reports a difference as lost or duplicated)."""
 
 from board_load import GRACE_S
 from servers import board_load_on_fresh_server
+
 from sessie_app.realtime.auth import RATES
 
 PHONES, RATE, SECONDS = 45, 20, 10
@@ -21,7 +22,8 @@ MOST_GRANTED = VOTE.burst + VOTE.per_second * (SECONDS + GRACE_S)
 
 def test_a_phone_flooding_votes_is_throttled_and_the_others_lose_nothing(tmp_path):
     result, log = board_load_on_fresh_server(
-        tmp_path, "--clients", str(PHONES), "--rate", str(RATE), "--seconds", str(SECONDS), "--flood", "1", timeout=180)
+        tmp_path, "--clients", str(PHONES), "--rate", str(RATE), "--seconds", str(SECONDS), "--flood", "1", timeout=180
+    )
     print(result)
     flood = result["flood"]
     answered = sum(count for answer, count in flood.items() if answer not in ("phones", "sent"))

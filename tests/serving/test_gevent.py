@@ -11,7 +11,10 @@ HERE = Path(__file__).resolve().parent
 def test_a_pdf_render_under_gevent_leaves_other_greenlets_running_and_still_stops_on_time(tmp_path):
     done = subprocess.run(
         [sys.executable, str(HERE / "gevent_render.py"), str(tmp_path)],
-        capture_output=True, text=True, timeout=120, cwd=HERE.parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=HERE.parent.parent,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import sqlalchemy as sa
-
 from conftest import need
 from servers import PG_ADMIN_URL, ROOT
 
@@ -22,7 +21,10 @@ def test_fifty_people_for_the_last_five_seats_give_exactly_five_confirmations():
         engine.dispose()
     done = subprocess.run(
         [sys.executable, "bench/last_seats.py", "--rounds", "2", "--clients", "50", "--control-rounds", "0"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

@@ -13,7 +13,11 @@ def test_the_phone_page_with_its_styles_and_scripts_stays_under_60_kB_compressed
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assets = re.findall(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="([^"]+)"', html)
-    assert {a for a in assets if a.endswith((".js", ".css"))} >= {"/static/css/app.css", "/static/js/board.js", "/static/vendor/socket.io.min.js"}
+    assert {a for a in assets if a.endswith((".js", ".css"))} >= {
+        "/static/css/app.css",
+        "/static/js/board.js",
+        "/static/vendor/socket.io.min.js",
+    }
     # Every address the page loads is on this host: no CDN, no font service, no tracker.
     assert all(a.startswith("/") and not a.startswith("//") for a in assets), assets
     assert not re.search(r'\s(?:src|srcset|action)="(?:https?:)?//', html)

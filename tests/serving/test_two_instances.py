@@ -95,8 +95,13 @@ def deployment(tmp_path, database):
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError:
         need(False, f"Redis is not reachable at {REDIS_URL} (set TEST_REDIS_URL)")
-    env = environment(tmp_path, DATABASE_URL=database, REDIS_URL=REDIS_URL,
-                      SOCKETIO_CHANNEL=f"sessie-test-{uuid.uuid4().hex}", PYTHONUNBUFFERED="1")
+    env = environment(
+        tmp_path,
+        DATABASE_URL=database,
+        REDIS_URL=REDIS_URL,
+        SOCKETIO_CHANNEL=f"sessie-test-{uuid.uuid4().hex}",
+        PYTHONUNBUFFERED="1",
+    )
     flask(env, "db", "upgrade")
     a, b = Gunicorn(env), Gunicorn(env)
     screens: list[Screen] = []
@@ -104,8 +109,11 @@ def deployment(tmp_path, database):
         # Each of these is seconds of Python start-up; none waits for another but the phase for the board.
         with ThreadPoolExecutor() as pool:
             made = pool.submit(flask, env, "board", "create", "--title", "Twee instanties")
-            waiting = [pool.submit(flask, env, "organiser", "create", "--email", EMAIL, "--password", PASSWORD),
-                       pool.submit(a.start), pool.submit(b.start)]
+            waiting = [
+                pool.submit(flask, env, "organiser", "create", "--email", EMAIL, "--password", PASSWORD),
+                pool.submit(a.start),
+                pool.submit(b.start),
+            ]
             code = re.search(r"Code: (\w+)", made.result()).group(1)
             flask(env, "board", "phase", code, "opperen")
             for task in waiting:
@@ -135,13 +143,17 @@ def test_two_instances_share_proposals_phases_tallies_and_snapshots(deployment):
         assert ack["ok"], ack
         ids.append(ack["proposal"]["id"])
     for screen in screens:
-        wait_for(lambda s=screen: set(ids) <= {p["id"] for p in s.received("proposal")}, f"the proposals on {screen.url}")
+        wait_for(
+            lambda s=screen: set(ids) <= {p["id"] for p in s.received("proposal")}, f"the proposals on {screen.url}"
+        )
 
     # 2. The console on B opens the vote; phones on A hear it from B through Redis.
     ack = desk.call("control", {"action": "phase", "phase": "stemmen"})
     assert ack["ok"] and ack["board"]["phase"] == "stemmen", ack
     for screen in screens:
-        wait_for(lambda s=screen: any(b["phase"] == "stemmen" for b in s.received("board")), f"the phase on {screen.url}")
+        wait_for(
+            lambda s=screen: any(b["phase"] == "stemmen" for b in s.received("board")), f"the phase on {screen.url}"
+        )
 
     # 3. Five actions per phone, eight phones at once: +1, +1, +1 (a second dot), -1, +1.
     # Each phone waits for each ack, so its -1 follows its +1; the phones race each other.
@@ -152,7 +164,9 @@ def test_two_instances_share_proposals_phases_tallies_and_snapshots(deployment):
         first, second, third = ids[n % 3], ids[(n + 1) % 3], ids[(n + 2) % 3]
         start.wait()
         for k, (proposal_id, delta) in enumerate([(first, 1), (second, 1), (first, 1), (first, -1), (third, 1)]):
-            ack = screen.call("vote", {"client_id": f"vote-{n:02d}-{k:02d}", "proposal_id": proposal_id, "delta": delta})
+            ack = screen.call(
+                "vote", {"client_id": f"vote-{n:02d}-{k:02d}", "proposal_id": proposal_id, "delta": delta}
+            )
             acks.append((proposal_id, delta, ack))
 
     threads = [threading.Thread(target=cast, args=(n, s)) for n, s in enumerate(on_a + on_b)]
@@ -171,7 +185,10 @@ def test_two_instances_share_proposals_phases_tallies_and_snapshots(deployment):
     with engine.connect() as db:
         board_seq = db.execute(sa.text("SELECT seq FROM boards WHERE code = :code"), {"code": code}).scalar_one()
         counted = dict(db.execute(sa.text("SELECT proposal_id, SUM(count) FROM votes GROUP BY proposal_id")).all())
-        mine = {(p, q): c for p, q, c in db.execute(sa.text("SELECT participant_id, proposal_id, count FROM votes WHERE count > 0"))}
+        mine = {
+            (p, q): c
+            for p, q, c in db.execute(sa.text("SELECT participant_id, proposal_id, count FROM votes WHERE count > 0"))
+        }
         action_seqs = sorted(db.execute(sa.text("SELECT seq FROM actions WHERE kind = 'vote'")).scalars())
     # Every acknowledged vote got its own place in the one board sequence, whichever instance took it.
     assert action_seqs == sorted(ack["seq"] for _p, _d, ack in acks) and len(set(action_seqs)) == 40
@@ -183,7 +200,9 @@ def test_two_instances_share_proposals_phases_tallies_and_snapshots(deployment):
     # (docs/realtime.md), so what it shows is what it ends with under that rule.
     late = 0
     for screen in screens:
-        wait_for(lambda s=screen: board_seq in [t["seq"] for t in s.received("tally")], f"the final tally on {screen.url}")
+        wait_for(
+            lambda s=screen: board_seq in [t["seq"] for t in s.received("tally")], f"the final tally on {screen.url}"
+        )
         shown = {"seq": -1}
         for tally in screen.received("tally"):
             if tally["seq"] >= shown["seq"]:
@@ -193,8 +212,10 @@ def test_two_instances_share_proposals_phases_tallies_and_snapshots(deployment):
             # Never more dots on a proposal than were ever acknowledged for it: nothing counted twice.
             assert all(count <= plus[proposal] for proposal, count in tally["counts"].items()), tally
         assert shown["seq"] == board_seq and shown["counts"] == expected, (screen.url, shown)
-    print(f"tallies per screen: {[len(s.received('tally')) for s in screens]}, final seq {board_seq}, "
-          f"older tallies dropped: {late}")
+    print(
+        f"tallies per screen: {[len(s.received('tally')) for s in screens]}, final seq {board_seq}, "
+        f"older tallies dropped: {late}"
+    )
 
     # 4. The snapshot, asked of either instance, is what the database holds.
     for screen in [on_a[0], on_b[0], desk]:
