@@ -3,8 +3,7 @@
 // actions. Every action shows as pending until its acknowledgement; a refusal is shown in the
 // page's language. After a reconnect it joins again and replaces its state with a fresh
 // snapshot. All texts come from the page (data-messages); user text is set with textContent.
-(function () {
-  "use strict";
+(() => {
   var root = document.getElementById("console");
   if (!root || typeof window.io !== "function") {
     return;
@@ -18,7 +17,7 @@
   var timerEnd = null;
   var pendingReorder = false;
 
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = (id) => document.getElementById(id);
   var connection = $("connection");
   var globalStatus = $("console-status");
   var proposalList = $("proposal-list");
@@ -30,15 +29,15 @@
   var mergeDuplicate = $("merge-duplicate");
   var mergeKeep = $("merge-keep");
   var logBody = $("log-body");
-  var items = new Map();       // proposal id -> <li>
+  var items = new Map(); // proposal id -> <li>
   var bottleneckItems = new Map();
 
   // --- small helpers ---------------------------------------------------------------------------
 
   function format(text, values) {
-    return String(text).replace(/\{(\w+)\}/g, function (match, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match;
-    });
+    return String(text).replace(/\{(\w+)\}/g, (match, name) =>
+      Object.hasOwn(values, name) ? String(values[name]) : match,
+    );
   }
 
   function plural(forms, count) {
@@ -49,7 +48,7 @@
     if (ack && typeof ack.message === "string" && ack.message) {
       return ack.message;
     }
-    var key = ack && ack.error;
+    var key = ack?.error;
     return (key && M.errors[key]) || M.errors.other;
   }
 
@@ -62,7 +61,9 @@
     element.textContent = text || "";
     element.classList.toggle("is-error", Boolean(isError));
     if (fleeting && text) {
-      element.sayTimer = window.setTimeout(function () { element.textContent = ""; }, 4000);
+      element.sayTimer = window.setTimeout(() => {
+        element.textContent = "";
+      }, 4000);
     }
   }
 
@@ -85,13 +86,13 @@
     var status = options.status || globalStatus;
     setPending(options.control, true);
     say(status, M.pending, false);
-    socket.timeout(ACK_TIMEOUT).emit("control", payload, function (err, ack) {
+    socket.timeout(ACK_TIMEOUT).emit("control", payload, (err, ack) => {
       setPending(options.control, false);
       if (err) {
         say(status, M.errors.timeout, true);
         return;
       }
-      if (!ack || !ack.ok) {
+      if (!ack?.ok) {
         say(status, errorText(ack), true);
         if (options.onError) {
           options.onError(ack || {});
@@ -126,7 +127,7 @@
 
   function applyBoard(board) {
     state.board = board;
-    document.querySelectorAll(".phase-button").forEach(function (button) {
+    document.querySelectorAll(".phase-button").forEach((button) => {
       button.setAttribute("aria-pressed", button.dataset.phase === board.phase ? "true" : "false");
     });
     var texts = M.phaseTexts[board.phase];
@@ -152,7 +153,7 @@
     var left = Math.max(0, Math.round((timerEnd - Date.now()) / 1000));
     var minutes = Math.floor(left / 60);
     var seconds = left % 60;
-    display.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+    display.textContent = `${minutes}:${seconds < 10 ? "0" : ""}${seconds}`;
     display.classList.toggle("is-done", left === 0);
     display.classList.toggle("is-running", left > 0);
   }
@@ -179,7 +180,7 @@
     none.value = "";
     none.textContent = M.noTheme;
     select.appendChild(none);
-    state.themes.forEach(function (theme) {
+    state.themes.forEach((theme) => {
       var option = document.createElement("option");
       option.value = String(theme.id);
       option.textContent = theme.name;
@@ -190,7 +191,7 @@
 
   function badge(text, kind) {
     var span = document.createElement("span");
-    span.className = "tag tag-" + kind;
+    span.className = `tag tag-${kind}`;
     span.textContent = text;
     return span;
   }
@@ -219,7 +220,7 @@
     var small = li.querySelector(".proposal-small");
     small.hidden = !p.small;
     li.querySelector(".proposal-small-text").textContent = p.small || "";
-    var meta = ["#" + p.id, p.author || M.anonymous];
+    var meta = [`#${p.id}`, p.author || M.anonymous];
     if (p.actor_label) {
       meta.push(p.actor_label);
     }
@@ -230,9 +231,15 @@
     reason.textContent = p.hidden && p.hidden_reason ? format(M.hiddenBecause, { reason: p.hidden_reason }) : "";
     var badges = li.querySelector(".proposal-badges");
     badges.textContent = "";
-    if (p.hidden) { badges.appendChild(badge(M.hiddenBadge, "hidden")); }
-    if (p.pinned) { badges.appendChild(badge(M.pinnedBadge, "pinned")); }
-    if (p.promising) { badges.appendChild(badge(M.promisingBadge, "promising")); }
+    if (p.hidden) {
+      badges.appendChild(badge(M.hiddenBadge, "hidden"));
+    }
+    if (p.pinned) {
+      badges.appendChild(badge(M.pinnedBadge, "pinned"));
+    }
+    if (p.promising) {
+      badges.appendChild(badge(M.promisingBadge, "promising"));
+    }
 
     // Toggle buttons: the label stays, aria-pressed (and its style) carries the state.
     var pin = li.querySelector('[data-act="pinned"]');
@@ -287,7 +294,7 @@
       return;
     }
     state.seq = event.seq;
-    Object.keys(event.counts || {}).forEach(function (key) {
+    Object.keys(event.counts || {}).forEach((key) => {
       var p = state.proposals.get(Number(key));
       if (p) {
         p.count = event.counts[key];
@@ -304,7 +311,7 @@
   function sortMode() {
     var mode = sortSelect.value;
     if (mode === "auto") {
-      var phase = state.board && state.board.phase;
+      var phase = state.board?.phase;
       mode = phase === "stemmen" || phase === "oogsten" ? "votes" : "newest";
     }
     return mode;
@@ -313,7 +320,7 @@
   function ordered() {
     var list = Array.from(state.proposals.values());
     var mode = sortMode();
-    list.sort(function (a, b) {
+    list.sort((a, b) => {
       if (mode === "votes" && (b.count || 0) !== (a.count || 0)) {
         return (b.count || 0) - (a.count || 0);
       }
@@ -330,7 +337,7 @@
     }
     pendingReorder = false;
     var previous = null;
-    ordered().forEach(function (p) {
+    ordered().forEach((p) => {
       var li = items.get(p.id);
       var expected = previous ? previous.nextElementSibling : proposalList.firstElementChild;
       if (li !== expected) {
@@ -346,14 +353,14 @@
       return;
     }
     reorderQueued = true;
-    window.requestAnimationFrame(function () {
+    window.requestAnimationFrame(() => {
       reorderQueued = false;
       reorder();
     });
   }
 
-  proposalList.addEventListener("focusout", function () {
-    window.setTimeout(function () {
+  proposalList.addEventListener("focusout", () => {
+    window.setTimeout(() => {
       if (pendingReorder) {
         reorder();
       }
@@ -362,7 +369,11 @@
 
   function proposalsChanged() {
     var visible = 0;
-    state.proposals.forEach(function (p) { if (!p.hidden) { visible += 1; } });
+    state.proposals.forEach((p) => {
+      if (!p.hidden) {
+        visible += 1;
+      }
+    });
     $("proposal-count").textContent = String(visible);
     $("proposal-empty").hidden = state.proposals.size > 0;
     scheduleReorder();
@@ -375,28 +386,34 @@
       return;
     }
     mergeQueued = true;
-    window.requestAnimationFrame(function () {
+    window.requestAnimationFrame(() => {
       mergeQueued = false;
-      [mergeDuplicate, mergeKeep].forEach(function (select) {
+      [mergeDuplicate, mergeKeep].forEach((select) => {
         var value = select.value;
         while (select.options.length > 1) {
           select.remove(1);
         }
-        Array.from(state.proposals.values()).sort(function (a, b) { return a.id - b.id; }).forEach(function (p) {
-          var option = document.createElement("option");
-          option.value = String(p.id);
-          var title = p.title.length > 70 ? p.title.slice(0, 69) + "…" : p.title;
-          option.textContent = "#" + p.id + " " + title + " (" + (p.count || 0) + ")";
-          select.appendChild(option);
-        });
+        Array.from(state.proposals.values())
+          .sort((a, b) => a.id - b.id)
+          .forEach((p) => {
+            var option = document.createElement("option");
+            option.value = String(p.id);
+            var title = p.title.length > 70 ? `${p.title.slice(0, 69)}…` : p.title;
+            option.textContent = `#${p.id} ${title} (${p.count || 0})`;
+            select.appendChild(option);
+          });
         select.value = state.proposals.has(Number(value)) ? value : "";
       });
     });
   }
 
   function closeForms(li) {
-    li.querySelectorAll("form").forEach(function (form) { form.hidden = true; });
-    li.querySelectorAll("[aria-expanded]").forEach(function (button) { button.setAttribute("aria-expanded", "false"); });
+    li.querySelectorAll("form").forEach((form) => {
+      form.hidden = true;
+    });
+    li.querySelectorAll("[aria-expanded]").forEach((button) => {
+      button.setAttribute("aria-expanded", "false");
+    });
   }
 
   function openForm(li, selector, button) {
@@ -429,7 +446,10 @@
     switch (button.dataset.act) {
       case "pinned":
       case "promising":
-        send({ action: "flag", proposal_id: id, flag: button.dataset.act, value: !p[button.dataset.act] }, { control: button, status: status });
+        send(
+          { action: "flag", proposal_id: id, flag: button.dataset.act, value: !p[button.dataset.act] },
+          { control: button, status: status },
+        );
         break;
       case "hide":
         if (p.hidden) {
@@ -469,14 +489,17 @@
     var li = event.currentTarget;
     var id = Number(li.dataset.id);
     var value = select.value ? Number(select.value) : null;
-    send({ action: "theme", proposal_id: id, theme_id: value }, {
-      control: select,
-      status: li.querySelector(".item-status"),
-      onError: function () {
-        var p = state.proposals.get(id);
-        fillThemeSelect(select, p ? p.theme_id : null);
+    send(
+      { action: "theme", proposal_id: id, theme_id: value },
+      {
+        control: select,
+        status: li.querySelector(".item-status"),
+        onError: () => {
+          var p = state.proposals.get(id);
+          fillThemeSelect(select, p ? p.theme_id : null);
+        },
       },
-    });
+    );
   }
 
   function onProposalSubmit(event) {
@@ -486,7 +509,7 @@
     var id = Number(li.dataset.id);
     var status = li.querySelector(".item-status");
     var submit = form.querySelector('button[type="submit"]');
-    var done = function () {
+    var done = () => {
       closeForms(li);
       scheduleReorder();
     };
@@ -497,17 +520,22 @@
         form.elements.reason.focus();
         return;
       }
-      send({ action: "hide", proposal_id: id, hidden: true, reason: reason }, {
-        control: submit, status: status, onOk: function () {
-          var p = state.proposals.get(id);
-          if (p && p.hidden && !p.hidden_reason) {
-            p.hidden_reason = reason;
-            renderProposal(p);
-          }
-          form.reset();
-          done();
+      send(
+        { action: "hide", proposal_id: id, hidden: true, reason: reason },
+        {
+          control: submit,
+          status: status,
+          onOk: () => {
+            var p = state.proposals.get(id);
+            if (p?.hidden && !p.hidden_reason) {
+              p.hidden_reason = reason;
+              renderProposal(p);
+            }
+            form.reset();
+            done();
+          },
         },
-      });
+      );
     } else if (form.classList.contains("edit-form")) {
       var title = form.elements.title.value.trim();
       if (!title) {
@@ -515,13 +543,24 @@
         form.elements.title.focus();
         return;
       }
-      send({ action: "edit", proposal_id: id, title: title, big: form.elements.big.value, small: form.elements.small.value }, {
-        control: submit, status: status, onOk: done,
-      });
+      send(
+        {
+          action: "edit",
+          proposal_id: id,
+          title: title,
+          big: form.elements.big.value,
+          small: form.elements.small.value,
+        },
+        {
+          control: submit,
+          status: status,
+          onOk: done,
+        },
+      );
     }
   }
 
-  mergeForm.addEventListener("submit", function (event) {
+  mergeForm.addEventListener("submit", (event) => {
     event.preventDefault();
     var mergedId = Number(mergeDuplicate.value);
     var keepId = Number(mergeKeep.value);
@@ -539,14 +578,17 @@
     if (!merged || !keep || !window.confirm(format(M.mergeConfirm, { merged: merged.title, keep: keep.title }))) {
       return;
     }
-    send({ action: "merge", keep_id: keepId, merged_id: mergedId }, {
-      control: mergeForm.querySelector('button[type="submit"]'),
-      okText: M.merged,
-      onOk: function () {
-        mergeDuplicate.value = "";
-        mergeKeep.value = "";
+    send(
+      { action: "merge", keep_id: keepId, merged_id: mergedId },
+      {
+        control: mergeForm.querySelector('button[type="submit"]'),
+        okText: M.merged,
+        onOk: () => {
+          mergeDuplicate.value = "";
+          mergeKeep.value = "";
+        },
       },
-    });
+    );
   });
 
   sortSelect.addEventListener("change", scheduleReorder);
@@ -556,7 +598,7 @@
   function createBottleneckItem(id) {
     var li = bottleneckTemplate.content.firstElementChild.cloneNode(true);
     li.dataset.id = String(id);
-    li.addEventListener("click", function (event) {
+    li.addEventListener("click", (event) => {
       var button = event.target.closest("button[data-act]");
       if (!button || button.type === "submit") {
         return;
@@ -565,7 +607,10 @@
       var status = li.querySelector(".item-status");
       if (button.dataset.act === "hide" && b) {
         if (b.hidden) {
-          send({ action: "hide_bottleneck", bottleneck_id: id, hidden: false, reason: "" }, { control: button, status: status });
+          send(
+            { action: "hide_bottleneck", bottleneck_id: id, hidden: false, reason: "" },
+            { control: button, status: status },
+          );
         } else {
           openForm(li, ".hide-form", button);
         }
@@ -574,7 +619,7 @@
         say(status, "");
       }
     });
-    li.addEventListener("submit", function (event) {
+    li.addEventListener("submit", (event) => {
       event.preventDefault();
       var form = event.target;
       var status = li.querySelector(".item-status");
@@ -584,13 +629,20 @@
         form.elements.reason.focus();
         return;
       }
-      send({ action: "hide_bottleneck", bottleneck_id: id, hidden: true, reason: reason }, {
-        control: form.querySelector('button[type="submit"]'), status: status,
-        onOk: function () { form.reset(); closeForms(li); },
-      });
+      send(
+        { action: "hide_bottleneck", bottleneck_id: id, hidden: true, reason: reason },
+        {
+          control: form.querySelector('button[type="submit"]'),
+          status: status,
+          onOk: () => {
+            form.reset();
+            closeForms(li);
+          },
+        },
+      );
     });
     bottleneckItems.set(id, li);
-    bottleneckList.insertBefore(li, bottleneckList.firstElementChild);  // newest on top
+    bottleneckList.insertBefore(li, bottleneckList.firstElementChild); // newest on top
     return li;
   }
 
@@ -599,7 +651,7 @@
     var li = bottleneckItems.get(b.id) || createBottleneckItem(b.id);
     li.classList.toggle("is-hidden", Boolean(b.hidden));
     li.querySelector(".bottleneck-text").textContent = b.text;
-    var meta = ["#" + b.id];
+    var meta = [`#${b.id}`];
     var theme = themeName(b.theme_id);
     if (theme) {
       meta.push(theme);
@@ -612,7 +664,11 @@
     hide.textContent = b.hidden ? M.unhide : M.hide;
     hide.classList.toggle("button-danger", !b.hidden);
     var visible = 0;
-    state.bottlenecks.forEach(function (item) { if (!item.hidden) { visible += 1; } });
+    state.bottlenecks.forEach((item) => {
+      if (!item.hidden) {
+        visible += 1;
+      }
+    });
     $("bottleneck-count").textContent = String(visible);
     $("bottleneck-empty").hidden = state.bottlenecks.size > 0;
   }
@@ -625,13 +681,13 @@
     }
     var merge = /^proposal:(\d+)->(\d+)$/.exec(target);
     if (merge) {
-      return "#" + merge[1] + " → #" + merge[2];
+      return `#${merge[1]} → #${merge[2]}`;
     }
     var item = /^(proposal|bottleneck):(\d+)$/.exec(target);
     if (item) {
       var p = item[1] === "proposal" ? state.proposals.get(Number(item[2])) : state.bottlenecks.get(Number(item[2]));
-      var label = p ? (p.title || p.text || "") : "";
-      return "#" + item[2] + (label ? " " + (label.length > 40 ? label.slice(0, 39) + "…" : label) : "");
+      var label = p ? p.title || p.text || "" : "";
+      return `#${item[2]}${label ? ` ${label.length > 40 ? `${label.slice(0, 39)}…` : label}` : ""}`;
     }
     return M.phases[target] || target;
   }
@@ -640,12 +696,18 @@
     var row = document.createElement("tr");
     var at = new Date(entry.at);
     var cells = [
-      isNaN(at) ? "" : at.toLocaleTimeString(document.documentElement.lang || "nl", { hour: "2-digit", minute: "2-digit", second: "2-digit" }),
+      Number.isNaN(at)
+        ? ""
+        : at.toLocaleTimeString(document.documentElement.lang || "nl", {
+            hour: "2-digit",
+            minute: "2-digit",
+            second: "2-digit",
+          }),
       M.logActions[entry.action] || entry.action,
       targetText(entry.target),
       entry.reason || "",
     ];
-    cells.forEach(function (text) {
+    cells.forEach((text) => {
       var cell = document.createElement("td");
       cell.textContent = text;
       row.appendChild(cell);
@@ -662,13 +724,15 @@
 
   function replaceLog(entries) {
     logBody.textContent = "";
-    entries.slice(0, LOG_LIMIT).forEach(function (entry) { logBody.appendChild(logRow(entry)); });
+    entries.slice(0, LOG_LIMIT).forEach((entry) => {
+      logBody.appendChild(logRow(entry));
+    });
   }
 
   function refreshLog() {
-    socket.timeout(ACK_TIMEOUT).emit("control", { action: "log" }, function (err, ack) {
+    socket.timeout(ACK_TIMEOUT).emit("control", { action: "log" }, (err, ack) => {
       if (err || !ack || !ack.ok) {
-        return;  // the server-rendered log stays
+        return; // the server-rendered log stays
       }
       var entries = ack.log || ack.entries || ack.items;
       if (Array.isArray(entries)) {
@@ -684,14 +748,18 @@
     state.seq = snapshot.seq || 0;
     state.proposals = new Map();
     state.bottlenecks = new Map();
-    items.forEach(function (li) { li.remove(); });
+    items.forEach((li) => {
+      li.remove();
+    });
     items.clear();
-    bottleneckItems.forEach(function (li) { li.remove(); });
+    bottleneckItems.forEach((li) => {
+      li.remove();
+    });
     bottleneckItems.clear();
     (snapshot.bottlenecks || []).forEach(upsertBottleneck);
     $("bottleneck-empty").hidden = state.bottlenecks.size > 0;
-    $("bottleneck-count").textContent = String((snapshot.bottlenecks || []).filter(function (b) { return !b.hidden; }).length);
-    (snapshot.proposals || []).forEach(function (p) {
+    $("bottleneck-count").textContent = String((snapshot.bottlenecks || []).filter((b) => !b.hidden).length);
+    (snapshot.proposals || []).forEach((p) => {
       if (!p.merged_into_id) {
         state.proposals.set(p.id, p);
         renderProposal(p);
@@ -710,14 +778,14 @@
 
   var socket = window.io({ reconnectionDelayMax: 5000 });
 
-  socket.on("connect", function () {
+  socket.on("connect", () => {
     setConnection("connecting", M.connecting);
-    socket.timeout(ACK_TIMEOUT).emit("join", { code: code, as: "console" }, function (err, ack) {
+    socket.timeout(ACK_TIMEOUT).emit("join", { code: code, as: "console" }, (err, ack) => {
       if (err) {
         setConnection("lost", M.errors.timeout);
         return;
       }
-      if (!ack || !ack.ok) {
+      if (!ack?.ok) {
         setConnection("lost", errorText(ack));
         return;
       }
@@ -726,26 +794,32 @@
       refreshLog();
     });
   });
-  socket.on("disconnect", function () { setConnection("lost", M.disconnected); });
-  socket.on("connect_error", function () { setConnection("lost", M.disconnected); });
+  socket.on("disconnect", () => {
+    setConnection("lost", M.disconnected);
+  });
+  socket.on("connect_error", () => {
+    setConnection("lost", M.disconnected);
+  });
 
   socket.on("board", applyBoard);
   socket.on("proposal", upsertProposal);
   socket.on("bottleneck", upsertBottleneck);
   socket.on("merged", applyMerged);
   socket.on("tally", applyTally);
-  socket.on("participants", function (event) { setParticipants(event.count); });
+  socket.on("participants", (event) => {
+    setParticipants(event.count);
+  });
   socket.on("moderation", addLogEntry);
 
   // --- the controls at the top -----------------------------------------------------------------
 
-  document.querySelectorAll(".phase-button").forEach(function (button) {
-    button.addEventListener("click", function () {
+  document.querySelectorAll(".phase-button").forEach((button) => {
+    button.addEventListener("click", () => {
       send({ action: "phase", phase: button.dataset.phase }, { control: button });
     });
   });
 
-  $("timer-form").addEventListener("submit", function (event) {
+  $("timer-form").addEventListener("submit", (event) => {
     event.preventDefault();
     var input = $("timer-minutes");
     var minutes = Number(input.value);
@@ -757,24 +831,36 @@
     send({ action: "timer", seconds: minutes * 60 }, { control: $("timer-start") });
   });
 
-  $("timer-stop").addEventListener("click", function (event) {
+  $("timer-stop").addEventListener("click", (event) => {
     send({ action: "timer", seconds: null }, { control: event.currentTarget });
   });
 
-  $("lock-toggle").addEventListener("click", function (event) {
+  $("lock-toggle").addEventListener("click", (event) => {
     var locked = state.board ? !state.board.locked : true;
     send({ action: "lock", locked: locked }, { control: event.currentTarget });
   });
 
-  $("load-starters").addEventListener("click", function (event) {
-    send({ action: "starters" }, {
-      control: event.currentTarget,
-      okText: "",
-      onOk: function (ack) {
-        var added = Array.isArray(ack.bottlenecks) ? ack.bottlenecks : [];
-        added.forEach(function (b) { if (b && b.id) { upsertBottleneck(b); } });
-        say(globalStatus, added.length ? format(M.startersLoaded, { num: added.length }) : M.startersThere, false, true);
+  $("load-starters").addEventListener("click", (event) => {
+    send(
+      { action: "starters" },
+      {
+        control: event.currentTarget,
+        okText: "",
+        onOk: (ack) => {
+          var added = Array.isArray(ack.bottlenecks) ? ack.bottlenecks : [];
+          added.forEach((b) => {
+            if (b?.id) {
+              upsertBottleneck(b);
+            }
+          });
+          say(
+            globalStatus,
+            added.length ? format(M.startersLoaded, { num: added.length }) : M.startersThere,
+            false,
+            true,
+          );
+        },
       },
-    });
+    );
   });
 })();

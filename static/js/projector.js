@@ -3,8 +3,7 @@
 // and the ranking (pinned first, then by votes) up to date. Reordering glides unless the
 // viewer asked for reduced motion. Texts come from the page (data-messages); user text is
 // set with textContent.
-(function () {
-  "use strict";
+(() => {
   var root = document.getElementById("projector");
   if (!root || typeof window.io !== "function") {
     return;
@@ -18,19 +17,19 @@
 
   var state = { board: null, proposals: new Map(), bottlenecks: new Map(), seq: 0, participants: 0 };
   var timerEnd = null;
-  var nodes = new Map();          // proposal id -> <li>
-  var shownCounts = new Map();    // proposal id -> count last drawn
+  var nodes = new Map(); // proposal id -> <li>
+  var shownCounts = new Map(); // proposal id -> count last drawn
   var bottleneckNodes = new Map();
 
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = (id) => document.getElementById(id);
   var ranking = $("pj-ranking");
   var bottleneckList = $("pj-bottlenecks");
   var template = $("pj-item-template");
 
   function format(text, values) {
-    return String(text).replace(/\{(\w+)\}/g, function (match, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match;
-    });
+    return String(text).replace(/\{(\w+)\}/g, (match, name) =>
+      Object.hasOwn(values, name) ? String(values[name]) : match,
+    );
   }
 
   function plural(forms, count) {
@@ -73,10 +72,10 @@
 
   function applyTally(event) {
     if (typeof event.seq !== "number" || event.seq < state.seq) {
-      return;  // an older tally overtaken by a newer one
+      return; // an older tally overtaken by a newer one
     }
     state.seq = event.seq;
-    Object.keys(event.counts || {}).forEach(function (key) {
+    Object.keys(event.counts || {}).forEach((key) => {
       var p = state.proposals.get(Number(key));
       if (p) {
         p.count = event.counts[key];
@@ -90,12 +89,12 @@
     state.bottlenecks = new Map();
     state.seq = snapshot.seq || 0;
     state.participants = snapshot.participants || 0;
-    (snapshot.proposals || []).forEach(function (p) {
+    (snapshot.proposals || []).forEach((p) => {
       if (!p.hidden && !p.merged_into_id) {
         state.proposals.set(p.id, p);
       }
     });
-    (snapshot.bottlenecks || []).forEach(function (b) {
+    (snapshot.bottlenecks || []).forEach((b) => {
       if (!b.hidden) {
         state.bottlenecks.set(b.id, b);
       }
@@ -111,7 +110,7 @@
       return;
     }
     queued = true;
-    var draw = function () {
+    var draw = () => {
       queued = false;
       render();
     };
@@ -134,7 +133,7 @@
     var minutes = Math.floor(left / 60);
     var seconds = left % 60;
     timer.hidden = false;
-    timer.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+    timer.textContent = `${minutes}:${seconds < 10 ? "0" : ""}${seconds}`;
     timer.classList.toggle("is-ending", left > 0 && left <= 30);
     timer.classList.toggle("is-done", left === 0);
   }
@@ -142,7 +141,7 @@
 
   function ranked(phase) {
     var byVotes = phase === "stemmen" || phase === "oogsten";
-    return Array.from(state.proposals.values()).sort(function (a, b) {
+    return Array.from(state.proposals.values()).sort((a, b) => {
       if (Boolean(b.pinned) !== Boolean(a.pinned)) {
         return b.pinned ? 1 : -1;
       }
@@ -185,19 +184,21 @@
   }
 
   function renderBottlenecks() {
-    var latest = Array.from(state.bottlenecks.values()).sort(function (a, b) { return b.id - a.id; }).slice(0, BOTTLENECKS);
-    var wanted = new Set(latest.map(function (b) { return b.id; }));
-    bottleneckNodes.forEach(function (li, id) {
+    var latest = Array.from(state.bottlenecks.values())
+      .sort((a, b) => b.id - a.id)
+      .slice(0, BOTTLENECKS);
+    var wanted = new Set(latest.map((b) => b.id));
+    bottleneckNodes.forEach((li, id) => {
       if (!wanted.has(id)) {
         li.remove();
         bottleneckNodes.delete(id);
       }
     });
-    latest.forEach(function (b, index) {
+    latest.forEach((b, index) => {
       var li = bottleneckNodes.get(b.id);
       if (!li) {
         li = document.createElement("li");
-        li.className = "pj-bottleneck" + (reducedMotion.matches ? "" : " is-new");
+        li.className = `pj-bottleneck${reducedMotion.matches ? "" : " is-new"}`;
         li.appendChild(document.createElement("span")).className = "pj-bottleneck-text";
         bottleneckNodes.set(b.id, li);
       }
@@ -223,7 +224,7 @@
     var before = shownCounts.get(p.id);
     if (before !== undefined && count > before && !reducedMotion.matches) {
       li.classList.remove("is-bumped");
-      void li.offsetWidth;  // restart the animation
+      void li.offsetWidth; // restart the animation
       li.classList.add("is-bumped");
     }
     shownCounts.set(p.id, count);
@@ -234,20 +235,20 @@
     var animate = !reducedMotion.matches;
     var before = new Map();
     if (animate) {
-      nodes.forEach(function (li, id) {
+      nodes.forEach((li, id) => {
         if (!li.hidden) {
           before.set(id, li.getBoundingClientRect().top);
         }
       });
     }
-    var wanted = new Set(top.map(function (p) { return p.id; }));
-    nodes.forEach(function (li, id) {
+    var wanted = new Set(top.map((p) => p.id));
+    nodes.forEach((li, id) => {
       if (!wanted.has(id)) {
         li.remove();
         nodes.delete(id);
       }
     });
-    top.forEach(function (p, index) {
+    top.forEach((p, index) => {
       var li = nodes.get(p.id);
       if (!li) {
         li = template.content.firstElementChild.cloneNode(true);
@@ -267,7 +268,7 @@
       return;
     }
     // FLIP: start each moved item where it was, then let the transition carry it home.
-    nodes.forEach(function (li, id) {
+    nodes.forEach((li, id) => {
       var old = before.get(id);
       if (old === undefined || li.hidden) {
         return;
@@ -278,9 +279,9 @@
       }
       li.classList.add("is-moving");
       li.style.transition = "none";
-      li.style.transform = "translateY(" + delta + "px)";
-      window.requestAnimationFrame(function () {
-        window.requestAnimationFrame(function () {
+      li.style.transform = `translateY(${delta}px)`;
+      window.requestAnimationFrame(() => {
+        window.requestAnimationFrame(() => {
           li.style.transition = "";
           li.style.transform = "";
         });
@@ -291,10 +292,12 @@
   // Show only the items that fit whole; a half-cut line is unreadable from the back of the room.
   function fit(list) {
     var children = Array.from(list.children);
-    children.forEach(function (li) { li.hidden = false; });
+    children.forEach((li) => {
+      li.hidden = false;
+    });
     var limit = list.clientHeight;
     var full = false;
-    children.forEach(function (li) {
+    children.forEach((li) => {
       if (full || li.offsetTop + li.offsetHeight > limit + 1) {
         li.hidden = true;
         full = true;
@@ -302,11 +305,11 @@
     });
   }
 
-  ranking.addEventListener("transitionend", function (event) {
+  ranking.addEventListener("transitionend", (event) => {
     event.target.classList.remove("is-moving");
   });
-  [ranking, bottleneckList].forEach(function (list) {
-    list.addEventListener("animationend", function (event) {
+  [ranking, bottleneckList].forEach((list) => {
+    list.addEventListener("animationend", (event) => {
       event.target.classList.remove("is-new");
     });
   });
@@ -317,25 +320,29 @@
   var connection = $("pj-connection");
   var socket = window.io({ reconnectionDelayMax: 5000 });
 
-  socket.on("connect", function () {
-    socket.timeout(ACK_TIMEOUT).emit("join", { code: code, as: "projector" }, function (err, ack) {
+  socket.on("connect", () => {
+    socket.timeout(ACK_TIMEOUT).emit("join", { code: code, as: "projector" }, (err, ack) => {
       if (err || !ack || !ack.ok) {
-        connection.textContent = (ack && ack.message) || M.disconnected;
+        connection.textContent = ack?.message || M.disconnected;
         return;
       }
       connection.textContent = "";
       applySnapshot(ack.snapshot);
     });
   });
-  socket.on("disconnect", function () { connection.textContent = M.disconnected; });
-  socket.on("connect_error", function () { connection.textContent = M.disconnected; });
+  socket.on("disconnect", () => {
+    connection.textContent = M.disconnected;
+  });
+  socket.on("connect_error", () => {
+    connection.textContent = M.disconnected;
+  });
 
   socket.on("board", applyBoard);
   socket.on("proposal", upsertProposal);
   socket.on("bottleneck", upsertBottleneck);
   socket.on("merged", applyMerged);
   socket.on("tally", applyTally);
-  socket.on("participants", function (event) {
+  socket.on("participants", (event) => {
     state.participants = event.count;
     schedule();
   });

@@ -2,8 +2,7 @@
 // check-in page. Uses the browser's BarcodeDetector when it can read QR codes, else jsQR
 // (static/vendor/jsQR.js, loaded only when needed). Every message comes from the page, in the
 // page's language, and is set with textContent.
-(function () {
-  "use strict";
+(() => {
   var root = document.getElementById("scanner");
   if (!root) {
     return;
@@ -26,7 +25,7 @@
     if (messages.baseUrl) {
       origins.push(new URL(messages.baseUrl).origin);
     }
-  } catch (error) {
+  } catch (_error) {
     // A malformed BASE_URL only means codes must match this page's own origin.
   }
 
@@ -39,7 +38,7 @@
     var url;
     try {
       url = new URL(text, window.location.href);
-    } catch (error) {
+    } catch (_error) {
       return null;
     }
     if (origins.indexOf(url.origin) === -1 || url.pathname.indexOf(prefix) !== 0) {
@@ -62,12 +61,12 @@
     say(messages.msgFound);
     stop();
     // Stay on this origin, where the organiser is logged in, and say which session we expect.
-    window.location.assign(path + "?sessie=" + encodeURIComponent(messages.session));
+    window.location.assign(`${path}?sessie=${encodeURIComponent(messages.session)}`);
     return true;
   }
 
   function loadScript(src) {
-    return new Promise(function (resolve, reject) {
+    return new Promise((resolve, reject) => {
       var script = document.createElement("script");
       script.src = src;
       script.onload = resolve;
@@ -83,51 +82,45 @@
     var supported = window.BarcodeDetector.getSupportedFormats
       ? window.BarcodeDetector.getSupportedFormats()
       : Promise.resolve(["qr_code"]);
-    return supported.then(function (formats) {
-      if (formats.indexOf("qr_code") === -1) {
-        return null;
-      }
-      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-      return function () {
-        return detector.detect(video).then(function (codes) {
-          return codes.length ? codes[0].rawValue : null;
-        });
-      };
-    }).catch(function () {
-      return null;
-    });
+    return supported
+      .then((formats) => {
+        if (formats.indexOf("qr_code") === -1) {
+          return null;
+        }
+        var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+        return () => detector.detect(video).then((codes) => (codes.length ? codes[0].rawValue : null));
+      })
+      .catch(() => null);
   }
 
   function jsQRDecoder() {
     var ready = window.jsQR ? Promise.resolve() : loadScript(messages.jsqrSrc);
-    return ready.then(function () {
-      if (!window.jsQR) {
-        return null;
-      }
-      return function () {
-        var width = video.videoWidth;
-        var height = video.videoHeight;
-        if (!width || !height) {
-          return Promise.resolve(null);
+    return ready
+      .then(() => {
+        if (!window.jsQR) {
+          return null;
         }
-        // Scale large frames down: QR codes in a mail are big enough, and phones stay cool.
-        var scale = Math.min(1, 640 / Math.max(width, height));
-        canvas.width = Math.round(width * scale);
-        canvas.height = Math.round(height * scale);
-        context.drawImage(video, 0, 0, canvas.width, canvas.height);
-        var image = context.getImageData(0, 0, canvas.width, canvas.height);
-        var result = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-        return Promise.resolve(result ? result.data : null);
-      };
-    }).catch(function () {
-      return null;
-    });
+        return () => {
+          var width = video.videoWidth;
+          var height = video.videoHeight;
+          if (!width || !height) {
+            return Promise.resolve(null);
+          }
+          // Scale large frames down: QR codes in a mail are big enough, and phones stay cool.
+          var scale = Math.min(1, 640 / Math.max(width, height));
+          canvas.width = Math.round(width * scale);
+          canvas.height = Math.round(height * scale);
+          context.drawImage(video, 0, 0, canvas.width, canvas.height);
+          var image = context.getImageData(0, 0, canvas.width, canvas.height);
+          var result = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+          return Promise.resolve(result ? result.data : null);
+        };
+      })
+      .catch(() => null);
   }
 
   function chooseDecoder() {
-    return nativeDecoder().then(function (native) {
-      return native || jsQRDecoder();
-    });
+    return nativeDecoder().then((native) => native || jsQRDecoder());
   }
 
   function tick() {
@@ -139,21 +132,29 @@
       return;
     }
     busy = true;
-    decode().then(function (text) {
-      busy = false;
-      if (text && found(text)) {
-        return;
-      }
-      window.setTimeout(function () { window.requestAnimationFrame(tick); }, 120);
-    }).catch(function () {
-      busy = false;
-      window.setTimeout(function () { window.requestAnimationFrame(tick); }, 250);
-    });
+    decode()
+      .then((text) => {
+        busy = false;
+        if (text && found(text)) {
+          return;
+        }
+        window.setTimeout(() => {
+          window.requestAnimationFrame(tick);
+        }, 120);
+      })
+      .catch(() => {
+        busy = false;
+        window.setTimeout(() => {
+          window.requestAnimationFrame(tick);
+        }, 250);
+      });
   }
 
   function stop() {
     if (stream) {
-      stream.getTracks().forEach(function (track) { track.stop(); });
+      stream.getTracks().forEach((track) => {
+        track.stop();
+      });
       stream = null;
     }
     video.srcObject = null;
@@ -163,45 +164,49 @@
   }
 
   function start() {
-    if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
       say(messages.msgInsecure);
       return;
     }
     startButton.hidden = true;
     say(messages.msgStarting);
-    chooseDecoder().then(function (decoder) {
-      if (!decoder) {
-        startButton.hidden = false;
-        say(messages.msgNoDecoder);
-        return null;
-      }
-      decode = decoder;
-      return navigator.mediaDevices.getUserMedia({
-        audio: false,
-        video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } }
-      }).then(function (mediaStream) {
-        stream = mediaStream;
-        video.srcObject = mediaStream;
-        video.hidden = false;
-        stopButton.hidden = false;
-        return video.play().then(function () {
-          say(messages.msgScanning);
-          window.requestAnimationFrame(tick);
-        });
+    chooseDecoder()
+      .then((decoder) => {
+        if (!decoder) {
+          startButton.hidden = false;
+          say(messages.msgNoDecoder);
+          return null;
+        }
+        decode = decoder;
+        return navigator.mediaDevices
+          .getUserMedia({
+            audio: false,
+            video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
+          })
+          .then((mediaStream) => {
+            stream = mediaStream;
+            video.srcObject = mediaStream;
+            video.hidden = false;
+            stopButton.hidden = false;
+            return video.play().then(() => {
+              say(messages.msgScanning);
+              window.requestAnimationFrame(tick);
+            });
+          });
+      })
+      .catch((error) => {
+        stop();
+        var name = error?.name;
+        say(name === "NotAllowedError" || name === "SecurityError" ? messages.msgDenied : messages.msgNoCamera);
       });
-    }).catch(function (error) {
-      stop();
-      var name = error && error.name;
-      say(name === "NotAllowedError" || name === "SecurityError" ? messages.msgDenied : messages.msgNoCamera);
-    });
   }
 
   startButton.addEventListener("click", start);
-  stopButton.addEventListener("click", function () {
+  stopButton.addEventListener("click", () => {
     stop();
     say("");
   });
-  document.addEventListener("visibilitychange", function () {
+  document.addEventListener("visibilitychange", () => {
     if (document.hidden) {
       stop();
     }
