@@ -160,7 +160,7 @@ def _checked_in_counts() -> dict[int, int]:
         .where(Registration.checked_in_at.is_not(None))
         .group_by(Registration.meeting_id)
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def meeting_overview() -> list[MeetingSummary]:
