@@ -17,8 +17,8 @@ from sessie_app import create_app
 from sessie_app.board import services as board_services
 from sessie_app.board.models import Board, Participant, Proposal
 from sessie_app.extensions import db
+from sessie_app.organiser import PUBLIC_ENDPOINTS
 from sessie_app.organiser.models import Organiser
-from sessie_app.organiser.views import PUBLIC_ENDPOINTS
 from sessie_app.registration.models import Meeting, Registration
 
 ROOT = Path(__file__).resolve().parent.parent

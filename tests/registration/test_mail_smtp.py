@@ -60,10 +60,10 @@ def calendar(message) -> Calendar:
 
 def test_register_for_tilburg_cancel_and_first_waiting_person_is_mailed(smtp_app, smtp_inbox):
     from sessie_app.extensions import db
-    from sessie_app.registration.services import get_meeting
+    from sessie_app.registration.meetings import meeting_by_slug
 
     inbox, _ = smtp_inbox
-    get_meeting("tilburg").capacity = 1
+    meeting_by_slug("tilburg").capacity = 1
     db.session.commit()
     client = smtp_app.test_client()
     post_form(client, "/sessies/tilburg", {**VALID_REGISTRATION, "email": "anna@example.nl", "name": "Anna"})
