@@ -46,6 +46,8 @@ def create_app(config: dict | None = None) -> Flask:
         allow_all_origins=False,
         add_headers_function=_static_headers,
     )
+    # Browsers and home-screen shortcuts ask for /favicon.ico and /apple-touch-icon.png whatever a page links.
+    app.wsgi_app.add_files(str(ROOT / "static" / "icons"), prefix="/")
     if app.config["TRUSTED_PROXIES"]:
         # Around Socket.IO's middleware too, so its handshakes see the phone's address and scheme.
         hops = app.config["TRUSTED_PROXIES"]
