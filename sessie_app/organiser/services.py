@@ -235,14 +235,6 @@ class MeetingReport:
     dietary: list[TextCount] = field(default_factory=list)
     accessibility: list[TextCount] = field(default_factory=list)
 
-    @property
-    def confirmed(self) -> int:
-        return self.by_status.get(CONFIRMED, 0)
-
-    @property
-    def active(self) -> int:
-        return self.by_status.get(CONFIRMED, 0) + self.by_status.get(WAITLISTED, 0)
-
 
 def group_texts(texts) -> list[TextCount]:
     """Distinct texts with how often they occur, grouped case-insensitively, most frequent first.
