@@ -98,9 +98,6 @@ class PageWatch:
         if message.type != "error":
             return
         url = (message.location or {}).get("url") or self.page.url
-        # Chromium asks for /favicon.ico on its own; the page does not reference it.
-        if url.endswith("/favicon.ico"):
-            return
         self.console_errors.append(f"{url}: {message.text}")
 
     def assert_clean(self) -> None:
