@@ -19,7 +19,7 @@ class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (the name aiosmtpd calls)
         message = email.message_from_bytes(envelope.original_content, policy=policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted"
