@@ -859,10 +859,10 @@ class Stage:
         with app.app_context():
             from sessie_app.board import services as board
             from sessie_app.extensions import db
-            from sessie_app.registration import services as registration
+            from sessie_app.registration.meetings import meeting_by_slug
             from sessie_app.reports import services as reports
 
-            meeting = registration.get_meeting("tilburg")
+            meeting = meeting_by_slug("tilburg")
             made = board.create_board("Tilburg: niet mopperen, maar opperen", meeting_id=meeting.id)
             self.code, self.board_id = made.code, made.id
             author = board.join(made.id, None, nickname="Auteur")
@@ -895,6 +895,7 @@ class Stage:
         from sessie_app import tokens
         from sessie_app.extensions import db
         from sessie_app.registration import services
+        from sessie_app.registration.meetings import meeting_by_slug
 
         with self.app.app_context():
             details = services.Details(
@@ -905,7 +906,7 @@ class Stage:
                 sector="PO",
                 meal=True,
             )
-            outcome = services.register(services.get_meeting("tilburg").id, details)
+            outcome = services.register(meeting_by_slug("tilburg").id, details)
             registration = services.get_registration(outcome.registration_id)
             self.registration_id = registration.id
             signed = tokens.sign(tokens.CHECK_IN if check_in else tokens.MANAGE, registration.token)

@@ -46,6 +46,8 @@ def create_app(config: dict | None = None) -> Flask:
         allow_all_origins=False,
         add_headers_function=_static_headers,
     )
+    # Browsers and home-screen shortcuts ask for /favicon.ico and /apple-touch-icon.png whatever a page links.
+    app.wsgi_app.add_files(str(ROOT / "static" / "icons"), prefix="/")
     if app.config["TRUSTED_PROXIES"]:
         # Around Socket.IO's middleware too, so its handshakes see the phone's address and scheme.
         hops = app.config["TRUSTED_PROXIES"]
@@ -64,28 +66,32 @@ def _static_headers(headers, _path: str, _url: str) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime, format_time, get_locale
+    from flask_babel import format_date, format_datetime, format_time
 
     from .choices import ROLE_LABELS, SECTOR_LABELS
+    from .i18n import current_language, current_language_tag
 
     app.jinja_env.globals.update(
         format_date=format_date,
         format_time=format_time,
         format_datetime=format_datetime,
-        current_locale=lambda: str(get_locale() or "nl"),
+        # What <html lang> says: "nl" or "en-GB".
+        current_locale=current_language_tag,
+        current_language=current_language,
         role_label=lambda code: ROLE_LABELS.get(code, code),
         sector_label=lambda code: SECTOR_LABELS.get(code, code),
     )
 
 
 def register_extensions(app: Flask) -> None:
-    from .i18n import select_locale
+    from .i18n import FULL_DATE, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    babel.date_formats["date.full"] = FULL_DATE
     login_manager.init_app(app)
     login_manager.login_view = "organiser.login"
     login_manager.login_message = None
@@ -105,7 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from . import realtime
     from .board.views import bp as board_bp
     from .i18n import bp as i18n_bp
-    from .organiser.views import bp as organiser_bp
+    from .organiser import bp as organiser_bp
     from .pages import bp as pages_bp
     from .registration.views import bp as registration_bp
     from .reports.views import bp as reports_bp

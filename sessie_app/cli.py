@@ -15,6 +15,7 @@ from .board import services as board_services
 from .organiser import services as organiser_services
 from .registration import seed as seed_module
 from .registration import services as registration_services
+from .registration.meetings import MeetingNotFound, meeting_by_slug
 from .reports import exports as report_exports
 from .reports import services as report_services
 from .timeutil import today_local
@@ -146,9 +147,10 @@ def create_board(
 
     meeting = None
     if session_slug:
-        meeting = organiser_services.find_meeting(session_slug)
-        if meeting is None:
-            raise click.ClickException(f"Er is geen sessie met de korte naam {session_slug!r}.")
+        try:
+            meeting = meeting_by_slug(session_slug)
+        except MeetingNotFound:
+            raise click.ClickException(f"Er is geen sessie met de korte naam {session_slug!r}.") from None
     title = title or (f"Regiosessie {meeting.city}" if meeting else "Live bord")
     board = board_services.create_board(
         title,

@@ -81,9 +81,9 @@ def runner(app):
 def meetings(app):
     """The five sessions of the invitation, placed ahead of today."""
     seed.seed(seed.load_file(seed.DEFAULT_FILE), today_local())
-    from sessie_app.registration.services import upcoming_meetings
+    from sessie_app.registration.meetings import meetings_in_date_order
 
-    return {m.slug: m for m in upcoming_meetings()}
+    return {m.slug: m for m in meetings_in_date_order()}
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 from sessie_app import create_app
 from sessie_app.extensions import db
 from sessie_app.registration import seed, services
+from sessie_app.registration.meetings import meeting_by_slug
 from sessie_app.registration.models import CONFIRMED, Registration
 from sessie_app.timeutil import today_local
 
@@ -100,7 +101,7 @@ def register_at_once(app, meeting_id: int, emails: list[str], lock: bool) -> lis
 
 
 def session_with_seats_left(app, seats_left: int, slug: str):
-    meeting = services.get_meeting(slug)
+    meeting = meeting_by_slug(slug)
     meeting.capacity = seats_left
     db.session.commit()
     return meeting.id
@@ -135,7 +136,7 @@ def test_control_run_without_the_lock_oversells(pg_app):
 
 @pytest.mark.postgres
 def test_same_address_fifty_times_at_once_is_one_registration(pg_app):
-    meeting_id = services.get_meeting("amsterdam").id
+    meeting_id = meeting_by_slug("amsterdam").id
     outcomes = register_at_once(pg_app, meeting_id, ["dubbel@example.nl"] * 50, lock=True)
     assert len({o.registration_id for o in outcomes}) == 1
     assert sum(not o.duplicate for o in outcomes) == 1
@@ -145,7 +146,7 @@ def test_same_address_fifty_times_at_once_is_one_registration(pg_app):
 @pytest.mark.postgres
 def test_same_address_without_the_lock_is_still_one_registration(pg_app):
     """The partial unique index holds even when the lock does not."""
-    meeting_id = services.get_meeting("amsterdam").id
+    meeting_id = meeting_by_slug("amsterdam").id
     outcomes = register_at_once(pg_app, meeting_id, ["index@example.nl"] * 30, lock=False)
     assert len({o.registration_id for o in outcomes}) == 1
     assert db.session.query(Registration).filter_by(meeting_id=meeting_id, email="index@example.nl").count() == 1

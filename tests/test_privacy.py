@@ -1,4 +1,4 @@
-"""After `purge`, nothing that points at a person is left in any table (issue 6, item 11)."""
+"""After `purge`, nothing that points at a person is left in any table."""
 
 import logging
 from datetime import date, timedelta

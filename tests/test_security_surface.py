@@ -1,8 +1,9 @@
-"""The whole URL map against CSRF, strangers, participants and missing headers (issue 6, items 7, 8, 12).
+"""The whole URL map against CSRF, strangers, participants, missing headers and missing icons.
 
 Every list is built from the URL map, so a route added later is checked without editing this file.
 """
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,8 @@ from sessie_app import create_app
 from sessie_app.board import services as board_services
 from sessie_app.board.models import Board, Participant, Proposal
 from sessie_app.extensions import db
+from sessie_app.organiser import PUBLIC_ENDPOINTS
 from sessie_app.organiser.models import Organiser
-from sessie_app.organiser.views import PUBLIC_ENDPOINTS
 from sessie_app.registration.models import Meeting, Registration
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,6 +130,44 @@ def test_every_page_public_or_organiser_carries_the_security_headers(app, organi
     assert checked >= 30
     # Error pages too.
     _check_headers(organiser_client.get("/bestaat-niet"), "404")
+
+
+ICON_LINK = re.compile(r'<link rel="(icon|apple-touch-icon)" href="([^"]+)"')
+
+
+def test_every_page_links_icons_that_exist_so_no_browser_asks_for_a_missing_one(
+    app, app_config, organiser_client, values
+):
+    # A second app on the same database: its requests get their own app context, so nothing of the
+    # organiser's login (kept in the test's open app context) reaches the stranger.
+    stranger_app = create_app(app_config)
+    stranger = stranger_app.test_client()
+    pages = icons = 0
+    linked = set()
+    for who, client in (("stranger", stranger), ("organiser", organiser_client)):
+        for rule, url in [*_pages(app, values, lambda path: True), (None, "/bestaat-niet")]:
+            response = client.get(url)
+            # A redirect's body is never shown; the page it leads to is checked on its own.
+            if response.status_code in range(300, 400) or not response.content_type.startswith("text/html"):
+                continue
+            found = ICON_LINK.findall(response.get_data(as_text=True))
+            assert {"icon", "apple-touch-icon"} <= {rel for rel, _href in found}, (who, rule and rule.endpoint, url)
+            linked.update(href for _rel, href in found)
+            pages += 1
+    assert pages >= 30
+    assert stranger.get("/organisator/").status_code == 302
+    # What a browser asks for on its own when a page links nothing, and what the pages link.
+    for href in sorted(linked | {"/favicon.ico", "/apple-touch-icon.png"}):
+        # Closed: WhiteNoise answers with the open file.
+        with stranger.get(href) as response:
+            assert response.status_code == 200, href
+            assert response.content_type.startswith("image/"), (href, response.content_type)
+            assert "max-age" in response.headers.get("Cache-Control", ""), href
+            assert response.get_data(), href
+        icons += 1
+    assert icons >= 5
+    with stranger_app.app_context():
+        db.engine.dispose()
 
 
 def test_cookies_are_secure_httponly_and_samesite_in_production(tmp_path, monkeypatch, migrated_sqlite):

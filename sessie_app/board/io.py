@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from ..choices import ACTORS
 from ..extensions import db
-from ..registration.models import Meeting
+from ..registration.meetings import meeting_by_id
 from ..textclean import clean_block, clean_line
 from ..timeutil import AMSTERDAM, utcnow
 from .models import Bottleneck, ModerationEntry, Participant, Proposal, Theme, Vote
@@ -324,7 +324,7 @@ def export_csv(board_id: int, cell=str) -> str:
 def export_data(board_id: int) -> dict:
     """The export as plain data for JSON: the board, its themes, its bottlenecks and every proposal."""
     board = get_board(board_id)
-    meeting = db.session.get(Meeting, board.meeting_id) if board.meeting_id else None
+    meeting = meeting_by_id(board.meeting_id) if board.meeting_id else None
     participants = db.session.scalar(select(func.count(Participant.id)).where(Participant.board_id == board_id))
     bottlenecks = db.session.scalars(select(Bottleneck).where(Bottleneck.board_id == board_id).order_by(Bottleneck.id))
     themes = {t.id: t.key for t in board.themes}

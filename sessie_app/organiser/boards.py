@@ -18,15 +18,14 @@ from ..board import io as board_io
 from ..board import services as board_services
 from ..board.models import MOPPEREN, OOGSTEN, OPPEREN, STEMMEN, Board
 from ..choices import ACTORS
-from ..extensions import db
 from ..pdf import PdfError, render_pdf
 from ..qr import svg_data_uri
 from ..realtime import broadcast
+from ..registration.meetings import meeting_by_id, meeting_by_slug, meetings_in_date_order
 from ..registration.models import Meeting
 from ..urls import external_url
-from . import services
+from . import bp, download, log, services
 from .forms import NO_MEETING, BoardForm, BoardImportForm
-from .views import bp, download, log
 
 
 def _board_or_404(code: str) -> Board:
@@ -66,7 +65,7 @@ def phase_names() -> dict[str, str]:
 
 
 def _meeting_of(board: Board) -> Meeting | None:
-    return db.session.get(Meeting, board.meeting_id) if board.meeting_id else None
+    return meeting_by_id(board.meeting_id) if board.meeting_id else None
 
 
 # --- list and create -------------------------------------------------------------------------------
@@ -75,11 +74,11 @@ def _meeting_of(board: Board) -> Meeting | None:
 @bp.route("/borden", methods=["GET", "POST"])
 @login_required
 def boards():
-    meetings = services.all_meetings()
     form = BoardForm()
-    form.set_meetings(meetings)
+    form.set_meetings(meetings_in_date_order())
     if form.validate_on_submit():
-        meeting = services.find_meeting(form.meeting.data) if form.meeting.data != NO_MEETING else None
+        # The choice was validated against the listed sessions, which are never deleted.
+        meeting = meeting_by_slug(form.meeting.data) if form.meeting.data != NO_MEETING else None
         board = board_services.create_board(
             form.title.data,
             meeting_id=meeting.id if meeting else None,

@@ -28,8 +28,9 @@ from wtforms.validators import (
 )
 
 from ..choices import ROLES, SECTORS, select_choices
+from ..registration.meetings import SLUG_MAX, SLUG_RE
 from ..textclean import clean_line
-from .services import SLUG_MAX, SLUG_RE, STATUS_LABELS
+from .services import STATUS_LABELS
 
 MAX_CAPACITY = 5000
 SEARCH_MAX = 200

@@ -5,7 +5,6 @@ Functions take plain arguments and return plain data or ORM rows; they never tou
 
 import csv
 import io
-import re
 import secrets
 import unicodedata
 from collections import Counter
@@ -21,12 +20,10 @@ from ..board.models import Board, Participant, Proposal
 from ..choices import ROLE_LABELS, ROLES, SECTOR_LABELS, SECTORS
 from ..extensions import db
 from ..registration import services as registration_services
+from ..registration.meetings import meetings_in_date_order, slug_taken
 from ..registration.models import CANCELLED, CONFIRMED, STATUSES, WAITLISTED, Meeting, Registration
 from ..timeutil import AMSTERDAM, utcnow
 from .models import Organiser
-
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_MAX = 60
 
 STATUS_LABELS = {
     CONFIRMED: _l("Bevestigd"),
@@ -97,21 +94,6 @@ def load_organiser(organiser_id: str) -> Organiser | None:
 # --- sessions -----------------------------------------------------------------------------------
 
 
-def is_valid_slug(slug: str) -> bool:
-    return len(slug) <= SLUG_MAX and bool(SLUG_RE.match(slug))
-
-
-def find_meeting(slug: str) -> Meeting | None:
-    """The session with this slug, or None; a malformed slug never reaches the database."""
-    if not is_valid_slug(slug):
-        return None
-    return db.session.scalar(select(Meeting).where(Meeting.slug == slug))
-
-
-def slug_taken(slug: str) -> bool:
-    return db.session.scalar(select(func.count(Meeting.id)).where(Meeting.slug == slug)) > 0
-
-
 def create_meeting(
     *,
     slug: str,
@@ -175,7 +157,7 @@ def meeting_overview() -> list[MeetingSummary]:
             checked_in=checked_in.get(meeting.id, 0),
             registration_open=registration_services.is_open(meeting),
         )
-        for meeting in registration_services.upcoming_meetings()
+        for meeting in meetings_in_date_order()
     ]
 
 
@@ -252,14 +234,6 @@ class MeetingReport:
     meals: int
     dietary: list[TextCount] = field(default_factory=list)
     accessibility: list[TextCount] = field(default_factory=list)
-
-    @property
-    def confirmed(self) -> int:
-        return self.by_status.get(CONFIRMED, 0)
-
-    @property
-    def active(self) -> int:
-        return self.by_status.get(CONFIRMED, 0) + self.by_status.get(WAITLISTED, 0)
 
 
 def group_texts(texts) -> list[TextCount]:
@@ -455,8 +429,3 @@ def board_overview() -> list[BoardSummary]:
         BoardSummary(board, meeting, participants.get(board.id, 0), proposals.get(board.id, 0))
         for board, meeting in rows
     ]
-
-
-def all_meetings() -> list[Meeting]:
-    """Every session, in date order (for choosing the session a board belongs to)."""
-    return list(db.session.scalars(select(Meeting).order_by(Meeting.date, Meeting.starts_at, Meeting.id)))

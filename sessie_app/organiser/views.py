@@ -1,52 +1,27 @@
-"""Organiser area: everything here requires login."""
+"""Organiser pages for the sessions: login, dashboard, editing a session, registrations and check-in."""
 
-import logging
 from dataclasses import asdict
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import tokens
-from ..extensions import limiter, login_manager
+from ..extensions import limiter
 from ..i18n import safe_next
-from ..registration import mail
+from ..registration import mail, notifications
 from ..registration import services as registration_services
 from ..registration.forms import ConfirmForm
+from ..registration.meetings import MeetingNotFound, is_valid_slug, meeting_by_slug
 from ..registration.models import CANCELLED, WAITLISTED, Meeting
-from . import services
+from . import bp, download, log, services
 from .forms import CheckInSearchForm, LoginForm, MeetingForm, NewMeetingForm, PresenceForm, RegistrationFilterForm
-
-bp = Blueprint("organiser", __name__, url_prefix="/organisator")
-log = logging.getLogger(__name__)
-
-# Endpoints a stranger may reach; every other organiser endpoint must require login (a test enumerates them).
-PUBLIC_ENDPOINTS = {"organiser.login"}
 
 # The session last used at the check-in desk, so a code opened from the phone's camera app can
 # warn about a registration for another session.
 CHECK_IN_MEETING = "check_in_meeting"
 MEETING_FIELDS = ("city", "venue", "address", "date", "starts_at", "ends_at", "capacity", "registration_open")
-
-
-@login_manager.user_loader
-def load_user(organiser_id: str):
-    return services.load_organiser(organiser_id)
-
-
-@bp.after_request
-def no_store(response):
-    # Lists of people must not linger in a shared browser's cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.context_processor
-def organiser_context():
-    # The logout button in the sub-navigation is a POST form with a CSRF token.
-    # formdata=None: rendering must not parse the request body again (a refused 413 body would crash it).
-    return {"logout_form": ConfirmForm(formdata=None), "status_labels": services.STATUS_LABELS}
 
 
 def _login_rate_limit() -> str:
@@ -58,10 +33,17 @@ def _login_account_key() -> str:
 
 
 def _meeting_or_404(slug: str) -> Meeting:
-    meeting = services.find_meeting(slug)
-    if meeting is None:
+    try:
+        return meeting_by_slug(slug)
+    except MeetingNotFound:
         abort(404)
-    return meeting
+
+
+def _meeting_or_none(slug: str) -> Meeting | None:
+    try:
+        return meeting_by_slug(slug)
+    except MeetingNotFound:
+        return None
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -120,21 +102,6 @@ def meeting_new():
     return render_template("organiser/meeting_form.html", form=form, meeting=None)
 
 
-def _mail_after_change(meeting_id: int, change: registration_services.MeetingChange) -> tuple[int, int]:
-    """One mail per person: the promoted hear of their seat (with the new schedule), everyone
-    else still registered hears of the new date, time or place. Returns (schedule, promoted)."""
-    promoted = set(change.promoted)
-    for registration_id in change.promoted:
-        mail.send_registration_mail(registration_services.get_registration(registration_id), mail.PROMOTED)
-    schedule_mails = 0
-    if change.schedule_changed:
-        for registration in registration_services.active_registrations(meeting_id):
-            if registration.id not in promoted:
-                mail.send_registration_mail(registration, mail.SCHEDULE_CHANGED)
-                schedule_mails += 1
-    return schedule_mails, len(promoted)
-
-
 @bp.route("/sessies/<slug>/bewerken", methods=["GET", "POST"])
 @login_required
 def meeting_edit(slug: str):
@@ -142,7 +109,8 @@ def meeting_edit(slug: str):
     form = MeetingForm(obj=meeting)
     if form.validate_on_submit():
         change = registration_services.update_meeting(meeting.id, **_meeting_values(form))
-        schedule_mails, promoted = _mail_after_change(meeting.id, change)
+        sent = notifications.meeting_changed(meeting.id, change)
+        schedule_mails, promoted = sent.count(mail.SCHEDULE_CHANGED), sent.count(mail.PROMOTED)
         flash(_("De sessie is opgeslagen."), "success")
         if change.schedule_changed:
             flash(
@@ -207,18 +175,6 @@ def registrations_csv(slug: str):
     body = services.registrations_csv(services.list_registrations(meeting.id, filters))
     log.info("Organiser %s exported the registrations of %s", current_user.email, meeting.slug)
     return download(body, f"aanmeldingen-{meeting.slug}.csv", "text/csv")
-
-
-def download(body: str, filename: str, content_type: str):
-    """A UTF-8 text file the browser saves rather than shows."""
-    return (
-        body.encode("utf-8"),
-        200,
-        {
-            "Content-Type": f"{content_type}; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        },
-    )
 
 
 # --- check-in -------------------------------------------------------------------------------------
@@ -287,13 +243,13 @@ def _registration_from_code(code: str):
 
 def _expected_arg() -> dict:
     slug = request.args.get("sessie", "")
-    return {"sessie": slug} if services.is_valid_slug(slug) else {}
+    return {"sessie": slug} if is_valid_slug(slug) else {}
 
 
 @bp.route("/inchecken/code/<code>", methods=["GET", "POST"])
 @login_required
 def check_in_code(code: str):
-    expected = services.find_meeting(request.args.get("sessie") or session.get(CHECK_IN_MEETING) or "")
+    expected = _meeting_or_none(request.args.get("sessie") or session.get(CHECK_IN_MEETING) or "")
     registration = _registration_from_code(code)
     if registration is None:
         return render_template("organiser/check_in_code.html", registration=None, expected=expected), 404
@@ -315,7 +271,3 @@ def check_in_code(code: str):
         cancelled=registration.status == CANCELLED,
         form=PresenceForm(formdata=None),
     )
-
-
-# The live boards' pages (list, console, projector, poster, import, export) register on `bp`.
-from . import boards  # noqa: E402,F401

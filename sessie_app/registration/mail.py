@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from .. import mailer, tokens
+from ..i18n import locale_for
 from ..urls import external_url
 from .ics import calendar_for, location_text
 from .models import CONFIRMED, Registration
@@ -49,7 +50,7 @@ def _qr_png(data: str) -> bytes:
 
 def send_registration_mail(registration: Registration, kind: str) -> None:
     """Render and send one mail to the registrant, in the language they registered in."""
-    with force_locale(registration.locale or "nl"):
+    with force_locale(locale_for(registration.locale)):
         meeting = registration.meeting
         link = manage_url(registration)
         show_check_in = registration.status == CONFIRMED and kind != CANCELLED

@@ -1,7 +1,7 @@
 """Registration rules: seats, the waiting list, duplicates, changes and deletion.
 
 Functions take plain arguments, commit their own transaction and return plain data;
-views decide what to render and which mails to send afterwards.
+the notifications module decides which mails follow.
 """
 
 from dataclasses import dataclass, fields
@@ -12,15 +12,12 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..timeutil import today_local, utcnow
+from .meetings import meeting_by_id
 from .models import CANCELLED, CONFIRMED, WAITLISTED, Meeting, Registration
 
 
 class RegistrationError(Exception):
     """Base for the rule violations a person can be told about."""
-
-
-class MeetingNotFound(RegistrationError):
-    pass
 
 
 class RegistrationClosed(RegistrationError):
@@ -70,17 +67,6 @@ class Availability:
     @property
     def seats_left(self) -> int:
         return max(self.capacity - self.confirmed, 0)
-
-
-def get_meeting(slug: str) -> Meeting:
-    meeting = db.session.scalar(select(Meeting).where(Meeting.slug == slug))
-    if meeting is None:
-        raise MeetingNotFound(slug)
-    return meeting
-
-
-def upcoming_meetings() -> list[Meeting]:
-    return list(db.session.scalars(select(Meeting).order_by(Meeting.date, Meeting.starts_at)))
 
 
 def availability(meeting_ids: list[int] | None = None) -> dict[int, Availability]:
@@ -141,9 +127,7 @@ def register(meeting_id: int, details: Details, *, lock: bool = True) -> Outcome
     ``duplicate=True``. Raises RegistrationClosed or MeetingNotFound.
     ``lock=False`` exists only for the control run of the overselling test.
     """
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise MeetingNotFound(meeting_id)
+    meeting = meeting_by_id(meeting_id)
     if not is_open(meeting):
         raise RegistrationClosed(meeting.slug)
     try:
@@ -264,9 +248,6 @@ class MeetingChange:
     promoted: list[int]
 
 
-SCHEDULE_FIELDS = ("venue", "address", "date", "starts_at", "ends_at")
-
-
 def update_meeting(
     meeting_id: int,
     *,
@@ -280,10 +261,8 @@ def update_meeting(
     registration_open: bool,
 ) -> MeetingChange:
     """Edit a session. A change of date, time or place raises the calendar SEQUENCE;
-    more capacity promotes people from the waiting list."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise MeetingNotFound(meeting_id)
+    more capacity promotes people from the waiting list. Raises MeetingNotFound."""
+    meeting = meeting_by_id(meeting_id)
     _lock_meeting(meeting_id)
     new_values = {
         "venue": venue or None,

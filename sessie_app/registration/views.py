@@ -1,15 +1,16 @@
 """Public pages: the series, a session with its form, and the personal manage page."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import tokens
 from ..extensions import limiter
+from ..i18n import current_language
 from ..urls import external_url
-from . import mail, services
+from . import mail, notifications, services
 from .forms import ConfirmForm, DetailsForm, RegistrationForm
 from .ics import calendar_for
+from .meetings import MeetingNotFound, meeting_by_slug, meetings_in_date_order
 from .models import Registration
 
 bp = Blueprint("registration", __name__)
@@ -38,8 +39,8 @@ def _registration_rate_limit() -> str:
 
 def _meeting_or_404(slug: str):
     try:
-        return services.get_meeting(slug)
-    except services.MeetingNotFound:
+        return meeting_by_slug(slug)
+    except MeetingNotFound:
         abort(404)
 
 
@@ -54,16 +55,15 @@ def _details_from(form: DetailsForm, email: str) -> services.Details:
         health_consent=bool(form.health_consent.data),
         dietary=form.dietary.data or None,
         accessibility=form.accessibility.data or None,
-        locale=str(get_locale() or "nl"),
+        locale=current_language(),
     )
 
 
 @bp.get("/")
 def index():
-    meetings = services.upcoming_meetings()
     return render_template(
         "registration/index.html",
-        meetings=meetings,
+        meetings=meetings_in_date_order(),
         availability=services.availability(),
         is_open=services.is_open,
         share_url=external_url(".index"),
@@ -83,8 +83,7 @@ def meeting(slug: str):
             except services.RegistrationClosed:
                 flash(_("Aanmelden voor deze sessie is gesloten."), "error")
                 return redirect(url_for(".meeting", slug=slug))
-            registration = services.get_registration(outcome.registration_id)
-            mail.send_registration_mail(registration, mail.REMINDER if outcome.duplicate else mail.CONFIRMATION)
+            notifications.registered(outcome)
         # Same answer for a new registration, a repeat and a bot: the page never tells whether
         # an address was known.
         session[JUST_REGISTERED] = form.email.data
@@ -113,11 +112,6 @@ def _registration_from_link(signed: str) -> Registration:
         return services.find_by_token(token)
     except services.RegistrationNotFound:
         abort(404)
-
-
-def _mail_promoted(registration_ids: list[int]) -> None:
-    for registration_id in registration_ids:
-        mail.send_registration_mail(services.get_registration(registration_id), mail.PROMOTED)
 
 
 def _prefill(form: DetailsForm, registration: Registration) -> None:
@@ -167,8 +161,7 @@ def cancel(token: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     promoted = services.cancel(registration.id)
-    mail.send_registration_mail(registration, mail.CANCELLED)
-    _mail_promoted(promoted)
+    notifications.cancelled(registration.id, promoted)
     flash(_("U bent afgemeld. Jammer dat u er niet bij kunt zijn!"), "success")
     return redirect(url_for(".manage", token=token))
 
@@ -183,7 +176,7 @@ def delete(token: str):
         abort(400)
     meeting = registration.meeting
     promoted = services.delete_personal_data(registration.id)
-    _mail_promoted(promoted)
+    notifications.personal_data_deleted(promoted)
     return render_template("registration/deleted.html", meeting=meeting)
 
 

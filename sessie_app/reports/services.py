@@ -28,6 +28,7 @@ from ..board.models import (
 )
 from ..choices import ACTOR_LABELS, ACTORS, ROLE_LABELS, SECTOR_LABELS
 from ..extensions import db
+from ..registration.meetings import MeetingNotFound, meeting_by_slug
 from ..registration.models import CONFIRMED, Meeting, Registration
 from ..timeutil import utcnow
 from . import synthesis
@@ -283,10 +284,10 @@ def _rank(groups: list[dict]) -> list[dict]:
 def _meeting_for(slug: str | None) -> Meeting | None:
     if slug in (None, ALL):
         return None
-    meeting = db.session.scalar(select(Meeting).where(Meeting.slug == slug))
-    if meeting is None:
-        raise UnknownSession(slug)
-    return meeting
+    try:
+        return meeting_by_slug(slug)
+    except MeetingNotFound:
+        raise UnknownSession(slug) from None
 
 
 def _registration_counts(meeting_ids: list[int]) -> dict[int, dict]:

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..organiser.services import all_meetings
-from ..organiser.views import download, no_store, organiser_context
+from ..organiser import download, no_store, organiser_context
 from ..pdf import PdfBusy, PdfError, PdfTimeout
 from ..registration.forms import ConfirmForm
+from ..registration.meetings import meetings_in_date_order
 from . import exports, services
 from .document import report_pdf
 from .forms import GroupForm, LooseForm
@@ -45,7 +45,7 @@ def _filename(scope: str, extension: str) -> str:
 
 
 def _index_page(status: int = 200):
-    return render_template("reports/index.html", meetings=all_meetings(), review=services.review()), status
+    return render_template("reports/index.html", meetings=meetings_in_date_order(), review=services.review()), status
 
 
 @bp.get("/")

@@ -98,9 +98,6 @@ class PageWatch:
         if message.type != "error":
             return
         url = (message.location or {}).get("url") or self.page.url
-        # Chromium asks for /favicon.ico on its own; the page does not reference it.
-        if url.endswith("/favicon.ico"):
-            return
         self.console_errors.append(f"{url}: {message.text}")
 
     def assert_clean(self) -> None:
@@ -154,6 +151,7 @@ def register_directly(app, slug: str = "tilburg", **overrides) -> str:
     """Register someone through the service layer; return their personal manage URL."""
     from sessie_app.extensions import db
     from sessie_app.registration import mail, services
+    from sessie_app.registration.meetings import meeting_by_slug
 
     details = {
         "name": "Fatima el Amrani",
@@ -165,7 +163,7 @@ def register_directly(app, slug: str = "tilburg", **overrides) -> str:
         **overrides,
     }
     with app.app_context():
-        outcome = services.register(services.get_meeting(slug).id, services.Details(**details))
+        outcome = services.register(meeting_by_slug(slug).id, services.Details(**details))
         with app.test_request_context():
             url = mail.manage_url(services.get_registration(outcome.registration_id))
         db.session.remove()

@@ -91,7 +91,7 @@ def test_english_landing_page(phone_axe):
     page = open_page(phone_axe, "/")
     page.get_by_role("link", name="English").click()
     # Translations may be incomplete; the language of the page is what must be right.
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("html")).to_have_attribute("lang", "en-GB")
     expect(page.get_by_role("link", name="Nederlands")).to_be_visible()
     assert_accessible(page)
 

@@ -9,8 +9,8 @@ from organiser_support import LOGIN_URL, ORGANISER_EMAIL, ORGANISER_PASSWORD, or
 
 from sessie_app import create_app
 from sessie_app.extensions import db
+from sessie_app.organiser import PUBLIC_ENDPOINTS
 from sessie_app.organiser import services as organiser_services
-from sessie_app.organiser.views import PUBLIC_ENDPOINTS
 
 SAMPLE_VALUES = {"slug": "amsterdam", "registration_id": 1, "code": "een-code"}
 

@@ -19,7 +19,7 @@ class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (the name aiosmtpd calls)
         message = email.message_from_bytes(envelope.original_content, policy=policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted"
@@ -60,10 +60,10 @@ def calendar(message) -> Calendar:
 
 def test_register_for_tilburg_cancel_and_first_waiting_person_is_mailed(smtp_app, smtp_inbox):
     from sessie_app.extensions import db
-    from sessie_app.registration.services import get_meeting
+    from sessie_app.registration.meetings import meeting_by_slug
 
     inbox, _ = smtp_inbox
-    get_meeting("tilburg").capacity = 1
+    meeting_by_slug("tilburg").capacity = 1
     db.session.commit()
     client = smtp_app.test_client()
     post_form(client, "/sessies/tilburg", {**VALID_REGISTRATION, "email": "anna@example.nl", "name": "Anna"})

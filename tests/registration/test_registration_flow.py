@@ -198,7 +198,7 @@ def test_share_link_is_a_mailto_and_never_mails_from_the_server(client, meetings
 def test_language_switch_to_english_and_back(client, meetings):
     response = client.get("/taal/en?next=/privacy")
     assert response.status_code == 302 and response.location == "/privacy"
-    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="en-GB">' in client.get("/").get_data(as_text=True)
     assert client.get("/taal/nl?next=https://evil.example/").location == "/"
 
 
