@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import limits
 from ..board.models import Board, Participant, Proposal
 from ..choices import ROLE_LABELS, ROLES, SECTOR_LABELS, SECTORS
 from ..extensions import db
@@ -26,7 +27,6 @@ from ..timeutil import AMSTERDAM, utcnow
 from .models import Organiser
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_MAX = 60
 
 STATUS_LABELS = {
     CONFIRMED: _l("Bevestigd"),
@@ -98,7 +98,7 @@ def load_organiser(organiser_id: str) -> Organiser | None:
 
 
 def is_valid_slug(slug: str) -> bool:
-    return len(slug) <= SLUG_MAX and bool(SLUG_RE.match(slug))
+    return len(slug) <= limits.SLUG and bool(SLUG_RE.match(slug))
 
 
 def find_meeting(slug: str) -> Meeting | None:
