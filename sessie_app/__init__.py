@@ -66,6 +66,7 @@ def _static_headers(headers, _path: str, _url: str) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date, format_datetime, format_time, get_locale
 
+    from . import limits, words
     from .choices import ROLE_LABELS, SECTOR_LABELS
 
     app.jinja_env.globals.update(
@@ -75,6 +76,9 @@ def register_template_helpers(app: Flask) -> None:
         current_locale=lambda: str(get_locale() or "nl"),
         role_label=lambda code: ROLE_LABELS.get(code, code),
         sector_label=lambda code: SECTOR_LABELS.get(code, code),
+        # The field limits for hand-written fields, and the words the pages' scripts show.
+        limits=limits,
+        words=words,
     )
 
 
