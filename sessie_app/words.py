@@ -63,10 +63,22 @@ def _live() -> dict:
             "lost": _("Verbinding weg – we proberen het opnieuw…"),
         },
         "flags": {"pinned": _("Uitgelicht"), "promising": _("Kansrijk")},
-        "votes": _plural(lambda n: ngettext("%(count)s stem", "%(count)s stemmen", n, count=COUNT)),
-        "vote-word": _plural(lambda n: ngettext("stem", "stemmen", n)),
-        "participants": _plural(lambda n: ngettext("%(count)s deelnemer", "%(count)s deelnemers", n, count=COUNT)),
     }
+
+
+def _votes() -> dict:
+    """The count under a proposal on the phone ("3 stemmen")."""
+    return {"votes": _plural(lambda n: ngettext("%(count)s stem", "%(count)s stemmen", n, count=COUNT))}
+
+
+def _vote_word() -> dict:
+    """The word under a big number on the console and the projector."""
+    return {"vote-word": _plural(lambda n: ngettext("stem", "stemmen", n))}
+
+
+def _participants() -> dict:
+    """How many people joined, on the phone and the projector."""
+    return {"participants": _plural(lambda n: ngettext("%(count)s deelnemer", "%(count)s deelnemers", n, count=COUNT))}
 
 
 def _errors() -> dict[str, str]:
@@ -97,6 +109,8 @@ def phone(board: Board) -> dict:
     return {
         **common(),
         **_live(),
+        **_votes(),
+        **_participants(),
         "phases": {key: {"name": name, "help": help_texts[key]} for key, name in phases.items()},
         "pending": _("wordt verstuurd…"),
         "queued": _("Geen verbinding: we versturen het zodra die terug is."),
@@ -135,6 +149,7 @@ def console(board: Board) -> dict:
     return {
         **common(),
         **_live(),
+        **_vote_word(),
         "phases": phase_texts(board),
         "errors": _errors(),
         "pending": _("Bezig…"),
@@ -191,6 +206,8 @@ def projector(board: Board) -> dict:
     return {
         **common(),
         **_live(),
+        **_vote_word(),
+        **_participants(),
         "phases": phase_texts(board),
         "empty-bottlenecks": _("Nog geen knelpunten. Scan de code en noem het eerste!"),
         "empty-proposals": _("Nog geen voorstellen. Scan de code en doe het eerste!"),

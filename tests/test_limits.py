@@ -114,3 +114,9 @@ def test_the_phone_page_shows_the_board_limits(client):
         assert f'maxlength="{limit}"' in tag and f'data-limit="{limit}"' in tag, field_id
         assert f"{field_id}-limit" in re.search(r'aria-describedby="([^"]*)"', tag).group(1), field_id
         assert f'id="{field_id}-limit">Hoogstens {limit} tekens.</p>' in html, field_id
+
+
+def test_the_join_code_has_no_count_as_spaces_and_hyphens_do_not_count(client):
+    html = client.get("/join").get_data(as_text=True)
+    field = re.search(r'<input[^>]*\sid="code"[^>]*>', html).group(0)
+    assert 'maxlength="20"' in field and "data-limit" not in field and 'id="code-limit"' not in html
