@@ -51,7 +51,7 @@ test-fast: setup lint
 lint: install node_modules/.installed
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
-	node_modules/.bin/biome ci --reporter=summary .
+	node_modules/.bin/biome ci --error-on-warnings --reporter=summary .
 
 # Known vulnerabilities in the installed Python packages and the npm assets. Needs PyPI's JSON API
 # (or OSV) and npm's advisory service; --strict fails when a package could not be checked, where

@@ -68,6 +68,7 @@ def _static_headers(headers, _path: str, _url: str) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date, format_datetime, format_time
 
+    from . import limits, words
     from .choices import ROLE_LABELS, SECTOR_LABELS
     from .i18n import current_language, current_language_tag
 
@@ -80,6 +81,9 @@ def register_template_helpers(app: Flask) -> None:
         current_language=current_language,
         role_label=lambda code: ROLE_LABELS.get(code, code),
         sector_label=lambda code: SECTOR_LABELS.get(code, code),
+        # The field limits for hand-written fields, and the words the pages' scripts show.
+        limits=limits,
+        words=words,
     )
 
 

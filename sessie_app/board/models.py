@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import limits
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -19,7 +20,7 @@ class Board(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(6), unique=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
-    title: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(limits.BOARD_TITLE))
     phase: Mapped[str] = mapped_column(String(16), default=MOPPEREN)
     timer_ends_at: Mapped[datetime | None]
     locked: Mapped[bool] = mapped_column(default=False)
@@ -60,7 +61,7 @@ class Participant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
-    nickname: Mapped[str | None] = mapped_column(String(40))
+    nickname: Mapped[str | None] = mapped_column(String(limits.NICKNAME))
     role: Mapped[str | None] = mapped_column(String(32))
     sector: Mapped[str | None] = mapped_column(String(16))
     # Bumped by every vote; the UPDATE serialises one participant's votes so the budget holds.
@@ -77,7 +78,7 @@ class Bottleneck(db.Model):
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), index=True)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"))
-    text: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(String(limits.BOTTLENECK_TEXT))
     hidden: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -90,12 +91,12 @@ class Proposal(db.Model):
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     bottleneck_id: Mapped[int | None] = mapped_column(ForeignKey("bottlenecks.id"))
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"))
-    title: Mapped[str] = mapped_column(String(140))
+    title: Mapped[str] = mapped_column(String(limits.PROPOSAL_TITLE))
     big: Mapped[str | None] = mapped_column(Text)  # groot denken: the ambition
     small: Mapped[str | None] = mapped_column(Text)  # klein doen: the first concrete step
     actor: Mapped[str | None] = mapped_column(String(32))
     hidden: Mapped[bool] = mapped_column(default=False)
-    hidden_reason: Mapped[str | None] = mapped_column(String(300))
+    hidden_reason: Mapped[str | None] = mapped_column(String(limits.HIDE_REASON))
     pinned: Mapped[bool] = mapped_column(default=False)
     promising: Mapped[bool] = mapped_column(default=False)  # "kansrijk", marked while harvesting
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
@@ -147,5 +148,5 @@ class ModerationEntry(db.Model):
     organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organisers.id"))
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str | None] = mapped_column(String(64))
-    reason: Mapped[str | None] = mapped_column(String(300))
+    reason: Mapped[str | None] = mapped_column(String(limits.HIDE_REASON))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

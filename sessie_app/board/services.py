@@ -23,6 +23,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..choices import ACTOR_LABELS, ROLE_LABELS, SECTOR_LABELS
 from ..extensions import db
+from ..limits import BOARD_FIELDS as LIMITS
+from ..limits import BOARD_TITLE
 from ..textclean import clean_block, clean_line
 from ..timeutil import utcnow
 from .models import (
@@ -46,7 +48,6 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
-LIMITS = {"title": 140, "big": 600, "small": 600, "text": 300, "nickname": 40, "reason": 300}
 MAX_TIMER_SECONDS = 3 * 3600
 
 
@@ -111,7 +112,7 @@ def create_board(
     for _attempt in range(20):
         board = Board(
             code=_new_code(),
-            title=clean_line(title)[:120] or "Bord",
+            title=clean_line(title)[:BOARD_TITLE] or "Bord",
             meeting_id=meeting_id,
             votes_per_participant=votes_per_participant,
             max_votes_per_proposal=max_votes_per_proposal,

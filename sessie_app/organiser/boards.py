@@ -10,13 +10,13 @@ import json
 from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, ngettext
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..board import io as board_io
 from ..board import services as board_services
-from ..board.models import MOPPEREN, OOGSTEN, OPPEREN, STEMMEN, Board
+from ..board.models import Board
 from ..choices import ACTORS
 from ..pdf import PdfError, render_pdf
 from ..qr import svg_data_uri
@@ -24,6 +24,7 @@ from ..realtime import broadcast
 from ..registration.meetings import meeting_by_id, meeting_by_slug, meetings_in_date_order
 from ..registration.models import Meeting
 from ..urls import external_url
+from ..words import phase_names, phase_texts
 from . import bp, download, log, services
 from .forms import NO_MEETING, BoardForm, BoardImportForm
 
@@ -43,25 +44,6 @@ def join_url(board: Board) -> str:
 def display_url(url: str) -> str:
     """A link as people type it: without the scheme."""
     return url.split("://", 1)[-1]
-
-
-def phase_texts(board: Board) -> dict[str, dict[str, str]]:
-    """Name and one-line instruction of each phase, for the console, the projector and the poster."""
-    budget = board.votes_per_participant
-    names = phase_names()
-    return {
-        MOPPEREN: {"name": names[MOPPEREN], "instruction": _("Noem knelpunten in één zin")},
-        OPPEREN: {"name": names[OPPEREN], "instruction": _("Groot denken, klein doen: doe een voorstel")},
-        STEMMEN: {
-            "name": names[STEMMEN],
-            "instruction": ngettext("Verdeel uw %(num)d stem", "Verdeel uw %(num)d stemmen", budget),
-        },
-        OOGSTEN: {"name": names[OOGSTEN], "instruction": _("De ranglijst staat vast")},
-    }
-
-
-def phase_names() -> dict[str, str]:
-    return {MOPPEREN: _("Mopperen"), OPPEREN: _("Opperen"), STEMMEN: _("Stemmen"), OOGSTEN: _("Oogsten")}
 
 
 def _meeting_of(board: Board) -> Meeting | None:
@@ -108,96 +90,6 @@ def _live_context(board: Board) -> dict:
     }
 
 
-def _error_messages() -> dict[str, str]:
-    """Fallbacks for acknowledgements without a message of their own (docs/realtime.md)."""
-    return {
-        "invalid": _("Dat klopt niet helemaal. Controleer wat u invulde."),
-        "not_joined": _("De verbinding met het bord is verlopen. Vernieuw de pagina."),
-        "not_found": _("Dat bestaat niet (meer). Misschien is het net samengevoegd."),
-        "forbidden": _("U bent niet (meer) ingelogd als organisator. Log opnieuw in."),
-        "locked": _("Het bord is vergrendeld."),
-        "wrong_phase": _("Dat kan niet in deze fase."),
-        "rate_limited": _("Even rustig aan: probeer het over een paar seconden opnieuw."),
-        "too_large": _("Dat is te veel tekst."),
-        "timeout": _("Geen antwoord van de server. Controleer de verbinding en probeer het opnieuw."),
-        "other": _("Dat lukte niet. Probeer het opnieuw."),
-    }
-
-
-def console_messages(board: Board) -> dict:
-    """Every text console.js shows, in the page's language."""
-    return {
-        "errors": _error_messages(),
-        "connecting": _("Verbinden met het bord…"),
-        "connected": _("Verbonden"),
-        "disconnected": _("Verbinding verbroken. Opnieuw verbinden…"),
-        "pending": _("Bezig…"),
-        "saved": _("Opgeslagen"),
-        "reasonRequired": _("Vul een reden in: die komt in het moderatielog."),
-        "mergeSame": _("Kies twee verschillende voorstellen."),
-        "mergeChoose": _("Kies het dubbele voorstel en het voorstel dat blijft."),
-        "mergeConfirm": _("„{merged}” samenvoegen met „{keep}”? Dit kan niet ongedaan worden gemaakt."),
-        "merged": _("Samengevoegd."),
-        "startersLoaded": _("Knelpunten geladen: {num}."),
-        "startersThere": _("De knelpunten uit de uitnodiging staan er al."),
-        "lock": _("Bord vergrendelen"),
-        "unlock": _("Bord ontgrendelen"),
-        "lockedState": _("Vergrendeld: niemand kan iets toevoegen of stemmen."),
-        "openState": _("Open: deelnemers kunnen meedoen."),
-        "noTimer": _("geen timer"),
-        "timerMinutes": _("Vul een aantal minuten in van 1 tot en met 180."),
-        "pin": _("Vastzetten"),
-        "promising": _("Kansrijk"),
-        "hide": _("Verbergen…"),
-        "unhide": _("Weer tonen"),
-        "hiddenBadge": _("Verborgen"),
-        "pinnedBadge": _("Vastgezet"),
-        "promisingBadge": _("Kansrijk"),
-        "hiddenBecause": _("Verborgen: {reason}"),
-        "noTheme": _("Geen thema"),
-        "noProposals": _("Nog geen voorstellen."),
-        "noBottlenecks": _("Nog geen knelpunten."),
-        "anonymous": _("zonder naam"),
-        "votes": {"one": _("stem"), "other": _("stemmen")},
-        "logActions": {
-            "phase": _("fase"),
-            "timer": _("timer (seconden)"),
-            "lock": _("vergrendeld"),
-            "unlock": _("ontgrendeld"),
-            "hide": _("verborgen"),
-            "unhide": _("weer getoond"),
-            "edit": _("bewerkt"),
-            "pinned:on": _("vastgezet"),
-            "pinned:off": _("losgemaakt"),
-            "promising:on": _("kansrijk"),
-            "promising:off": _("niet meer kansrijk"),
-            "theme": _("thema"),
-            "merge": _("samengevoegd"),
-            "starters": _("knelpunten geladen"),
-            "import": _("CSV geïmporteerd"),
-        },
-        "phases": phase_names(),
-        "phaseTexts": phase_texts(board),
-    }
-
-
-def projector_messages(board: Board) -> dict:
-    return {
-        "phases": phase_texts(board),
-        "participants": {"one": _("{num} deelnemer"), "other": _("{num} deelnemers")},
-        "votes": {"one": _("stem"), "other": _("stemmen")},
-        "promising": _("Kansrijk"),
-        "pinned": _("Vastgezet"),
-        "locked": _("Het bord staat even stil."),
-        "disconnected": _("Verbinding verbroken. Opnieuw verbinden…"),
-        "emptyBottlenecks": _("Nog geen knelpunten. Scan de code en noem het eerste!"),
-        "emptyProposals": _("Nog geen voorstellen. Scan de code en doe het eerste!"),
-        "latestBottlenecks": _("Laatste knelpunten"),
-        "ranking": _("Ranglijst"),
-        "newest": _("Nieuwste voorstellen"),
-    }
-
-
 def _moderation(board: Board) -> list[dict]:
     entries = board_services.moderation_log(board.id, limit=100)
     for entry in entries:
@@ -214,8 +106,6 @@ def board_console(code: str):
         **_live_context(board),
         themes=board.themes,
         moderation=_moderation(board),
-        messages=console_messages(board),
-        log_actions=console_messages(board)["logActions"],
     )
 
 
@@ -223,7 +113,7 @@ def board_console(code: str):
 @login_required
 def board_projector(code: str):
     board = _board_or_404(code)
-    return render_template("organiser/board_projector.html", **_live_context(board), messages=projector_messages(board))
+    return render_template("organiser/board_projector.html", **_live_context(board))
 
 
 # --- poster --------------------------------------------------------------------------------------------

@@ -27,13 +27,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .. import limits
 from ..choices import ROLES, SECTORS, select_choices
-from ..registration.meetings import SLUG_MAX, SLUG_RE
+from ..registration.meetings import SLUG_RE
 from ..textclean import clean_line
 from .services import STATUS_LABELS
 
 MAX_CAPACITY = 5000
-SEARCH_MAX = 200
 TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 
 
@@ -41,7 +41,7 @@ class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mailadres"),
         filters=[clean_line],
-        validators=[DataRequired(_l("Vul uw e-mailadres in.")), Length(max=254, message=TOO_LONG)],
+        validators=[DataRequired(_l("Vul uw e-mailadres in.")), Length(max=limits.EMAIL, message=TOO_LONG)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
@@ -58,10 +58,10 @@ _SLUG_FIELD = StringField(
     filters=[clean_line],
     validators=[
         DataRequired(_l("Vul een korte naam in, bijvoorbeeld den-haag.")),
-        Length(max=SLUG_MAX, message=TOO_LONG),
+        Length(max=limits.SLUG, message=TOO_LONG),
         Regexp(SLUG_RE, message=_l("Gebruik alleen kleine letters, cijfers en streepjes, bijvoorbeeld den-haag.")),
     ],
-    render_kw={"maxlength": SLUG_MAX, "autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"},
+    render_kw={"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"},
 )
 
 
@@ -71,20 +71,18 @@ class MeetingForm(FlaskForm):
     city = StringField(
         _l("Plaats"),
         filters=[clean_line],
-        validators=[DataRequired(_l("Vul de plaats in.")), Length(max=80, message=TOO_LONG)],
-        render_kw={"maxlength": 80},
+        validators=[DataRequired(_l("Vul de plaats in.")), Length(max=limits.CITY, message=TOO_LONG)],
     )
     venue = StringField(
         _l("Locatie (optioneel)"),
         filters=[clean_line],
-        validators=[Optional(), Length(max=200, message=TOO_LONG)],
-        render_kw={"maxlength": 200},
+        validators=[Optional(), Length(max=limits.VENUE, message=TOO_LONG)],
     )
     address = StringField(
         _l("Adres (optioneel)"),
         filters=[clean_line],
-        validators=[Optional(), Length(max=300, message=TOO_LONG)],
-        render_kw={"maxlength": 300, "autocomplete": "off"},
+        validators=[Optional(), Length(max=limits.ADDRESS, message=TOO_LONG)],
+        render_kw={"autocomplete": "off"},
     )
     date = DateField(
         _l("Datum"),
@@ -136,8 +134,8 @@ class _SearchForm(FlaskForm):
     q = SearchField(
         _l("Zoeken"),
         filters=[clean_line],
-        validators=[Optional(), Length(max=SEARCH_MAX, message=TOO_LONG)],
-        render_kw={"maxlength": SEARCH_MAX, "autocomplete": "off"},
+        validators=[Optional(), Length(max=limits.SEARCH, message=TOO_LONG)],
+        render_kw={"autocomplete": "off"},
     )
 
     @property
@@ -161,7 +159,7 @@ class CheckInSearchForm(_SearchForm):
 
 
 def _short(value):
-    return value[:SEARCH_MAX] if isinstance(value, str) else value
+    return value[: limits.SEARCH] if isinstance(value, str) else value
 
 
 class PresenceForm(FlaskForm):
@@ -185,9 +183,8 @@ class BoardForm(FlaskForm):
         filters=[clean_line],
         validators=[
             DataRequired(_l("Vul een titel in, bijvoorbeeld „Regiosessie Zwolle”.")),
-            Length(max=120, message=TOO_LONG),
+            Length(max=limits.BOARD_TITLE, message=TOO_LONG),
         ],
-        render_kw={"maxlength": 120},
     )
     meeting = SelectField(_l("Sessie"), choices=[], default=NO_MEETING)
     votes_per_participant = IntegerField(

@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 
 from ..board import services
-from ..board.services import LIMITS, BoardError, Invalid
+from ..board.services import BoardError, Invalid
 from ..extensions import db, socketio
+from ..limits import BOARD_FIELDS as LIMITS
 from . import auth, broadcast
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from .. import limits
 from ..choices import ROLES, SECTORS, select_choices
 from ..textclean import clean_block, clean_line
 
+TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 MEAL_CHOICES = [("ja", _l("Ja, ik eet mee")), ("nee", _l("Nee, ik eet niet mee"))]
 
 
@@ -21,18 +23,18 @@ class DetailsForm(FlaskForm):
         filters=[clean_line],
         validators=[
             DataRequired(_l("Vul uw naam in.")),
-            Length(max=120, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            Length(max=limits.NAME, message=TOO_LONG),
         ],
-        render_kw={"autocomplete": "name", "maxlength": 120},
+        render_kw={"autocomplete": "name"},
     )
     organisation = StringField(
         _l("Organisatie"),
         filters=[clean_line],
         validators=[
             DataRequired(_l("Vul uw school, instelling of organisatie in.")),
-            Length(max=160, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            Length(max=limits.ORGANISATION, message=TOO_LONG),
         ],
-        render_kw={"autocomplete": "organization", "maxlength": 160},
+        render_kw={"autocomplete": "organization"},
     )
     role = SelectField(
         _l("Uw rol"),
@@ -58,14 +60,14 @@ class DetailsForm(FlaskForm):
     dietary = TextAreaField(
         _l("Dieetwensen of allergieën (optioneel)"),
         filters=[clean_block],
-        validators=[Optional(), Length(max=500, message=_l("Gebruik hoogstens %(max)d tekens."))],
-        render_kw={"maxlength": 500, "rows": 2},
+        validators=[Optional(), Length(max=limits.DIETARY, message=TOO_LONG)],
+        render_kw={"rows": 2},
     )
     accessibility = TextAreaField(
         _l("Toegankelijkheid: wat heeft u nodig? (optioneel)"),
         filters=[clean_block],
-        validators=[Optional(), Length(max=500, message=_l("Gebruik hoogstens %(max)d tekens."))],
-        render_kw={"maxlength": 500, "rows": 2},
+        validators=[Optional(), Length(max=limits.ACCESSIBILITY, message=TOO_LONG)],
+        render_kw={"rows": 2},
     )
 
     def validate_role(self, field):
@@ -95,9 +97,9 @@ class RegistrationForm(DetailsForm):
         filters=[clean_line],
         validators=[
             DataRequired(_l("Vul uw e-mailadres in.")),
-            Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            Length(max=limits.EMAIL, message=TOO_LONG),
         ],
-        render_kw={"autocomplete": "email", "maxlength": 254, "inputmode": "email"},
+        render_kw={"autocomplete": "email", "inputmode": "email"},
     )
     privacy_consent = BooleanField(
         _l("Ik heb de privacyverklaring gelezen en ga akkoord met het bewaren van mijn gegevens voor deze sessie."),

@@ -4,11 +4,11 @@ import re
 
 from sqlalchemy import func, select
 
+from .. import limits
 from ..extensions import db
 from .models import Meeting
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_MAX = 60
 
 
 class MeetingNotFound(LookupError):
@@ -16,7 +16,7 @@ class MeetingNotFound(LookupError):
 
 
 def is_valid_slug(slug: str) -> bool:
-    return len(slug) <= SLUG_MAX and bool(SLUG_RE.match(slug))
+    return len(slug) <= limits.SLUG and bool(SLUG_RE.match(slug))
 
 
 def meeting_by_slug(slug: str) -> Meeting:

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import limits
 from ..extensions import db
 from ..timeutil import local_datetime, utcnow
 
@@ -22,10 +23,10 @@ class Meeting(db.Model):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(60), unique=True)
-    city: Mapped[str] = mapped_column(String(80))
-    venue: Mapped[str | None] = mapped_column(String(200))
-    address: Mapped[str | None] = mapped_column(String(300))
+    slug: Mapped[str] = mapped_column(String(limits.SLUG), unique=True)
+    city: Mapped[str] = mapped_column(String(limits.CITY))
+    venue: Mapped[str | None] = mapped_column(String(limits.VENUE))
+    address: Mapped[str | None] = mapped_column(String(limits.ADDRESS))
     date: Mapped[date]
     starts_at: Mapped[time]
     ends_at: Mapped[time]
@@ -61,9 +62,9 @@ class Registration(db.Model):
     # Kept apart from the token: a calendar entry is shared more freely than a mail.
     calendar_uid: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: f"{uuid.uuid4()}@sessie-app")
     status: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str | None] = mapped_column(String(120))
-    email: Mapped[str | None] = mapped_column(String(254))
-    organisation: Mapped[str | None] = mapped_column(String(160))
+    name: Mapped[str | None] = mapped_column(String(limits.NAME))
+    email: Mapped[str | None] = mapped_column(String(limits.EMAIL))
+    organisation: Mapped[str | None] = mapped_column(String(limits.ORGANISATION))
     role: Mapped[str] = mapped_column(String(32))
     sector: Mapped[str] = mapped_column(String(16))
     meal: Mapped[bool] = mapped_column(default=True)

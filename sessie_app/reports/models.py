@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .. import limits
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -16,7 +17,7 @@ class ProposalGroup(db.Model):
     __tablename__ = "proposal_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(140))
+    title: Mapped[str] = mapped_column(String(limits.GROUP_TITLE))
     confirmed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

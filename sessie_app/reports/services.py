@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
+from .. import limits
 from ..board.models import (
     Board,
     Bottleneck,
@@ -42,7 +43,7 @@ NO_ACTOR = "onbepaald"
 TOP_GROUPS = 10
 TOP_PER_CELL = 3
 TOP_PER_SESSION = 10
-GROUP_TITLE_MAX = 140
+GROUP_TITLE_MAX = limits.GROUP_TITLE
 ALL = "alle"
 
 

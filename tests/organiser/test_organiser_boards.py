@@ -169,8 +169,8 @@ def test_the_console_has_the_controls_links_and_no_inline_code(organiser_client,
         and "/static/js/console.js" in page
         and "/static/css/projector.css" in page
     )
-    messages = json.loads(html.unescape(re.search(r'data-messages="([^"]*)"', page).group(1)))
-    assert messages["errors"]["locked"] == "Het bord is vergrendeld." and messages["phases"]["oogsten"] == "Oogsten"
+    words = json.loads(html.unescape(re.search(r"data-words='([^']*)'", page).group(1)))
+    assert words["errors"]["locked"] == "Het bord is vergrendeld." and words["phases"]["oogsten"]["name"] == "Oogsten"
 
 
 def test_the_console_shows_the_moderation_log(organiser_client, board, organiser):
@@ -190,9 +190,9 @@ def test_the_projector_shows_qr_code_join_code_link_and_phase(organiser_client, 
     assert f'<p class="pj-code" aria-label="{" ".join(board.code)}">{board.code}</p>' in page
     assert "Verdeel uw 5 stemmen" in page and ">Stemmen</h1>" in page
     assert "/static/js/projector.js" in page and "/static/css/projector.css" in page
-    messages = json.loads(html.unescape(re.search(r'data-messages="([^"]*)"', page).group(1)))
-    assert messages["phases"]["mopperen"]["instruction"] == "Noem knelpunten in één zin"
-    assert messages["phases"]["oogsten"]["instruction"] == "De ranglijst staat vast"
+    words = json.loads(html.unescape(re.search(r"data-words='([^']*)'", page).group(1)))
+    assert words["phases"]["mopperen"]["instruction"] == "Noem knelpunten in één zin"
+    assert words["phases"]["oogsten"]["instruction"] == "De ranglijst staat vast"
 
 
 @pytest.mark.parametrize("suffix", ["", "/projector", "/poster.pdf", "/import", "/export.csv", "/export.json"])

@@ -197,6 +197,6 @@ def test_the_scan_page_explains_the_camera_and_loads_its_script(organiser_client
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "HTTPS" in html and "localhost" in html and "camera-app" in html
-    assert '<script src="/static/js/scan.js" defer></script>' in html
+    assert '<script type="module" src="/static/js/scan.js"></script>' in html
     assert 'data-code-prefix="/organisator/inchecken/code/"' in html and 'data-session="utrecht"' in html
     assert "<script>" not in html and "style=" not in html
