@@ -17,6 +17,7 @@ from .registration import seed as seed_module
 from .registration import services as registration_services
 from .reports import exports as report_exports
 from .reports import services as report_services
+from .textclean import spreadsheet_safe
 from .timeutil import today_local
 
 sessions_cli = AppGroup("sessions", help="De sessies van de reeks.")
@@ -214,7 +215,7 @@ def export_board(code: str, fmt: str, output: Path | None) -> None:
     board = _board_or_fail(code)
     with _request_context():
         if fmt == "csv":
-            text = board_io.export_csv(board.id, cell=organiser_services.spreadsheet_safe)
+            text = board_io.export_csv(board.id, cell=spreadsheet_safe)
         else:
             text = json.dumps(board_io.export_data(board.id), ensure_ascii=False, indent=2) + "\n"
     if output is None:

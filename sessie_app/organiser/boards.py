@@ -23,6 +23,7 @@ from ..pdf import PdfError, render_pdf
 from ..qr import svg_data_uri
 from ..realtime import broadcast
 from ..registration.models import Meeting
+from ..textclean import spreadsheet_safe
 from ..urls import external_url
 from . import services
 from .forms import NO_MEETING, BoardForm, BoardImportForm
@@ -297,7 +298,7 @@ def board_import(code: str):
 @login_required
 def board_export_csv(code: str):
     board = _board_or_404(code)
-    body = board_io.export_csv(board.id, cell=services.spreadsheet_safe)
+    body = board_io.export_csv(board.id, cell=spreadsheet_safe)
     log.info("Organiser %s exported board %s as CSV", current_user.email, board.code)
     return download(body, f"bord-{board.code}.csv", "text/csv")
 

@@ -4,7 +4,7 @@ import csv
 import io
 import json
 
-from ..organiser.services import spreadsheet_safe
+from ..textclean import spreadsheet_safe
 
 CSV_HEADER = (
     "groep_rang",
