@@ -17,6 +17,7 @@ from .registration import seed as seed_module
 from .registration import services as registration_services
 from .reports import exports as report_exports
 from .reports import services as report_services
+from .reports.report import Report
 from .textclean import spreadsheet_safe
 from .timeutil import today_local
 
@@ -238,7 +239,7 @@ def _report_scope(session_slug: str | None, all_sessions: bool) -> str:
     return report_services.ALL if all_sessions else session_slug
 
 
-def _build_report(scope: str, suggest: bool = False) -> dict:
+def _build_report(scope: str, suggest: bool = False) -> Report:
     try:
         return report_services.build_report(scope, suggest=suggest)
     except report_services.UnknownSession:

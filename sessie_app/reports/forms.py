@@ -6,7 +6,7 @@ from wtforms import IntegerField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
 
 from ..textclean import clean_line
-from .services import GROUP_TITLE_MAX
+from .review import GROUP_TITLE_MAX
 
 TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 NOT_A_GROUP = _l("Kies een groepsnummer uit de lijst.")
