@@ -886,7 +886,7 @@ class Stage:
                 for n, title in enumerate(titles)
             ]
             reports.suggest()
-            self.group_id = reports.review()["groups"][0]["id"]
+            self.group_id = reports.review().groups[0].id
             db.session.remove()
         self.manage_token = self._new_registration("Stage Aanmelder")
         self.check_in_token = self._new_registration("Stage Incheck", check_in=True)

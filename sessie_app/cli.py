@@ -18,6 +18,8 @@ from .registration import services as registration_services
 from .registration.meetings import MeetingNotFound, meeting_by_slug
 from .reports import exports as report_exports
 from .reports import services as report_services
+from .reports.report import Report
+from .textclean import spreadsheet_safe
 from .timeutil import today_local
 
 sessions_cli = AppGroup("sessions", help="De sessies van de reeks.")
@@ -216,7 +218,7 @@ def export_board(code: str, fmt: str, output: Path | None) -> None:
     board = _board_or_fail(code)
     with _request_context():
         if fmt == "csv":
-            text = board_io.export_csv(board.id, cell=organiser_services.spreadsheet_safe)
+            text = board_io.export_csv(board.id, cell=spreadsheet_safe)
         else:
             text = json.dumps(board_io.export_data(board.id), ensure_ascii=False, indent=2) + "\n"
     if output is None:
@@ -239,7 +241,7 @@ def _report_scope(session_slug: str | None, all_sessions: bool) -> str:
     return report_services.ALL if all_sessions else session_slug
 
 
-def _build_report(scope: str, suggest: bool = False) -> dict:
+def _build_report(scope: str, suggest: bool = False) -> Report:
     try:
         return report_services.build_report(scope, suggest=suggest)
     except report_services.UnknownSession:

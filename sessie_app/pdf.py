@@ -1,27 +1,4 @@
-"""HTML to PDF with WeasyPrint, fetching nothing but the app's own static files.
-
-``render_pdf(html, base_url)`` is the one way this app makes a PDF (the board poster; the
-reports of issue 4). It is safe for HTML that carries text from strangers:
-
-* **Fetching.** The URL fetcher serves ``data:`` URIs and files under the static folder, read
-  from disk, for URLs on ``base_url``'s origin below the static URL path (``/static/...``).
-  Anything else raises ``RefusedURL``: ``file://``, ``http(s)://`` to any other host or path
-  (so no cloud metadata endpoint and no internal service is ever asked), ``ftp:``, a path
-  that climbs out of the static folder. Nothing goes over the network, so there are no
-  redirects to follow either. WeasyPrint catches the refusal, drops that image or stylesheet,
-  and logs a warning; the rest of the document still renders.
-* **Time limit.** Rendering runs in a worker thread; the caller waits at most ``timeout``
-  seconds and then gets ``PdfTimeout``. The worker is then stopped by raising an exception
-  inside it (``PyThreadState_SetAsyncExc``), which takes effect at its next Python bytecode;
-  WeasyPrint's layout is Python, so it stops within moments (one long call into Pango finishes
-  first; an exception that lands in a finaliser is dropped by Python, so it is repeated). Not SIGALRM: signals only reach the main thread, and a web server renders in request
-  threads. Not a subprocess: a fresh process needs about a second to import WeasyPrint, and
-  forking a threaded server is unsafe. At most ``PDF_MAX_CONCURRENT`` renders (default 2)
-  run at once, so a burst of requests cannot take every core. Under gevent (``make serve``)
-  the threading module is patched into greenlets, and a render in a greenlet would freeze every
-  phone of the hall for seconds: there it runs in gevent's pool of real threads, and the request
-  waits for it without holding up the other greenlets.
-"""
+"""HTML to PDF with WeasyPrint, fetching nothing but the app's own static files, within a time limit (docs/reports.md)."""
 
 import base64
 import ctypes

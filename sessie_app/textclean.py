@@ -1,4 +1,4 @@
-"""Clean free text from strangers before it is validated or stored."""
+"""Clean free text from strangers before it is validated or stored, and make text safe for a spreadsheet."""
 
 import re
 import unicodedata
@@ -20,3 +20,17 @@ def clean_block(value):
         return value
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value).strip()
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell no spreadsheet reads as a formula: text starting with = + - @ tab or CR gets a leading '.
+
+    Leading spaces are looked through, since some spreadsheets skip them before a formula.
+    """
+    text = "" if value is None else str(value)
+    if text.lstrip(" ").startswith(FORMULA_START):
+        return "'" + text
+    return text

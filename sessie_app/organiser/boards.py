@@ -23,6 +23,7 @@ from ..qr import svg_data_uri
 from ..realtime import broadcast
 from ..registration.meetings import meeting_by_id, meeting_by_slug, meetings_in_date_order
 from ..registration.models import Meeting
+from ..textclean import spreadsheet_safe
 from ..urls import external_url
 from ..words import phase_names, phase_texts
 from . import bp, download, log, services
@@ -186,7 +187,7 @@ def board_import(code: str):
 @login_required
 def board_export_csv(code: str):
     board = _board_or_404(code)
-    body = board_io.export_csv(board.id, cell=services.spreadsheet_safe)
+    body = board_io.export_csv(board.id, cell=spreadsheet_safe)
     log.info("Organiser %s exported board %s as CSV", current_user.email, board.code)
     return download(body, f"bord-{board.code}.csv", "text/csv")
 

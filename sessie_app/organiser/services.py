@@ -22,6 +22,7 @@ from ..extensions import db
 from ..registration import services as registration_services
 from ..registration.meetings import meetings_in_date_order, slug_taken
 from ..registration.models import CANCELLED, CONFIRMED, STATUSES, WAITLISTED, Meeting, Registration
+from ..textclean import spreadsheet_safe
 from ..timeutil import AMSTERDAM, utcnow
 from .models import Organiser
 
@@ -298,20 +299,6 @@ def meeting_report(meeting_id: int) -> MeetingReport:
         dietary=group_texts(dietary),
         accessibility=group_texts(accessibility),
     )
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """A cell no spreadsheet reads as a formula: text starting with = + - @ tab or CR gets a leading '.
-
-    Leading spaces are looked through, since some spreadsheets skip them before a formula.
-    """
-    text = "" if value is None else str(value)
-    if text.lstrip(" ").startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 def _local(moment: datetime | None) -> str:

@@ -4,8 +4,11 @@ import csv
 import io
 import json
 
-from ..organiser.services import spreadsheet_safe
+from ..textclean import spreadsheet_safe
+from .report import Report
 
+# Machine names for the columns, fixed like the keys and "ja"/"nee" in them, so a spreadsheet can
+# rely on them; beside each key (actor, thema, sessie) its words for people, in the report's locale.
 CSV_HEADER = (
     "groep_rang",
     "groep_titel",
@@ -18,42 +21,48 @@ CSV_HEADER = (
     "groot_denken",
     "klein_doen",
     "actor",
+    "actor_naam",
     "thema",
+    "thema_naam",
     "sessie",
+    "sessie_naam",
     "bord",
     "stemmen",
     "steun",
 )
 
 
-def synthesis_json(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2)
+def synthesis_json(report: Report) -> str:
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=2)
 
 
-def synthesis_csv(report: dict) -> str:
+def synthesis_csv(report: Report) -> str:
     """One row per proposal, in group order; every cell is safe to open in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
-    for group in report["groups"]:
-        for proposal in group["proposals"]:
+    for group in report.groups:
+        for proposal in group.proposals:
             row = (
-                group["rank"],
-                group["title"],
-                "ja" if group["confirmed"] else "nee",
-                group["supporters"],
-                group["votes"],
-                f"{group['consensus']:.4g}",
-                proposal["id"],
-                proposal["title"],
-                proposal["groot_denken"],
-                proposal["klein_doen"],
-                proposal["actor"],
-                proposal["theme"],
-                proposal["session"] or "",
-                proposal["board"],
-                proposal["votes"],
-                proposal["supporters"],
+                group.rank,
+                group.title,
+                "ja" if group.confirmed else "nee",
+                group.supporters,
+                group.votes,
+                f"{group.consensus:.4g}",
+                proposal.id,
+                proposal.title,
+                proposal.groot_denken,
+                proposal.klein_doen,
+                proposal.actor,
+                proposal.actor_label,
+                proposal.theme,
+                proposal.theme_name,
+                proposal.session or "",
+                proposal.session_city,
+                proposal.board,
+                proposal.votes,
+                proposal.supporters,
             )
             writer.writerow([spreadsheet_safe(cell) for cell in row])
     return out.getvalue()

@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
 
+from .. import limits
 from ..textclean import clean_line
-from .services import GROUP_TITLE_MAX
 
 TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 NOT_A_GROUP = _l("Kies een groepsnummer uit de lijst.")
@@ -17,7 +17,7 @@ class GroupForm(FlaskForm):
     read by the view: how many there are depends on the group."""
 
     title = StringField(
-        _l("Titel van de groep"), filters=[clean_line], validators=[Length(max=GROUP_TITLE_MAX, message=TOO_LONG)]
+        _l("Titel van de groep"), filters=[clean_line], validators=[Length(max=limits.GROUP_TITLE, message=TOO_LONG)]
     )
     target = IntegerField(
         _l("Naar groep nr."),
@@ -38,7 +38,7 @@ class LooseForm(FlaskForm):
     title = StringField(
         _l("Titel van de nieuwe groep"),
         filters=[clean_line],
-        validators=[Length(max=GROUP_TITLE_MAX, message=TOO_LONG)],
+        validators=[Length(max=limits.GROUP_TITLE, message=TOO_LONG)],
     )
     target = IntegerField(
         _l("Groep nr."),

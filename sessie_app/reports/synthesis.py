@@ -33,15 +33,7 @@ if TYPE_CHECKING:
 
 SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms_nl.toml"
 
-# Tuned on tests/reports/proposals_nl.csv (86 proposals, 13 paraphrase groups, 8 singletons),
-# pairwise precision / recall by threshold:
-#   0.15 → P 0.67 R 0.75   0.20 → P 0.78 R 0.70   0.22 → P 0.82 R 0.65   0.24 → P 0.87 R 0.64
-#   0.26 → P 0.89 R 0.63   0.30 → P 0.90 R 0.53   0.35 → P 0.94 R 0.34   0.40 → P 0.91 R 0.22
-# (Stems alone, before the synonyms and compounds: P 0.94 R 0.09 at 0.22.)
-# 0.24 is the lowest threshold that keeps precision at 0.85 or more on this set. The synonym list
-# was written knowing this set's themes, so on new text it covers fewer paraphrases: similarities
-# fall, which costs recall first, and the margin above 0.8 is there for the wrong merges it will
-# still make.
+# Tuned for precision on tests/reports/proposals_nl.csv: docs/reports.md has precision and recall per threshold.
 DEFAULT_THRESHOLD = 0.24
 
 # Dutch function words and words every proposal in this room uses, written without accents

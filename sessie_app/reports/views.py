@@ -15,6 +15,7 @@ from ..registration.meetings import meetings_in_date_order
 from . import exports, services
 from .document import report_pdf
 from .forms import GroupForm, LooseForm
+from .report import Report
 
 bp = Blueprint("reports", __name__, url_prefix="/organisator/rapport")
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def require_login():
     return None
 
 
-def _report_or_404(scope: str, suggest: bool = False) -> dict:
+def _report_or_404(scope: str, suggest: bool = False) -> Report:
     # The report is a Dutch document whatever language the organiser's screen is in: its role and
     # actor labels must be Dutch too.
     try:
@@ -112,13 +113,13 @@ def _prefix(group_id: int) -> str:
 def _review_page(status: int = 200, forms: dict | None = None, loose_form: LooseForm | None = None):
     review = services.review()
     group_forms = forms or {}
-    shown = {group["id"] for group in review["groups"]}
+    shown = {group.id for group in review.groups}
     if any(group_id not in shown for group_id in group_forms):
         # A stale tab: the group was dissolved or merged meanwhile, so its form has nowhere to show errors.
         flash(_("Deze groep bestaat niet meer. Vernieuw de pagina."), "error")
-    for group in review["groups"]:
-        if group["id"] not in group_forms:
-            group_forms[group["id"]] = GroupForm(formdata=None, prefix=_prefix(group["id"]), title=group["title"])
+    for group in review.groups:
+        if group.id not in group_forms:
+            group_forms[group.id] = GroupForm(formdata=None, prefix=_prefix(group.id), title=group.title)
     return render_template(
         "reports/groups.html",
         review=review,
@@ -139,13 +140,13 @@ def suggest_groups():
     if not form.validate_on_submit():
         abort(400)
     result = services.suggest()
-    log.info("Organiser %s asked for group suggestions: %d groups", current_user.email, result["created"])
+    log.info("Organiser %s asked for group suggestions: %d groups", current_user.email, result.created)
     flash(
         ngettext(
             "%(num)d groep voorgesteld uit %(total)d voorstellen. Bekijk ze hieronder.",
             "%(num)d groepen voorgesteld uit %(total)d voorstellen. Bekijk ze hieronder.",
-            result["created"],
-            total=result["considered"],
+            result.created,
+            total=result.considered,
         ),
         "success",
     )

@@ -8,7 +8,7 @@ from sessie_app.board import io as board_io
 from sessie_app.board import services
 from sessie_app.board.models import OPPEREN, STEMMEN, ModerationEntry, Proposal
 from sessie_app.extensions import db
-from sessie_app.organiser.services import spreadsheet_safe
+from sessie_app.textclean import spreadsheet_safe
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from organiser_support import add_registration, organiser, organiser_client  # n
 
 from sessie_app.organiser import services
 from sessie_app.registration import services as registration_services
+from sessie_app.textclean import spreadsheet_safe
 
 LIST_URL = "/organisator/sessies/tilburg/aanmeldingen"
 CSV_URL = "/organisator/sessies/tilburg/aanmeldingen.csv"
@@ -226,7 +227,7 @@ def test_csv_cells_that_could_be_formulas_are_neutralised(organiser_client, meet
     ],
 )
 def test_spreadsheet_safe(value, expected):
-    assert services.spreadsheet_safe(value) == expected
+    assert spreadsheet_safe(value) == expected
 
 
 def test_group_texts_merges_case_and_spacing_and_keeps_the_common_spelling():

@@ -49,6 +49,7 @@ from sessie_app.board.models import OPPEREN, STEMMEN, Proposal
 from sessie_app.extensions import db
 from sessie_app.registration import services as registration_services
 from sessie_app.reports.models import GroupMember, ProposalGroup
+from sessie_app.reports.report import Group, Report
 
 REPORT_URL = "/organisator/rapport"
 GROUPS_URL = f"{REPORT_URL}/groepen"
@@ -360,13 +361,25 @@ def twins(ungrouped) -> Dataset:
     return add_twins(ungrouped)
 
 
-def group_of(report: dict, proposal_id: int) -> dict:
+def group_of(report: Report, proposal_id: int) -> Group:
     """The group in ``report`` that holds ``proposal_id``."""
-    for group in report["groups"]:
-        if proposal_id in [p["id"] for p in group["proposals"]]:
+    for group in report.groups:
+        if proposal_id in member_ids(group):
             return group
     raise AssertionError(f"proposal {proposal_id} is in no group of the report")
 
 
-def member_ids(group: dict) -> list[int]:
+def member_ids(group: Group) -> list[int]:
+    return [p.id for p in group.proposals]
+
+
+def json_group_of(data: dict, proposal_id: int) -> dict:
+    """The group in the report's JSON ``data`` that holds ``proposal_id``."""
+    for group in data["groups"]:
+        if proposal_id in json_member_ids(group):
+            return group
+    raise AssertionError(f"proposal {proposal_id} is in no group of the JSON")
+
+
+def json_member_ids(group: dict) -> list[int]:
     return [p["id"] for p in group["proposals"]]

@@ -10,8 +10,8 @@ from report_support import (  # noqa: F401
     PERSONAL,
     add_registration,
     dataset,
-    group_of,
-    member_ids,
+    json_group_of,
+    json_member_ids,
 )
 
 
@@ -26,7 +26,7 @@ def test_synthesis_json_for_all_sessions(runner, dataset):
     assert data["scope"]["kind"] == "all" and data["scope"]["grouping"] == "confirmed"
     love = data["groups"][0]
     assert love["title"] == LOVE_TITLE
-    assert (love["supporters"], love["votes"], member_ids(love)) == (7, 11, [dataset.p["P1"], dataset.p["P2"]])
+    assert (love["supporters"], love["votes"], json_member_ids(love)) == (7, 11, [dataset.p["P1"], dataset.p["P2"]])
     assert {"id", "title", "board", "votes"} <= love["proposals"][0].keys()
     for secret in PERSONAL:
         assert secret.casefold() not in result.stdout.casefold()
@@ -60,7 +60,7 @@ def test_suggest_gives_the_automatic_grouping(runner, dataset):
     data = json.loads(result.stdout)
     assert data["scope"]["grouping"] == "suggested"
     assert all(not g["confirmed"] for g in data["groups"])
-    assert sorted(member_ids(group_of(data, p["P7"]))) == [p["P7"], p["P8"]]
+    assert sorted(json_member_ids(json_group_of(data, p["P7"]))) == [p["P7"], p["P8"]]
     confirmed = json.loads(synthesis(runner, "--all").stdout)
     assert confirmed["scope"]["grouping"] == "confirmed"
 

@@ -35,7 +35,7 @@ def test_the_suggestion_makes_unconfirmed_groups_of_at_least_two_similar_proposa
     p = twins.p
     result = services.suggest()
     groups = stored_groups()
-    assert result["created"] == len(groups) >= 2 and result["considered"] == 10
+    assert result.created == len(groups) >= 2 and result.considered == 10
     by_member = {frozenset(members): (title, confirmed) for title, confirmed, members in groups.values()}
     assert by_member[frozenset({p["P7"], p["P8"]})] == ("Regionaal kenniscentrum voor schoolleiders", False)
     assert by_member[frozenset({p["P11"], p["P12"]})] == ("Subsidieloket voor kleine schoolbesturen", False)
@@ -43,26 +43,26 @@ def test_the_suggestion_makes_unconfirmed_groups_of_at_least_two_similar_proposa
     # Hidden and merged proposals are never suggested.
     assert not {p["P4"], p["P5"]} & {pid for _t, _c, members in groups.values() for pid in members}
     review = services.review()
-    assert review["suggested"] == len(groups) and review["confirmed"] == 0 and review["proposals"] == 10
-    assert len(review["ungrouped"]) == 10 - sum(len(m) for _t, _c, m in groups.values())
+    assert review.suggested == len(groups) and review.confirmed == 0 and review.proposals == 10
+    assert len(review.ungrouped) == 10 - sum(len(m) for _t, _c, m in groups.values())
 
 
 def test_the_report_ignores_suggestions_until_they_are_confirmed(twins, rq):
     p = twins.p
     kennis, _loket = suggested_pairs(twins)
     before = services.build_report()
-    assert before["totals"]["groups_of_several"] == 0
+    assert before.totals.groups_of_several == 0
     assert member_ids(group_of(before, p["P7"])) == [p["P7"]]
     services.confirm(kennis, "Een kenniscentrum per regio")
     after = services.build_report()
     kennis_group = group_of(after, p["P7"])
-    assert (kennis_group["id"], kennis_group["title"], kennis_group["confirmed"]) == (
+    assert (kennis_group.id, kennis_group.title, kennis_group.confirmed) == (
         kennis,
         "Een kenniscentrum per regio",
         True,
     )
     assert sorted(member_ids(kennis_group)) == sorted([p["P7"], p["P8"]])
-    assert after["totals"]["groups_of_several"] == 1
+    assert after.totals.groups_of_several == 1
     assert member_ids(group_of(after, p["P11"])) == [p["P11"]]
 
 
@@ -78,7 +78,7 @@ def test_rename_tidies_the_spaces_and_reopen_takes_the_group_out_of_the_report(t
     services.confirm(kennis)
     services.rename(kennis, "  Kenniscentra   in de   regio ")
     assert stored_groups()[kennis][:2] == ("Kenniscentra in de regio", True)
-    assert group_of(services.build_report(), p["P8"])["title"] == "Kenniscentra in de regio"
+    assert group_of(services.build_report(), p["P8"]).title == "Kenniscentra in de regio"
     services.reopen(kennis)
     assert stored_groups()[kennis][:2] == ("Kenniscentra in de regio", False)
     assert member_ids(group_of(services.build_report(), p["P8"])) == [p["P8"]]
@@ -91,7 +91,7 @@ def test_taking_one_of_two_out_dissolves_the_group(twins, rq):
     groups = stored_groups()
     assert kennis not in groups and loket in groups
     assert group_holding(p["P7"]) is None and group_holding(p["P8"]) is None
-    loose = {q["id"] for q in services.review()["ungrouped"]}
+    loose = {q.id for q in services.review().ungrouped}
     assert {p["P7"], p["P8"]} <= loose
 
 
@@ -124,8 +124,8 @@ def test_a_new_group_from_loose_proposals_is_confirmed_at_once(twins, rq):
     assert groups[titled] == ("Literatuur voor iedereen", True, {p["P1"], p["P2"]})
     assert groups[untitled] == ("Makelaar koppelt scholen aan onderzoekers", True, {p["P6"], p["P9"]})
     report = services.build_report()
-    assert group_of(report, p["P2"])["title"] == "Literatuur voor iedereen"
-    assert group_of(report, p["P2"])["supporters"] == 7
+    assert group_of(report, p["P2"]).title == "Literatuur voor iedereen"
+    assert group_of(report, p["P2"]).supporters == 7
 
 
 def test_dissolving_puts_every_proposal_back_on_its_own(twins, rq):
@@ -148,10 +148,10 @@ def test_a_new_suggestion_keeps_the_confirmed_groups_and_replaces_the_rest(twins
     assert groups[kennis] == ("Kenniscentra, nagekeken", True, {p["P7"], p["P8"]})
     assert groups[manual] == ("Met de hand gemaakt", True, {p["P1"], p["P6"]})
     # Confirmed proposals are not offered again: the suggestion only looks at the other six.
-    assert result["considered"] == 6
+    assert result.considered == 6
     new_loket = group_holding(p["P11"])
     assert new_loket not in (None, kennis, manual) and groups[new_loket][1:] == (False, {p["P11"], p["P12"]})
-    assert result["created"] == sum(1 for _t, confirmed, _m in groups.values() if not confirmed)
+    assert result.created == sum(1 for _t, confirmed, _m in groups.values() if not confirmed)
 
 
 def test_a_hidden_proposal_leaves_its_group_in_the_review(twins, rq):
@@ -160,9 +160,9 @@ def test_a_hidden_proposal_leaves_its_group_in_the_review(twins, rq):
     p = twins.p
     group = services.new_group([p["P1"], p["P2"], p["P3"]], "Drie")
     board_services.set_hidden(twins.tilburg.id, p["P3"], True, "Dubbel", None)
-    (shown,) = [g for g in services.review()["groups"] if g["id"] == group]
-    assert [q["id"] for q in shown["proposals"]] == [p["P1"], p["P2"]]
-    assert p["P3"] not in {q["id"] for q in services.build_report()["appendix"]}
+    (shown,) = [g for g in services.review().groups if g.id == group]
+    assert [q.id for q in shown.proposals] == [p["P1"], p["P2"]]
+    assert p["P3"] not in {q.id for q in services.build_report().appendix}
 
 
 # --- refusals ------------------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from report_support import (  # noqa: F401
     REPORT_URL,
     add_registration,
     dataset,
-    group_of,
-    member_ids,
+    json_group_of,
+    json_member_ids,
     organiser,
     organiser_client,
     twins,
@@ -140,8 +140,8 @@ def test_accepting_a_group_with_a_new_title_puts_it_in_the_report(reviewed):
     assert "Groep geaccepteerd: die komt zo in het rapport." in page
     assert f'name="groep{kennis}-rename"' in page and f'name="groep{kennis}-reopen"' in page
     report = json.loads(client.get(f"{REPORT_URL}/alle.json").data)
-    assert group_of(report, data.p["P7"])["title"] == "Een kenniscentrum per regio"
-    assert member_ids(group_of(report, data.p["P11"])) == [data.p["P11"]]  # still a suggestion
+    assert json_group_of(report, data.p["P7"])["title"] == "Een kenniscentrum per regio"
+    assert json_member_ids(json_group_of(report, data.p["P11"])) == [data.p["P11"]]  # still a suggestion
 
 
 def test_rename_and_reopen_through_the_form(reviewed):
@@ -384,7 +384,7 @@ def test_the_json_download_has_the_groups_with_their_proposals_and_support(organ
 def test_the_json_of_one_session(organiser_client, dataset):
     data = json.loads(organiser_client.get(f"{REPORT_URL}/tilburg.json").data)
     assert data["scope"]["slug"] == "tilburg" and data["totals"]["proposals"] == 5
-    assert member_ids(group_of(data, dataset.p["P7"])) == [dataset.p["P7"]]
+    assert json_member_ids(json_group_of(data, dataset.p["P7"])) == [dataset.p["P7"]]
 
 
 def test_the_json_with_the_automatic_suggestion(organiser_client, dataset):
@@ -393,8 +393,8 @@ def test_the_json_with_the_automatic_suggestion(organiser_client, dataset):
     suggested = json.loads(organiser_client.get(f"{REPORT_URL}/alle.json?groepering=suggestie").data)
     assert confirmed["scope"]["grouping"] == "confirmed" and suggested["scope"]["grouping"] == "suggested"
     assert all(not g["confirmed"] and g["id"] is None for g in suggested["groups"])
-    assert sorted(member_ids(group_of(suggested, p["P7"]))) == [p["P7"], p["P8"]]
-    assert group_of(suggested, p["P7"])["title"] == "Regionaal kenniscentrum voor schoolleiders"
+    assert sorted(json_member_ids(json_group_of(suggested, p["P7"]))) == [p["P7"], p["P8"]]
+    assert json_group_of(suggested, p["P7"])["title"] == "Regionaal kenniscentrum voor schoolleiders"
     assert sorted(q["id"] for g in suggested["groups"] for q in g["proposals"]) == sorted(
         q["id"] for g in confirmed["groups"] for q in g["proposals"]
     )

@@ -1,0 +1,59 @@
+"""The words the report shows for its keys, fallbacks included: one place for the PDF, the JSON and the CSV.
+
+Keys (``onbepaald``, ``zonder-thema``, ``hide``) stay in the data for whoever computes with it; the
+label beside them is the translated message, resolved in the locale the report is built in.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from ..choices import ACTOR_LABELS
+
+NO_ACTOR = "onbepaald"
+NO_THEME = "zonder-thema"
+NOT_GIVEN = "onbekend"
+
+NO_ACTOR_LABEL = _l("Nog niet bepaald")
+NO_THEME_LABEL = _l("Zonder thema")
+NO_SESSION_LABEL = _l("Zonder sessie")
+NOT_GIVEN_LABEL = _l("Niet opgegeven")
+
+# The moderation log, in words. An action that is not listed shows as it is stored.
+MODERATION_ACTIONS = {
+    "phase": _l("Fase gewisseld"),
+    "timer": _l("Timer gezet of gestopt"),
+    "lock": _l("Bord vergrendeld"),
+    "unlock": _l("Bord ontgrendeld"),
+    "hide": _l("Verborgen"),
+    "unhide": _l("Weer zichtbaar gemaakt"),
+    "edit": _l("Voorstel bewerkt"),
+    "pinned:on": _l("Uitgelicht"),
+    "pinned:off": _l("Niet meer uitgelicht"),
+    "promising:on": _l("Als kansrijk gemarkeerd"),
+    "promising:off": _l("Markering kansrijk weggehaald"),
+    "theme": _l("Thema toegekend"),
+    "merge": _l("Voorstellen samengevoegd"),
+    "starters": _l("Startknelpunten geladen"),
+    "import": _l("Voorstellen van papier ingevoerd"),
+}
+
+
+def actor_label(actor: str | None) -> str:
+    """Who must act, in words; an actor key the app no longer knows shows as it is stored."""
+    if actor is None or actor == NO_ACTOR:
+        return str(NO_ACTOR_LABEL)
+    label = ACTOR_LABELS.get(actor)
+    return str(label) if label is not None else actor
+
+
+def theme_name(names: dict[str, str], theme: str) -> str:
+    """The board's name of a theme key, or the label for proposals without a theme."""
+    return names.get(theme) or str(NO_THEME_LABEL)
+
+
+def session_name(city: str | None) -> str:
+    return city or str(NO_SESSION_LABEL)
+
+
+def moderation_label(action: str) -> str:
+    label = MODERATION_ACTIONS.get(action)
+    return str(label) if label is not None else action

@@ -1,0 +1,263 @@
+"""The organiser's review of the groups: suggest, confirm, rename, reopen, dissolve, take out, move, group by hand.
+
+Only confirmed groups reach the report; a new suggestion never touches them. Every action commits
+its own transaction and raises ReportError, whose text is the message for the organiser.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from .. import limits
+from ..board.models import Proposal
+from ..extensions import db
+from .models import GroupMember, ProposalGroup
+from .report import ProposalEntry
+from .scope import Item, ReportError, all_items, suggested_partition
+
+# Ids arrive from forms; one beyond a 32-bit integer would make the database raise instead of miss.
+MAX_ID = 2**31 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewGroup:
+    id: int
+    title: str
+    confirmed: bool
+    votes: int
+    proposals: list[ProposalEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The stored groups (suggestions first), the proposals in no group, and how many of each."""
+
+    groups: list[ReviewGroup]
+    ungrouped: list[ProposalEntry]
+    suggested: int
+    confirmed: int
+    proposals: int
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    created: int  # groups of two or more
+    considered: int  # proposals in no confirmed group
+
+
+def review() -> Review:
+    """The stored groups (suggested and confirmed) with their proposals, and the proposals in no group."""
+    items = all_items()
+    by_id = {item.id: item for item in items}
+    groups = []
+    grouped = set()
+    members_by_group: dict[int, list[Item]] = defaultdict(list)
+    for proposal_id, group_id in db.session.execute(select(GroupMember.proposal_id, GroupMember.group_id)):
+        if proposal_id in by_id:
+            members_by_group[group_id].append(by_id[proposal_id])
+            grouped.add(proposal_id)
+    for group in db.session.scalars(select(ProposalGroup).order_by(ProposalGroup.confirmed, ProposalGroup.id)):
+        members = sorted(members_by_group.get(group.id, []), key=lambda i: (-i.votes, i.id))
+        if not members:
+            # Every proposal in it was hidden or merged on its board since.
+            continue
+        groups.append(
+            ReviewGroup(
+                id=group.id,
+                title=group.title,
+                confirmed=group.confirmed,
+                votes=sum(i.votes for i in members),
+                proposals=[item.entry for item in members],
+            )
+        )
+    loose = [item.entry for item in sorted(items, key=lambda i: (-i.votes, i.id)) if item.id not in grouped]
+    return Review(
+        groups=groups,
+        ungrouped=loose,
+        suggested=sum(1 for g in groups if not g.confirmed),
+        confirmed=sum(1 for g in groups if g.confirmed),
+        proposals=len(items),
+    )
+
+
+def _as_id(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def _group(group_id) -> ProposalGroup:
+    number = _as_id(group_id)
+    group = db.session.get(ProposalGroup, number) if number else None
+    if group is None:
+        raise ReportError(_l("Deze groep bestaat niet meer. Vernieuw de pagina."))
+    return group
+
+
+def _visible(proposal_id) -> Proposal:
+    number = _as_id(proposal_id)
+    proposal = db.session.get(Proposal, number) if number else None
+    if proposal is None or proposal.hidden or proposal.merged_into_id:
+        raise ReportError(_l("Dit voorstel bestaat niet meer of is verborgen."))
+    return proposal
+
+
+def _drop_empty_groups() -> None:
+    used = select(GroupMember.group_id).distinct()
+    db.session.execute(delete(ProposalGroup).where(ProposalGroup.id.not_in(used)))
+
+
+def _lead(members: list[Item]) -> Item:
+    return min(members, key=lambda item: (-len(item.supporters), -item.votes, item.id))
+
+
+def suggest() -> Suggestion:
+    """Replace the unconfirmed groups by a fresh suggestion over the proposals that are in no
+    confirmed group. Confirmed groups are the organiser's work and are never touched."""
+    unconfirmed = select(ProposalGroup.id).where(ProposalGroup.confirmed.is_(False))
+    db.session.execute(delete(GroupMember).where(GroupMember.group_id.in_(unconfirmed)))
+    db.session.execute(delete(ProposalGroup).where(ProposalGroup.confirmed.is_(False)))
+    confirmed = set(db.session.scalars(select(GroupMember.proposal_id)))
+    items = [item for item in all_items() if item.id not in confirmed]
+    created = 0
+    for members in suggested_partition(items):
+        if len(members) < 2:
+            continue
+        group = ProposalGroup(title=_lead(members).title[: limits.GROUP_TITLE], confirmed=False)
+        db.session.add(group)
+        db.session.flush()
+        db.session.add_all(GroupMember(proposal_id=item.id, group_id=group.id) for item in members)
+        created += 1
+    db.session.commit()
+    return Suggestion(created=created, considered=len(items))
+
+
+def _clean_title(title) -> str:
+    title = " ".join(str(title or "").split())
+    if not title:
+        raise ReportError(_l("Geef de groep een titel."))
+    if len(title) > limits.GROUP_TITLE:
+        raise ReportError(_l("Een titel is hoogstens %(max)d tekens.", max=limits.GROUP_TITLE))
+    return title
+
+
+def confirm(group_id, title=None) -> None:
+    """Accept a group, optionally under a new title, so the report uses it."""
+    group = _group(group_id)
+    if title is not None:
+        group.title = _clean_title(title)
+    group.confirmed = True
+    db.session.commit()
+
+
+def reopen(group_id) -> None:
+    """Back to a suggestion: the report treats its proposals one by one again."""
+    group = _group(group_id)
+    group.confirmed = False
+    db.session.commit()
+
+
+def rename(group_id, title) -> None:
+    group = _group(group_id)
+    group.title = _clean_title(title)
+    db.session.commit()
+
+
+def dissolve(group_id) -> None:
+    """Split a group into its proposals: every one of them stands alone again."""
+    group = _group(group_id)
+    db.session.execute(delete(GroupMember).where(GroupMember.group_id == group.id))
+    db.session.delete(group)
+    db.session.commit()
+
+
+def _ids(values) -> list[int]:
+    ids = []
+    for value in values or ():
+        number = _as_id(value)
+        if number is None:
+            raise ReportError(_l("Kies voorstellen uit de lijst."))
+        ids.append(number)
+    if not ids:
+        raise ReportError(_l("Kies eerst een of meer voorstellen."))
+    return list(dict.fromkeys(ids))
+
+
+def _members_of(group_id: int, proposal_ids) -> list[GroupMember]:
+    ids = _ids(proposal_ids)
+    return list(
+        db.session.scalars(
+            select(GroupMember).where(GroupMember.group_id == group_id, GroupMember.proposal_id.in_(ids))
+        )
+    )
+
+
+def _dissolve_if_alone(group_ids) -> None:
+    # A group of one is no group: its last proposal stands alone again.
+    for group_id in set(group_ids):
+        left = list(db.session.scalars(select(GroupMember).where(GroupMember.group_id == group_id)))
+        if len(left) < 2:
+            for rest in left:
+                db.session.delete(rest)
+    db.session.flush()
+    _drop_empty_groups()
+
+
+def remove_proposals(group_id, proposal_ids) -> int:
+    """Take proposals out of a group; each stands alone again. Returns how many were taken out."""
+    group = _group(group_id)
+    members = _members_of(group.id, proposal_ids)
+    if not members:
+        raise ReportError(_l("Deze voorstellen zitten niet (meer) in deze groep."))
+    for member in members:
+        db.session.delete(member)
+    db.session.flush()
+    _dissolve_if_alone([group.id])
+    db.session.commit()
+    return len(members)
+
+
+def move_proposals(proposal_ids, group_id) -> int:
+    """Put proposals into another group, from their group or from none. Returns how many moved."""
+    target = _group(group_id)
+    proposals = [_visible(pid) for pid in _ids(proposal_ids)]
+    left_behind, moved = [], 0
+    for proposal in proposals:
+        member = db.session.get(GroupMember, proposal.id)
+        if member is None:
+            db.session.add(GroupMember(proposal_id=proposal.id, group_id=target.id))
+            moved += 1
+        elif member.group_id != target.id:
+            left_behind.append(member.group_id)
+            member.group_id = target.id
+            moved += 1
+    db.session.flush()
+    _dissolve_if_alone(left_behind)
+    db.session.commit()
+    return moved
+
+
+def new_group(proposal_ids, title=None) -> int:
+    """A group the organiser makes by hand from proposals that are in no group yet; confirmed at once."""
+    proposals = [_visible(pid) for pid in _ids(proposal_ids)]
+    if len(proposals) < 2:
+        raise ReportError(_l("Kies minstens twee voorstellen voor een groep."))
+    taken = set(
+        db.session.scalars(
+            select(GroupMember.proposal_id).where(GroupMember.proposal_id.in_([p.id for p in proposals]))
+        )
+    )
+    if taken:
+        raise ReportError(_l("Een van deze voorstellen zit al in een groep; haal het daar eerst uit."))
+    group = ProposalGroup(
+        title=_clean_title(title) if title else proposals[0].title[: limits.GROUP_TITLE], confirmed=True
+    )
+    db.session.add(group)
+    db.session.flush()
+    db.session.add_all(GroupMember(proposal_id=p.id, group_id=group.id) for p in proposals)
+    db.session.commit()
+    return group.id
