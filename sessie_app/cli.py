@@ -186,6 +186,14 @@ def import_csv(code: str, file: Path) -> None:
         raise SystemExit(1)
 
 
+@board_cli.command("refresh-words")
+def refresh_words() -> None:
+    """Store every proposal's normalised words again (the "lijkt op" hint compares with them);
+    run it after changing sessie_app/data/synonyms_nl.toml, then restart the server."""
+    count = board_services.refresh_match_words()
+    click.echo(f"Woorden opnieuw opgeslagen van {count} voorstel(len).")
+
+
 @board_cli.command("phase")
 @click.argument("code")
 @click.argument("phase", type=click.Choice(board_models.PHASES))

@@ -106,6 +106,7 @@ STOP_WORDS = frozenset(
         "laten",
         "maar",
         "maken",
+        "maakt",
         "me",
         "meer",
         "meest",

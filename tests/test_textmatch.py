@@ -46,3 +46,10 @@ def test_synonyms_file_loads_as_single_words_with_the_core_concepts():
     assert set(concepts) <= known
     with pytest.raises(ValueError, match="not a single word"):
         entry_stem("open access")
+
+
+def test_a_knowledge_desk_and_knowledge_centres_share_a_concept():
+    assert "loket" in normalise("Kennisloket").split()
+    assert "loket" in normalise("Regionale kenniscentra").split() and "regio" in normalise("regionale").split()
+    assert normalise("kenniscentra") == normalise("kenniscentrum")
+    assert normalise("Het bestuur maakt geld vrij") == normalise("bestuur geld vrij")

@@ -41,7 +41,7 @@ from .moderation import (
     set_phase,
     set_timer,
 )
-from .similarity import similar_proposals
+from .similarity import refresh_match_words, similar_proposals
 from .snapshots import participant_view, proposal_data, snapshot, tally
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "participant_by_token",
     "participant_view",
     "proposal_data",
+    "refresh_match_words",
     "set_bottleneck_hidden",
     "set_flag",
     "set_hidden",
