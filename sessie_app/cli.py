@@ -125,23 +125,27 @@ def _board_or_fail(code: str):
 @click.option(
     "--votes",
     "votes_per_participant",
-    type=click.IntRange(1, 20),
+    type=int,
     default=5,
     show_default=True,
-    help="Stemmen per deelnemer.",
+    help=f"Stemmen per deelnemer ({board_services.MIN_VOTES}–{board_services.MAX_VOTES_PER_PARTICIPANT}).",
 )
 @click.option(
     "--max-per-proposal",
     "max_votes_per_proposal",
-    type=click.IntRange(1, 10),
+    type=int,
     default=2,
     show_default=True,
-    help="Hoogstens stemmen van één deelnemer op één voorstel.",
+    help=(
+        f"Hoogstens stemmen van één deelnemer op één voorstel ({board_services.MIN_VOTES}–"
+        f"{board_services.MAX_VOTES_PER_PROPOSAL}, niet meer dan --votes)."
+    ),
 )
 def create_board(
     session_slug: str | None, title: str | None, votes_per_participant: int, max_votes_per_proposal: int
 ) -> None:
-    """Make a live board, for the session SESSION_SLUG or on its own; prints the code and the link."""
+    """Make a live board, for the session SESSION_SLUG or on its own; prints the code and the link.
+    Exits with 1, making nothing, when the board service refuses the votes."""
     from .urls import external_url
 
     meeting = None
@@ -150,12 +154,15 @@ def create_board(
         if meeting is None:
             raise click.ClickException(f"Er is geen sessie met de korte naam {session_slug!r}.")
     title = title or (f"Regiosessie {meeting.city}" if meeting else "Live bord")
-    board = board_services.create_board(
-        title,
-        meeting_id=meeting.id if meeting else None,
-        votes_per_participant=votes_per_participant,
-        max_votes_per_proposal=max_votes_per_proposal,
-    )
+    try:
+        board = board_services.create_board(
+            title,
+            meeting_id=meeting.id if meeting else None,
+            votes_per_participant=votes_per_participant,
+            max_votes_per_proposal=max_votes_per_proposal,
+        )
+    except board_services.InvalidBudget as refusal:
+        raise click.ClickException(f"Geen bord aangemaakt. {refusal}") from None
     with _request_context():
         url = external_url("board.phone", code=board.code)
     click.echo(f"Bord aangemaakt: {board.title}")

@@ -12,6 +12,11 @@ from ..timeutil import utcnow
 
 MOPPEREN, OPPEREN, STEMMEN, OOGSTEN = "mopperen", "opperen", "stemmen", "oogsten"
 PHASES = (MOPPEREN, OPPEREN, STEMMEN, OOGSTEN)
+# The votes a board may give each participant and allow on one proposal. The board service checks
+# them with a message for people (services.check_budget); the check constraints are the backstop.
+MIN_VOTES = 1
+MAX_VOTES_PER_PARTICIPANT = 20
+MAX_VOTES_PER_PROPOSAL = 10
 
 
 class Board(db.Model):
@@ -37,8 +42,13 @@ class Board(db.Model):
 
     __table_args__ = (
         CheckConstraint(f"phase IN {PHASES}", name="phase_known"),
-        CheckConstraint("votes_per_participant BETWEEN 1 AND 50", name="budget_range"),
-        CheckConstraint("max_votes_per_proposal BETWEEN 1 AND 50", name="max_per_proposal_range"),
+        CheckConstraint(
+            f"votes_per_participant BETWEEN {MIN_VOTES} AND {MAX_VOTES_PER_PARTICIPANT}", name="budget_range"
+        ),
+        CheckConstraint(
+            f"max_votes_per_proposal BETWEEN {MIN_VOTES} AND {MAX_VOTES_PER_PROPOSAL}", name="max_per_proposal_range"
+        ),
+        CheckConstraint("max_votes_per_proposal <= votes_per_participant", name="max_per_proposal_within_budget"),
     )
 
 

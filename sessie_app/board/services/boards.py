@@ -6,14 +6,24 @@ import tomllib
 from datetime import date, datetime, time
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ...choices import ROLE_LABELS, SECTOR_LABELS
 from ...extensions import db
 from ...textclean import clean_line
-from ..models import Action, Board, Participant, Proposal, Theme
-from .errors import BoardError, Invalid, NotFound
+from ..models import (
+    MAX_VOTES_PER_PARTICIPANT,
+    MAX_VOTES_PER_PROPOSAL,
+    MIN_VOTES,
+    Action,
+    Board,
+    Participant,
+    Proposal,
+    Theme,
+)
+from .errors import BoardError, Invalid, InvalidBudget, NotFound
 from .fields import LIMITS
 
 DEFAULTS_FILE = Path(__file__).resolve().parents[2] / "data" / "board_defaults.toml"
@@ -35,10 +45,49 @@ def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_budget(votes_per_participant, max_votes_per_proposal) -> None:
+    """Raise InvalidBudget, naming the field and saying why in the current language, unless a board
+    may give each participant ``votes_per_participant`` votes and allow ``max_votes_per_proposal``
+    of them on one proposal: MIN_VOTES to MAX_VOTES_PER_PARTICIPANT and MIN_VOTES to
+    MAX_VOTES_PER_PROPOSAL, and never more on one proposal than a participant has."""
+    if not _whole(votes_per_participant) or not MIN_VOTES <= votes_per_participant <= MAX_VOTES_PER_PARTICIPANT:
+        raise InvalidBudget(
+            "votes_per_participant",
+            _(
+                "Kies voor stemmen per deelnemer een aantal van %(min)d tot en met %(max)d.",
+                min=MIN_VOTES,
+                max=MAX_VOTES_PER_PARTICIPANT,
+            ),
+        )
+    if not _whole(max_votes_per_proposal) or not MIN_VOTES <= max_votes_per_proposal <= MAX_VOTES_PER_PROPOSAL:
+        raise InvalidBudget(
+            "max_votes_per_proposal",
+            _(
+                "Kies voor stemmen op één voorstel een aantal van %(min)d tot en met %(max)d.",
+                min=MIN_VOTES,
+                max=MAX_VOTES_PER_PROPOSAL,
+            ),
+        )
+    if max_votes_per_proposal > votes_per_participant:
+        raise InvalidBudget(
+            "max_votes_per_proposal",
+            _(
+                "Eén voorstel kan niet meer stemmen krijgen dan een deelnemer heeft: kies hoogstens %(max)d.",
+                max=votes_per_participant,
+            ),
+        )
+
+
 def create_board(
     title: str, meeting_id: int | None = None, votes_per_participant: int = 5, max_votes_per_proposal: int = 2
 ) -> Board:
-    """A board with a fresh join code and the six default themes."""
+    """A board with a fresh join code and the six default themes. Raises InvalidBudget for votes
+    a board may not have (check_budget)."""
+    check_budget(votes_per_participant, max_votes_per_proposal)
     for _attempt in range(20):
         board = Board(
             code=_new_code(),

@@ -21,6 +21,17 @@ class Invalid(BoardError):
     code = "invalid"
 
 
+class InvalidBudget(BoardError):
+    """Votes per participant or per proposal that a board may not have. ``field`` names the board's
+    attribute at fault; ``str(error)`` is the sentence for people, in the current language."""
+
+    code = "invalid_budget"
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message, field=field)
+        self.field = field
+
+
 class BoardLocked(BoardError):
     code = "locked"
 
