@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from conftest import csrf_from, need, post_form
@@ -276,7 +277,7 @@ def test_the_poster_is_an_a4_pdf_with_code_link_mottos_and_a_working_qr_code(org
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self):
         _Recorder.hits.append(self.path)
