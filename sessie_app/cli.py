@@ -128,23 +128,27 @@ def _board_or_fail(code: str):
 @click.option(
     "--votes",
     "votes_per_participant",
-    type=click.IntRange(1, 20),
+    type=int,
     default=5,
     show_default=True,
-    help="Stemmen per deelnemer.",
+    help=f"Stemmen per deelnemer ({board_services.MIN_VOTES}–{board_services.MAX_VOTES_PER_PARTICIPANT}).",
 )
 @click.option(
     "--max-per-proposal",
     "max_votes_per_proposal",
-    type=click.IntRange(1, 10),
+    type=int,
     default=2,
     show_default=True,
-    help="Hoogstens stemmen van één deelnemer op één voorstel.",
+    help=(
+        f"Hoogstens stemmen van één deelnemer op één voorstel ({board_services.MIN_VOTES}–"
+        f"{board_services.MAX_VOTES_PER_PROPOSAL}, niet meer dan --votes)."
+    ),
 )
 def create_board(
     session_slug: str | None, title: str | None, votes_per_participant: int, max_votes_per_proposal: int
 ) -> None:
-    """Make a live board, for the session SESSION_SLUG or on its own; prints the code and the link."""
+    """Make a live board, for the session SESSION_SLUG or on its own; prints the code and the link.
+    Exits with 1, making nothing, when the board service refuses the votes."""
     from .urls import external_url
 
     meeting = None
@@ -154,12 +158,15 @@ def create_board(
         except MeetingNotFound:
             raise click.ClickException(f"Er is geen sessie met de korte naam {session_slug!r}.") from None
     title = title or (f"Regiosessie {meeting.city}" if meeting else "Live bord")
-    board = board_services.create_board(
-        title,
-        meeting_id=meeting.id if meeting else None,
-        votes_per_participant=votes_per_participant,
-        max_votes_per_proposal=max_votes_per_proposal,
-    )
+    try:
+        board = board_services.create_board(
+            title,
+            meeting_id=meeting.id if meeting else None,
+            votes_per_participant=votes_per_participant,
+            max_votes_per_proposal=max_votes_per_proposal,
+        )
+    except board_services.InvalidBoard as refusal:
+        raise click.ClickException(f"Geen bord aangemaakt. {refusal}") from None
     with _request_context():
         url = external_url("board.phone", code=board.code)
     click.echo(f"Bord aangemaakt: {board.title}")
@@ -188,6 +195,14 @@ def import_csv(code: str, file: Path) -> None:
             click.echo(f"  regel {row_number}: {reason}")
     if report.all_rejected:
         raise SystemExit(1)
+
+
+@board_cli.command("refresh-words")
+def refresh_words() -> None:
+    """Store every proposal's normalised words again (the "lijkt op" hint compares with them);
+    run it after changing sessie_app/data/synonyms_nl.toml, then restart the server."""
+    count = board_services.refresh_match_words()
+    click.echo(f"Woorden opnieuw opgeslagen van {count} voorstel(len).")
 
 
 @board_cli.command("phase")

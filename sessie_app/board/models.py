@@ -3,15 +3,21 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import limits
 from ..extensions import db
+from ..textmatch import normalise
 from ..timeutil import utcnow
 
 MOPPEREN, OPPEREN, STEMMEN, OOGSTEN = "mopperen", "opperen", "stemmen", "oogsten"
 PHASES = (MOPPEREN, OPPEREN, STEMMEN, OOGSTEN)
+# The votes a board may give each participant and allow on one proposal. The board service checks
+# them with a message for people (services.check_budget); the check constraints are the backstop.
+MIN_VOTES = 1
+MAX_VOTES_PER_PARTICIPANT = 20
+MAX_VOTES_PER_PROPOSAL = 10
 
 
 class Board(db.Model):
@@ -37,8 +43,13 @@ class Board(db.Model):
 
     __table_args__ = (
         CheckConstraint(f"phase IN {PHASES}", name="phase_known"),
-        CheckConstraint("votes_per_participant BETWEEN 1 AND 50", name="budget_range"),
-        CheckConstraint("max_votes_per_proposal BETWEEN 1 AND 50", name="max_per_proposal_range"),
+        CheckConstraint(
+            f"votes_per_participant BETWEEN {MIN_VOTES} AND {MAX_VOTES_PER_PARTICIPANT}", name="budget_range"
+        ),
+        CheckConstraint(
+            f"max_votes_per_proposal BETWEEN {MIN_VOTES} AND {MAX_VOTES_PER_PROPOSAL}", name="max_per_proposal_range"
+        ),
+        CheckConstraint("max_votes_per_proposal <= votes_per_participant", name="max_per_proposal_within_budget"),
     )
 
 
@@ -102,9 +113,31 @@ class Proposal(db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     # Dots counted on paper, for proposals typed up from post-its.
     paper_votes: Mapped[int] = mapped_column(default=0)
+    # Title and "groot denken" through the Dutch normaliser, for the "lijkt op" hint: set whenever
+    # either is written (the mapper events below), so a keystroke never normalises existing proposals.
+    match_words: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_proposals_board_visible", "board_id", "hidden", "merged_into_id"),)
+
+
+def proposal_match_words(title: str | None, big: str | None) -> str:
+    """The distinct normalised words of a proposal's title and ambition, separated by spaces (the
+    migration that added the column uses it too)."""
+    return " ".join(dict.fromkeys(normalise(f"{title or ''} {big or ''}").split()))
+
+
+@event.listens_for(Proposal, "before_insert")
+def _match_words_of_new(_mapper, _connection, proposal: Proposal) -> None:
+    proposal.match_words = proposal_match_words(proposal.title, proposal.big)
+
+
+@event.listens_for(Proposal, "before_update")
+def _match_words_of_changed(_mapper, _connection, proposal: Proposal) -> None:
+    # Any writer counts (a phone, the console's edit, an import, a script): the flush is the one place all pass.
+    attrs = inspect(proposal).attrs
+    if attrs.title.history.has_changes() or attrs.big.history.has_changes():
+        proposal.match_words = proposal_match_words(proposal.title, proposal.big)
 
 
 class Vote(db.Model):

@@ -28,6 +28,7 @@ from wtforms.validators import (
 )
 
 from .. import limits
+from ..board import services as board_services
 from ..choices import ROLES, SECTORS, select_choices
 from ..registration.meetings import SLUG_RE
 from ..textclean import clean_line
@@ -176,7 +177,8 @@ NO_MEETING = ""
 
 
 class BoardForm(FlaskForm):
-    """A new live board, for a session or on its own. The session choices are set by the view."""
+    """A new live board, for a session or on its own. The session choices are set by the view; the
+    votes are checked by the board service (its refusal shows under the field it names)."""
 
     title = StringField(
         _l("Titel"),
@@ -191,21 +193,23 @@ class BoardForm(FlaskForm):
         _l("Stemmen per deelnemer"),
         default=5,
         invalid_value_message=_l("Vul een heel getal in."),
-        validators=[
-            InputRequired(_l("Vul het aantal stemmen per deelnemer in.")),
-            NumberRange(min=1, max=20, message=_l("Kies een aantal van %(min)s tot en met %(max)s.")),
-        ],
-        render_kw={"min": 1, "max": 20, "inputmode": "numeric"},
+        validators=[InputRequired(_l("Vul het aantal stemmen per deelnemer in."))],
+        render_kw={
+            "min": board_services.MIN_VOTES,
+            "max": board_services.MAX_VOTES_PER_PARTICIPANT,
+            "inputmode": "numeric",
+        },
     )
     max_votes_per_proposal = IntegerField(
         _l("Hoogstens stemmen op één voorstel"),
         default=2,
         invalid_value_message=_l("Vul een heel getal in."),
-        validators=[
-            InputRequired(_l("Vul in hoeveel stemmen één voorstel van één deelnemer mag krijgen.")),
-            NumberRange(min=1, max=10, message=_l("Kies een aantal van %(min)s tot en met %(max)s.")),
-        ],
-        render_kw={"min": 1, "max": 10, "inputmode": "numeric"},
+        validators=[InputRequired(_l("Vul in hoeveel stemmen één voorstel van één deelnemer mag krijgen."))],
+        render_kw={
+            "min": board_services.MIN_VOTES,
+            "max": board_services.MAX_VOTES_PER_PROPOSAL,
+            "inputmode": "numeric",
+        },
     )
 
     def set_meetings(self, meetings) -> None:
@@ -213,10 +217,16 @@ class BoardForm(FlaskForm):
             SelectChoice(m.slug, f"{m.city} – {m.date.strftime('%d-%m-%Y')}") for m in meetings
         ]
 
-    def validate_max_votes_per_proposal(self, field):
-        budget = self.votes_per_participant.data
-        if isinstance(field.data, int) and isinstance(budget, int) and field.data > budget:
-            raise ValidationError(_l("Kies hoogstens het aantal stemmen per deelnemer."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.votes_per_participant.errors or self.max_votes_per_proposal.errors:
+            return False
+        try:
+            board_services.check_budget(self.votes_per_participant.data, self.max_votes_per_proposal.data)
+        except board_services.InvalidBoard as refusal:
+            self[refusal.field].errors.append(str(refusal))
+            return False
+        return valid
 
 
 class BoardImportForm(FlaskForm):

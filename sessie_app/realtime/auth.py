@@ -69,10 +69,6 @@ class Registry:
         with self._lock:
             return self._by_sid.pop(sid, None)
 
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._by_sid)
-
 
 registry = Registry()
 

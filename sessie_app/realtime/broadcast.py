@@ -1,15 +1,4 @@
-"""What the rooms of a board hear.
-
-Rooms: ``board:<id>`` holds phones and the projector, ``console:<id>`` the facilitator's consoles.
-Public events go to both; hidden items reach the public room only as ``{id, hidden: true}``, never
-with their text.
-
-Changes (proposal, bottleneck, merge, phase, moderation) are sent at once. Vote tallies are not:
-``mark_dirty`` notes the board, and one background task per process sends one ``tally`` per dirty
-board every TALLY_INTERVAL, computed from the database. So the cost is boards × interval, not
-votes × phones, and every payload is whole, which keeps it right when several instances share a
-Redis message queue.
-"""
+"""What the rooms of a board hear: changes at once, tallies coalesced per board (docs/realtime.md, Rooms)."""
 
 import logging
 import threading

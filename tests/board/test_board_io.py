@@ -6,7 +6,7 @@ import pytest
 
 from sessie_app.board import io as board_io
 from sessie_app.board import services
-from sessie_app.board.models import OPPEREN, STEMMEN, ModerationEntry, Proposal
+from sessie_app.board.models import OPPEREN, STEMMEN, ModerationEntry, Participant, Proposal
 from sessie_app.extensions import db
 from sessie_app.textclean import spreadsheet_safe
 
@@ -244,8 +244,7 @@ def test_export_data_has_the_board_and_every_proposal_but_no_personal_data(voted
     assert first["author"] == "Els" and first["created_at"].endswith("Z")
     text = json.dumps(data)
     participant_tokens = [
-        p.token
-        for p in db.session.scalars(db.select(services.Participant).where(services.Participant.board_id == board.id))
+        p.token for p in db.session.scalars(db.select(Participant).where(Participant.board_id == board.id))
     ]
     assert participant_tokens and not any(token in text for token in participant_tokens)
     assert "role" not in text and "sector" not in text

@@ -95,7 +95,7 @@ def test_merge_moves_votes_and_counts_a_double_supporter_once(board):
     services.vote(only_dup.id, cid(4), dup, 1)
     result = services.merge(board.id, keep, dup, None)
     assert result["kept"]["count"] == 3  # both: max(1, 2) = 2, only_dup: 1
-    assert services.votes_of(both.id).remaining == 2  # spent 3, keeps it spent
+    assert services.participant_view(both.id)["remaining"] == 2  # spent 3, keeps it spent
     assert str(dup) not in services.tally(board.id)["counts"]
     assert db.session.get(Vote, (both.id, keep)).count == 2
 
@@ -210,3 +210,63 @@ def test_forgetting_participants_also_empties_the_cached_snapshot(board):
     assert "Els de Vries" in str(services.snapshot(board.id))
     services.forget_participants(today_local() + timedelta(days=1))
     assert "Els de Vries" not in str(services.snapshot(board.id))
+
+
+@pytest.mark.parametrize(
+    ("votes", "per_proposal", "field", "message"),
+    [
+        (0, 1, "votes_per_participant", "Kies voor stemmen per deelnemer een aantal van 1 tot en met 20."),
+        (21, 2, "votes_per_participant", "Kies voor stemmen per deelnemer een aantal van 1 tot en met 20."),
+        (20, 11, "max_votes_per_proposal", "Kies voor stemmen op één voorstel een aantal van 1 tot en met 10."),
+        (
+            3,
+            4,
+            "max_votes_per_proposal",
+            "Eén voorstel kan niet meer stemmen krijgen dan een deelnemer heeft: kies hoogstens 3.",
+        ),
+        ("5", 2, "votes_per_participant", "Kies voor stemmen per deelnemer een aantal van 1 tot en met 20."),
+    ],
+)
+def test_a_board_gets_only_the_votes_the_service_allows(app, votes, per_proposal, field, message):
+    from sessie_app.board.models import Board
+
+    with pytest.raises(services.InvalidBoard) as refusal:
+        services.create_board("Amsterdam", votes_per_participant=votes, max_votes_per_proposal=per_proposal)
+    assert refusal.value.field == field and str(refusal.value) == message
+    assert db.session.scalars(db.select(Board)).all() == []
+    largest = services.create_board(
+        "Amsterdam",
+        votes_per_participant=services.MAX_VOTES_PER_PARTICIPANT,
+        max_votes_per_proposal=services.MAX_VOTES_PER_PROPOSAL,
+    )
+    assert (largest.votes_per_participant, largest.max_votes_per_proposal) == (20, 10)
+
+
+@pytest.mark.parametrize(
+    ("votes", "per_proposal"),
+    [
+        (services.MIN_VOTES - 1, services.MIN_VOTES - 1),
+        (services.MAX_VOTES_PER_PARTICIPANT + 1, 1),
+        (services.MAX_VOTES_PER_PARTICIPANT, services.MAX_VOTES_PER_PROPOSAL + 1),
+        (3, 4),
+    ],
+)
+def test_the_database_refuses_the_votes_the_service_refuses(app, votes, per_proposal):
+    """The check constraints, written by the migrations, hold the service's numbers."""
+    from sqlalchemy.exc import IntegrityError
+
+    statement = db.text(
+        "INSERT INTO boards (code, title, phase, locked, votes_per_participant, max_votes_per_proposal, seq, created_at)"
+        " VALUES (:code, 'Direct', 'mopperen', false, :votes, :per_proposal, 0, '2026-12-02 10:00:00')"
+    )
+    db.session.execute(
+        statement,
+        {
+            "code": "ACDEFG",
+            "votes": services.MAX_VOTES_PER_PARTICIPANT,
+            "per_proposal": services.MAX_VOTES_PER_PROPOSAL,
+        },
+    )
+    with pytest.raises(IntegrityError):
+        db.session.execute(statement, {"code": "HJKMNP", "votes": votes, "per_proposal": per_proposal})
+    db.session.rollback()

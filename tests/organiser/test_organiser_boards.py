@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from conftest import csrf_from, need, post_form
@@ -96,13 +97,16 @@ def test_a_stand_alone_board_has_no_session_and_the_default_budget(organiser_cli
     [
         ({"title": ""}, "Vul een titel in"),
         ({"title": "x" * 121}, "Gebruik hoogstens 120 tekens."),
-        ({"votes_per_participant": "0"}, "Kies een aantal van 1 tot en met 20."),
-        ({"votes_per_participant": "21"}, "Kies een aantal van 1 tot en met 20."),
+        ({"votes_per_participant": "0"}, "Kies voor stemmen per deelnemer een aantal van 1 tot en met 20."),
+        ({"votes_per_participant": "21"}, "Kies voor stemmen per deelnemer een aantal van 1 tot en met 20."),
         ({"votes_per_participant": "veel"}, "Vul een heel getal in."),
-        ({"max_votes_per_proposal": "11", "votes_per_participant": "20"}, "Kies een aantal van 1 tot en met 10."),
+        (
+            {"max_votes_per_proposal": "11", "votes_per_participant": "20"},
+            "Kies voor stemmen op één voorstel een aantal van 1 tot en met 10.",
+        ),
         (
             {"max_votes_per_proposal": "4", "votes_per_participant": "3"},
-            "Kies hoogstens het aantal stemmen per deelnemer.",
+            "Eén voorstel kan niet meer stemmen krijgen dan een deelnemer heeft: kies hoogstens 3.",
         ),
         ({"meeting": "bestaat-niet"}, "Sessie"),
     ],
@@ -124,6 +128,32 @@ def test_the_form_refuses_bad_values_in_dutch(organiser_client, meetings, change
     page = response.get_data(as_text=True)
     assert "Controleer de gemarkeerde velden." in page and message in page
     assert all_boards() == []
+
+
+@pytest.mark.parametrize(
+    ("votes", "per_proposal", "field"),
+    [("0", "1", "votes_per_participant"), ("21", "2", "votes_per_participant"), ("3", "4", "max_votes_per_proposal")],
+)
+def test_the_form_shows_the_board_services_refusal_under_the_field(
+    organiser_client, meetings, votes, per_proposal, field
+):
+    with pytest.raises(board_services.InvalidBoard) as refusal:
+        board_services.check_budget(int(votes), int(per_proposal))
+    data = {"title": "Bord", "meeting": "", "votes_per_participant": votes, "max_votes_per_proposal": per_proposal}
+    page = post_form(organiser_client, BOARDS_URL, data).get_data(as_text=True)
+    assert f'<p class="error" id="{field}-error">{html.escape(str(refusal.value), quote=False)}</p>' in page
+    assert all_boards() == []
+
+
+def test_the_forms_number_fields_take_their_range_from_the_board_service(organiser_client):
+    page = organiser_client.get(BOARDS_URL).get_data(as_text=True)
+    for field, largest in (
+        ("votes_per_participant", board_services.MAX_VOTES_PER_PARTICIPANT),
+        ("max_votes_per_proposal", board_services.MAX_VOTES_PER_PROPOSAL),
+    ):
+        (tag,) = re.findall(rf'<input[^>]*\bid="{field}"[^>]*>', page)
+        assert f'min="{board_services.MIN_VOTES}"' in tag and f'max="{largest}"' in tag
+        assert f"Van {board_services.MIN_VOTES} tot en met {largest}." in page
 
 
 def test_hostile_titles_are_shown_as_text(organiser_client, meetings):
@@ -247,7 +277,7 @@ def test_the_poster_is_an_a4_pdf_with_code_link_mottos_and_a_working_qr_code(org
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self):
         _Recorder.hits.append(self.path)
@@ -545,6 +575,30 @@ def test_cli_board_without_base_url_links_to_the_local_server(app, runner):
     (board,) = all_boards()
     assert board.meeting_id is None and board.title == "Los bord"
     assert f"Link: http://127.0.0.1:5000/b/{board.code}" in result.output
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--votes", "0"], "Kies voor stemmen per deelnemer een aantal van 1 tot en met 20."),
+        (["--votes", "21"], "Kies voor stemmen per deelnemer een aantal van 1 tot en met 20."),
+        (
+            ["--votes", "3", "--max-per-proposal", "4"],
+            "Eén voorstel kan niet meer stemmen krijgen dan een deelnemer heeft: kies hoogstens 3.",
+        ),
+        (
+            ["--votes", "20", "--max-per-proposal", "11"],
+            "Kies voor stemmen op één voorstel een aantal van 1 tot en met 10.",
+        ),
+        (["--title", "x" * 121], "Kies een titel van hoogstens 120 tekens."),
+    ],
+    ids=["zero-votes", "too-many-votes", "max-above-budget", "max-too-high", "long-title"],
+)
+def test_cli_shows_the_board_services_refusal_and_makes_no_board(app, runner, options, message):
+    # A long title is refused, never cut without a word.
+    result = runner.invoke(args=["board", "create", "--title", "Los bord", *options])
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert all_boards() == []
 
 
 def test_cli_refuses_an_unknown_session(app, runner):

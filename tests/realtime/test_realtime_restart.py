@@ -23,7 +23,8 @@ import socketio
 from conftest import ROOT
 
 BIN = Path(sys.executable).parent
-VOTES = 40
+# The largest budget a board may have, half of it on each of two proposals.
+VOTES = 20
 SETUP = """
 import json
 from sessie_app import create_app
@@ -32,7 +33,7 @@ from sessie_app.board.models import OPPEREN, STEMMEN
 
 app = create_app()
 with app.app_context():
-    board = services.create_board("Herstart", votes_per_participant=50, max_votes_per_proposal=50)
+    board = services.create_board("Herstart", votes_per_participant=20, max_votes_per_proposal=10)
     author = services.join(board.id, None)
     services.set_phase(board.id, OPPEREN, None)
     ids = [services.add_proposal(author.id, f"seed-proposal-{n}", title)["proposal"]["id"] for n, title in enumerate(["Een", "Twee"])]
@@ -221,4 +222,4 @@ def test_acknowledged_votes_survive_a_kill_and_retries_count_once(server):
     assert set(actions) == set(votes)
     assert counted == {first: VOTES // 2, second: VOTES // 2}
     assert {p["id"]: p["count"] for p in snapshot["proposals"]} == counted
-    assert snapshot["me"]["remaining"] == 50 - VOTES
+    assert snapshot["me"]["remaining"] == 20 - VOTES

@@ -23,17 +23,18 @@ from sessie_app.board.models import STEMMEN
 
 def test_thirty_quick_votes_give_a_few_tallies_and_the_last_one_is_right(live_app):
     live_app.config["TALLY_INTERVAL"] = 0.2
-    board = make_board(live_app, votes_per_participant=50, max_votes_per_proposal=50)
+    # Two voters, fifteen dots each: ten on one proposal and five on the other, within a board's limits.
+    board = make_board(live_app, votes_per_participant=15, max_votes_per_proposal=10)
     first, second = add_proposals(live_app, board, ["Een", "Twee"], then_phase=STEMMEN)
-    voter, watcher, elsewhere = (
-        open_phone(live_app, board),
+    voters, watcher, elsewhere = (
+        (open_phone(live_app, board), open_phone(live_app, board)),
         open_phone(live_app, board),
         open_phone(live_app, make_board(live_app)),
     )
     console = open_console(live_app, board)
     started = time.monotonic()
     acks = [
-        voter.emit("vote", {"client_id": cid(n), "proposal_id": first if n % 3 else second, "delta": 1})
+        voters[n % 2].emit("vote", {"client_id": cid(n), "proposal_id": first if n % 3 else second, "delta": 1})
         for n in range(30)
     ]
     elapsed = time.monotonic() - started

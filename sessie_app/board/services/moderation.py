@@ -1,0 +1,172 @@
+"""The facilitator's console: phase, timer, lock, hiding, editing, flags, themes, merging,
+the starter bottlenecks and the moderation log. Every action is logged and raises the board's version."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...timeutil import utcnow
+from ..models import PHASES, Bottleneck, ModerationEntry, Vote
+from .boards import bump_version, get_board, proposal_on_board, theme_on_board
+from .errors import Invalid, NotFound
+from .fields import LIMITS, checked_text
+from .snapshots import board_state, bottleneck_dict, proposal_result
+
+MAX_TIMER_SECONDS = 3 * 3600
+
+
+def _log(
+    board_id: int, organiser_id: int | None, action: str, target: str | None = None, reason: str | None = None
+) -> None:
+    """Log a console action; every one changes what screens show, so it raises the board's version too."""
+    db.session.add(
+        ModerationEntry(board_id=board_id, organiser_id=organiser_id, action=action, target=target, reason=reason)
+    )
+    bump_version(board_id)
+
+
+def set_phase(board_id: int, phase: str, organiser_id: int | None) -> dict:
+    if phase not in PHASES:
+        raise Invalid("phase")
+    board = get_board(board_id)
+    board.phase = phase
+    board.timer_ends_at = None
+    _log(board_id, organiser_id, "phase", phase)
+    db.session.commit()
+    return board_state(board)
+
+
+def set_timer(board_id: int, seconds, organiser_id: int | None) -> dict:
+    """Start a countdown of ``seconds`` (None or 0 stops it)."""
+    if seconds is not None and (
+        not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= MAX_TIMER_SECONDS
+    ):
+        raise Invalid("seconds")
+    board = get_board(board_id)
+    board.timer_ends_at = utcnow() + timedelta(seconds=seconds) if seconds else None
+    _log(board_id, organiser_id, "timer", str(seconds or 0))
+    db.session.commit()
+    return board_state(board)
+
+
+def set_locked(board_id: int, locked: bool, organiser_id: int | None) -> dict:
+    board = get_board(board_id)
+    board.locked = bool(locked)
+    _log(board_id, organiser_id, "lock" if locked else "unlock")
+    db.session.commit()
+    return board_state(board)
+
+
+def set_hidden(board_id: int, proposal_id, hidden: bool, reason, organiser_id: int | None) -> dict:
+    proposal = proposal_on_board(board_id, proposal_id)
+    reason = checked_text(reason, LIMITS["reason"], required=bool(hidden), field="reason")
+    proposal.hidden = bool(hidden)
+    proposal.hidden_reason = reason if hidden else None
+    _log(board_id, organiser_id, "hide" if hidden else "unhide", f"proposal:{proposal.id}", reason)
+    db.session.commit()
+    return proposal_result(proposal)
+
+
+def set_bottleneck_hidden(board_id: int, bottleneck_id, hidden: bool, reason, organiser_id: int | None) -> dict:
+    bottleneck = db.session.get(Bottleneck, bottleneck_id) if isinstance(bottleneck_id, int) else None
+    if bottleneck is None or bottleneck.board_id != board_id:
+        raise NotFound("bottleneck")
+    reason = checked_text(reason, LIMITS["reason"], required=bool(hidden), field="reason")
+    bottleneck.hidden = bool(hidden)
+    _log(board_id, organiser_id, "hide" if hidden else "unhide", f"bottleneck:{bottleneck.id}", reason)
+    db.session.commit()
+    return bottleneck_dict(bottleneck)
+
+
+def edit_proposal(board_id: int, proposal_id, title, big, small, organiser_id: int | None) -> dict:
+    """Fix typos; the facilitator's edit is logged."""
+    proposal = proposal_on_board(board_id, proposal_id)
+    proposal.title = checked_text(title, LIMITS["title"], True, "title")
+    proposal.big = checked_text(big, LIMITS["big"], field="big", multiline=True)
+    proposal.small = checked_text(small, LIMITS["small"], field="small", multiline=True)
+    _log(board_id, organiser_id, "edit", f"proposal:{proposal.id}")
+    db.session.commit()
+    return proposal_result(proposal)
+
+
+def set_flag(board_id: int, proposal_id, flag: str, value: bool, organiser_id: int | None) -> dict:
+    """Pin a proposal, or mark it "kansrijk" while harvesting."""
+    if flag not in ("pinned", "promising"):
+        raise Invalid("flag")
+    proposal = proposal_on_board(board_id, proposal_id)
+    setattr(proposal, flag, bool(value))
+    _log(board_id, organiser_id, f"{flag}:{'on' if value else 'off'}", f"proposal:{proposal.id}")
+    db.session.commit()
+    return proposal_result(proposal)
+
+
+def assign_theme(board_id: int, proposal_id, theme_id, organiser_id: int | None) -> dict:
+    proposal = proposal_on_board(board_id, proposal_id)
+    proposal.theme_id = theme_on_board(board_id, theme_id)
+    _log(board_id, organiser_id, "theme", f"proposal:{proposal.id}", str(proposal.theme_id))
+    db.session.commit()
+    return proposal_result(proposal)
+
+
+def merge(board_id: int, keep_id, merged_id, organiser_id: int | None) -> dict:
+    """Fold a duplicate into the proposal that is kept. Its votes move along; someone who voted
+    for both counts once (their larger number) and keeps the budget they spent."""
+    if keep_id == merged_id:
+        raise Invalid("merge")
+    keep = proposal_on_board(board_id, keep_id)
+    merged = proposal_on_board(board_id, merged_id)
+    if keep.merged_into_id or merged.merged_into_id:
+        raise Invalid("merge")
+    for moved in db.session.scalars(select(Vote).where(Vote.proposal_id == merged.id)).all():
+        kept = db.session.get(Vote, (moved.participant_id, keep.id))
+        if kept is None:
+            db.session.add(
+                Vote(
+                    participant_id=moved.participant_id,
+                    proposal_id=keep.id,
+                    board_id=board_id,
+                    count=moved.count,
+                    forfeited=0,
+                )
+            )
+            moved.count = 0
+        else:
+            combined = max(kept.count, moved.count)
+            moved.forfeited += kept.count + moved.count - combined
+            kept.count = combined
+            moved.count = 0
+    keep.paper_votes += merged.paper_votes
+    merged.paper_votes = 0
+    merged.merged_into_id = keep.id
+    _log(board_id, organiser_id, "merge", f"proposal:{merged.id}->{keep.id}")
+    db.session.commit()
+    return {"kept": proposal_result(keep), "merged_id": merged.id}
+
+
+def load_starters(board_id: int, organiser_id: int | None) -> list[dict]:
+    """The six complaints of the invitation as bottlenecks, each under its theme; loaded once."""
+    board = get_board(board_id)
+    existing = set(db.session.scalars(select(Bottleneck.text).where(Bottleneck.board_id == board_id)))
+    added = []
+    for theme in board.themes:
+        if theme.starter and theme.starter not in existing:
+            bottleneck = Bottleneck(board_id=board_id, theme_id=theme.id, text=theme.starter)
+            db.session.add(bottleneck)
+            added.append(bottleneck)
+    _log(board_id, organiser_id, "starters", str(len(added)))
+    db.session.commit()
+    return [bottleneck_dict(b) for b in added]
+
+
+def moderation_log(board_id: int, limit: int = 200) -> list[dict]:
+    entries = db.session.scalars(
+        select(ModerationEntry)
+        .where(ModerationEntry.board_id == board_id)
+        .order_by(ModerationEntry.id.desc())
+        .limit(limit)
+    )
+    return [
+        {"at": e.created_at.isoformat() + "Z", "action": e.action, "target": e.target, "reason": e.reason}
+        for e in entries
+    ]
