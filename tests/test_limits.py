@@ -68,9 +68,11 @@ def test_every_form_field_validates_and_renders_its_limit(app, form_class, name,
 
 
 def test_the_board_services_and_socket_handler_share_the_board_limits():
+    from sessie_app.board import io
+    from sessie_app.board.services import actions, moderation
     from sessie_app.realtime import events
 
-    assert board_services.LIMITS is limits.BOARD_FIELDS is events.LIMITS
+    assert actions.LIMITS is moderation.LIMITS is io.LIMITS is events.LIMITS is limits.BOARD_FIELDS
     assert limits.BOARD_FIELDS == {
         "title": limits.PROPOSAL_TITLE,
         "big": limits.PROPOSAL_BIG,

@@ -18,11 +18,12 @@ from sqlalchemy import func, select
 
 from ..choices import ACTORS
 from ..extensions import db
+from ..limits import BOARD_FIELDS as LIMITS
 from ..registration.meetings import meeting_by_id
 from ..textclean import clean_block, clean_line
 from ..timeutil import AMSTERDAM, utcnow
 from .models import Bottleneck, ModerationEntry, Participant, Proposal, Theme, Vote
-from .services import LIMITS, BoardError, bump_version, get_board
+from .services import BoardError, bump_version, get_board
 
 MAX_IMPORT_BYTES = 256 * 1024
 MAX_IMPORT_ROWS = 2000

@@ -32,7 +32,6 @@ from .errors import (
     TooManyOnOne,
     WrongPhase,
 )
-from .fields import LIMITS
 from .moderation import (
     assign_theme,
     edit_proposal,
@@ -51,7 +50,6 @@ from .snapshots import participant_view, proposal_data, snapshot, tally
 
 __all__ = [
     "CODE_LENGTH",
-    "LIMITS",
     "MAX_VOTES_PER_PARTICIPANT",
     "MAX_VOTES_PER_PROPOSAL",
     "MIN_VOTES",

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...choices import ACTOR_LABELS
 from ...extensions import db
+from ...limits import BOARD_FIELDS as LIMITS
 from ...timeutil import utcnow
 from ..models import MOPPEREN, OPPEREN, STEMMEN, Action, Board, Bottleneck, Participant, Proposal, Vote
 from .boards import bump_version, get_board, theme_on_board
@@ -21,7 +22,7 @@ from .errors import (
     TooManyOnOne,
     WrongPhase,
 )
-from .fields import LIMITS, check_client_id, checked_text
+from .fields import check_client_id, checked_text
 from .snapshots import bottleneck_dict, proposal_dict
 
 _REPLAYED = select(Action.result).where(

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...choices import ROLE_LABELS, SECTOR_LABELS
 from ...extensions import db
+from ...limits import BOARD_FIELDS as LIMITS
 from ...limits import BOARD_TITLE
 from ...textclean import clean_line
 from ..models import (
@@ -25,7 +26,6 @@ from ..models import (
     Theme,
 )
 from .errors import BoardError, Invalid, InvalidBoard, NotFound
-from .fields import LIMITS
 
 DEFAULTS_FILE = Path(__file__).resolve().parents[2] / "data" / "board_defaults.toml"
 # Six characters without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).

@@ -6,11 +6,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ...extensions import db
+from ...limits import BOARD_FIELDS as LIMITS
 from ...timeutil import utcnow
 from ..models import PHASES, Bottleneck, ModerationEntry, Vote
 from .boards import bump_version, get_board, proposal_on_board, theme_on_board
 from .errors import Invalid, NotFound
-from .fields import LIMITS, checked_text
+from .fields import checked_text
 from .snapshots import board_state, bottleneck_dict, proposal_result
 
 MAX_TIMER_SECONDS = 3 * 3600
