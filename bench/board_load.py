@@ -47,6 +47,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psutil
+import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSALS_PER_BOARD = 12
@@ -184,7 +185,7 @@ async def cast(phone: Phone, proposal_id: int, delta: int, votes: list, failures
         try:
             ack = await phone.sio.call("vote", payload, timeout=15)
             break
-        except Exception as error:  # noqa: BLE001 - counted below, never fatal
+        except socketio.exceptions.SocketIOError as error:  # counted below, never fatal
             failures.append(
                 f"no ack, retried: {type(error).__name__}" if attempt < 2 else f"no ack: {type(error).__name__}"
             )
@@ -335,7 +336,7 @@ def cpu_seconds(procs) -> float:
         try:
             times = proc.cpu_times()
             total += times.user + times.system
-        except Exception:  # noqa: BLE001 - a process that ended
+        except psutil.Error:  # a process that ended
             pass
     return total
 

@@ -58,7 +58,7 @@ class Phone(threading.Thread):
                 ack = self.sock.call("join", {"code": self.code}, timeout=5)
                 if ack.get("ok"):
                     return
-            except Exception:  # noqa: BLE001 - the server is down: try again shortly
+            except socketio.exceptions.SocketIOError:  # the server is down: try again shortly
                 pass
             time.sleep(0.2)
 

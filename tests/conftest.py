@@ -1,7 +1,7 @@
-"""Shared fixtures: an app on a migrated SQLite copy per test, the five sessions, helpers for forms."""
+"""Fixtures for tests in every folder: an app on a migrated SQLite copy per test, the five sessions,
+a logged-in organiser, and registrations made through the registration rules. Helpers: tests/helpers.py."""
 
-import os
-import re
+import itertools
 import shutil
 from pathlib import Path
 
@@ -10,33 +10,11 @@ from flask_migrate import upgrade
 
 from sessie_app import create_app
 from sessie_app.extensions import db
+from sessie_app.organiser import services as organiser_services
 from sessie_app.registration import seed
+from sessie_app.registration import services as registration_services
 from sessie_app.timeutil import today_local
-
-ROOT = Path(__file__).resolve().parent.parent
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def need(condition: bool, reason: str) -> None:
-    """Skip for a missing service or browser, except in CI, where it must fail."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"CI=true and {reason}")
-    pytest.skip(reason)
-
-
-def base_config(tmp_path: Path) -> dict:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "INSTANCE_DIR": str(tmp_path),
-        "MAIL_SERVER": None,
-        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "RATELIMIT_ENABLED": False,
-        "BASE_URL": "http://sessie.test",
-        "SERVER_NAME": None,
-    }
+from tests.helpers import LOGIN_URL, ORGANISER_EMAIL, ORGANISER_PASSWORD, base_config, post_form
 
 
 @pytest.fixture(scope="session")
@@ -81,58 +59,42 @@ def runner(app):
 def meetings(app):
     """The five sessions of the invitation, placed ahead of today."""
     seed.seed(seed.load_file(seed.DEFAULT_FILE), today_local())
-    from sessie_app.registration.services import upcoming_meetings
-
-    return {m.slug: m for m in upcoming_meetings()}
+    return {m.slug: m for m in registration_services.upcoming_meetings()}
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+@pytest.fixture
+def organiser(app):
+    return organiser_services.create_or_update_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD)
 
 
-def csrf_from(html: str) -> str:
-    match = CSRF_RE.search(html)
-    assert match, "page has no CSRF token"
-    return match.group(1)
+@pytest.fixture
+def organiser_client(client, organiser):
+    """A test client logged in through the real login form, CSRF token and all."""
+    response = post_form(client, LOGIN_URL, {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    assert response.status_code == 302, response.status_code
+    assert response.headers["Location"].endswith("/organisator/")
+    return client
 
 
-def post_form(client, page_url: str, data: dict, post_url: str | None = None, **kwargs):
-    """Load the page like a browser, then submit its form with the CSRF token it carries."""
-    page = client.get(page_url)
-    assert page.status_code == 200, page.status_code
-    return client.post(
-        post_url or page_url, data={"csrf_token": csrf_from(page.get_data(as_text=True)), **data}, **kwargs
-    )
+_numbers = itertools.count(1)
 
 
-def outbox(app) -> list:
-    """The mails written to the outbox folder, oldest first, parsed."""
-    import email
-    from email import policy
+@pytest.fixture
+def add_registration(app):
+    """Register someone directly through the registration rules; returns the Registration row."""
 
-    folder = Path(app.config["MAIL_OUTBOX_DIR"])
-    if not folder.exists():
-        return []
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(folder.glob("*.eml"))]
+    def add(meeting, **overrides):
+        n = next(_numbers)
+        values = {
+            "name": f"Deelnemer {n}",
+            "email": f"deelnemer{n}@example.nl",
+            "organisation": f"School {n}",
+            "role": "leraar",
+            "sector": "PO",
+            "meal": True,
+        }
+        values.update(overrides)
+        outcome = registration_services.register(meeting.id, registration_services.Details(**values))
+        return registration_services.get_registration(outcome.registration_id)
 
-
-VALID_REGISTRATION = {
-    "name": "Fatima el Amrani",
-    "email": "f.elamrani@example.nl",
-    "organisation": "Basisschool De Regenboog",
-    "role": "leraar",
-    "sector": "PO",
-    "meal": "ja",
-    "privacy_consent": "y",
-}
-
-
-def sample_url(app, rule, values: dict) -> str:
-    """A URL for ``rule`` with its arguments from ``values``; an integer 1 or "x" for the rest."""
-    from werkzeug.routing import IntegerConverter
-
-    arguments = {}
-    for name in rule.arguments:
-        converter = rule._converters[name]
-        arguments[name] = values.get(name, 1 if isinstance(converter, IntegerConverter) else "x")
-    with app.test_request_context():
-        return app.url_for(rule.endpoint, **arguments)
+    return add

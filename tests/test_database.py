@@ -3,12 +3,12 @@
 import os
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import base_config, need
 from flask_migrate import upgrade
 
 from sessie_app import create_app
@@ -16,6 +16,7 @@ from sessie_app.extensions import db
 from sessie_app.registration import seed, services
 from sessie_app.registration.models import CONFIRMED, Registration
 from sessie_app.timeutil import today_local
+from tests.helpers import base_config, need
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -78,25 +79,19 @@ def details(email: str) -> services.Details:
 def register_at_once(app, meeting_id: int, emails: list[str], lock: bool) -> list:
     """Fire one registration per address from its own thread and connection, all released together."""
     barrier = threading.Barrier(len(emails))
-    outcomes, errors = [], []
 
     def worker(email):
         with app.app_context():
             try:
                 barrier.wait()
-                outcomes.append(services.register(meeting_id, details(email), lock=lock))
-            except Exception as error:  # collected and asserted below
-                errors.append(error)
+                return services.register(meeting_id, details(email), lock=lock)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=worker, args=(email,)) for email in emails]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return outcomes
+    with ThreadPoolExecutor(max_workers=len(emails)) as pool:
+        futures = [pool.submit(worker, email) for email in emails]
+    # result() raises what the registration raised in its thread.
+    return [future.result() for future in futures]
 
 
 def session_with_seats_left(app, seats_left: int, slug: str):
@@ -173,15 +168,13 @@ def test_a_tally_never_claims_a_board_version_whose_votes_it_lacks(pg_app):
     db.session.commit()
     db.session.remove()
 
-    errors, broken, done = [], [], threading.Event()
+    broken, done = [], threading.Event()
 
     def cast(participant_id: int) -> None:
         with pg_app.app_context():
             try:
                 for n in range(2):
                     board.vote(participant_id, f"vote-{participant_id}-{n}", proposal_id, 1)
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
             finally:
                 db.session.remove()
 
@@ -196,14 +189,14 @@ def test_a_tally_never_claims_a_board_version_whose_votes_it_lacks(pg_app):
 
     reader = threading.Thread(target=read)
     reader.start()
-    threads = [threading.Thread(target=cast, args=(pid,)) for pid in voters]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    done.set()
-    reader.join()
-    assert errors == []
+    try:
+        with ThreadPoolExecutor(max_workers=len(voters)) as pool:
+            futures = [pool.submit(cast, pid) for pid in voters]
+    finally:
+        done.set()
+        reader.join()
+    for future in futures:
+        future.result()  # raises what a vote raised in its thread
     assert broken == []
     final = board.tally(board_id)
     assert final["seq"] - start == 16 and final["counts"][str(proposal_id)] == 16

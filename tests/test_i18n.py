@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import ROOT, VALID_REGISTRATION, post_form
 
 from sessie_app import create_app
 from sessie_app.registration import seed
 from sessie_app.timeutil import today_local
+from tests.helpers import ROOT, VALID_REGISTRATION, post_form
 
 CATALOGUE = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 

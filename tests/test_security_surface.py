@@ -9,8 +9,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import base_config, csrf_from, sample_url
-from organiser.organiser_support import LOGIN_URL, organiser, organiser_client  # noqa: F401
 from sqlalchemy import func, select
 
 from sessie_app import create_app
@@ -20,6 +18,7 @@ from sessie_app.extensions import db
 from sessie_app.organiser.models import Organiser
 from sessie_app.organiser.views import PUBLIC_ENDPOINTS
 from sessie_app.registration.models import Meeting, Registration
+from tests.helpers import LOGIN_URL, base_config, csrf_from, sample_url
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

@@ -2,7 +2,7 @@
 
 One Chromium per test session; each test gets its own app, database copy and browser context.
 Every test in this folder carries the `browser` marker. Helpers (axe, console/CSP watch,
-organiser login) live in e2e_support.py.
+organiser login) live in pages.py.
 """
 
 import threading
@@ -10,9 +10,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import need  # tests/conftest.py: skips locally, fails when CI=true
 
-from .e2e_support import CHROMIUM, HAVE_PLAYWRIGHT, ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.e2e.pages import CHROMIUM, HAVE_PLAYWRIGHT, ORGANISER_EMAIL, ORGANISER_PASSWORD, PlaywrightError
+from tests.helpers import need
 
 HERE = Path(__file__).resolve().parent
 
@@ -44,7 +44,7 @@ def browser():
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-    except Exception as error:  # a broken or mismatched Chromium: report it like a missing one
+    except PlaywrightError as error:  # a broken or mismatched Chromium: report it like a missing one
         playwright.stop()
         need(False, f"Debian's chromium did not start ({error})")
     yield chromium

@@ -11,16 +11,17 @@ import json
 import re
 
 import pytest
-from conftest import need
 
-from .e2e_support import (
+from tests.e2e.pages import (
     PageWatch,
+    PlaywrightError,
     assert_accessible,
     assert_no_horizontal_scroll,
     expect,
     log_in_as_organiser,
     screenshot,
 )
+from tests.helpers import need
 
 TITLE = "Tilburg: niet mopperen, maar opperen"
 BOTTLENECK = "Ik kan geen scholen vinden voor mijn onderzoek."
@@ -391,7 +392,7 @@ def test_a_vote_queued_offline_survives_a_reload_and_counts_once(new_context, li
     [queued] = pending_queue(phone.page, code)
 
     # The phone reloads while still offline (an error page), then comes back to the board.
-    with pytest.raises(Exception):
+    with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):
         phone.page.reload()
     context.set_offline(False)
     phone.open(f"/b/{code}")

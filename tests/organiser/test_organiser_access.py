@@ -4,13 +4,12 @@ import logging
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import csrf_from, post_form, sample_url
-from organiser_support import LOGIN_URL, ORGANISER_EMAIL, ORGANISER_PASSWORD, organiser, organiser_client  # noqa: F401
 
 from sessie_app import create_app
 from sessie_app.extensions import db
 from sessie_app.organiser import services as organiser_services
 from sessie_app.organiser.views import PUBLIC_ENDPOINTS
+from tests.helpers import LOGIN_URL, ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_from, post_form, sample_url
 
 SAMPLE_VALUES = {"slug": "amsterdam", "registration_id": 1, "code": "een-code"}
 

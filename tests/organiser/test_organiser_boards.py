@@ -11,15 +11,15 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
-from conftest import csrf_from, need, post_form
-from organiser_support import organiser, organiser_client  # noqa: F401
 
 from sessie_app import pdf
 from sessie_app.board import services as board_services
 from sessie_app.board.models import STEMMEN, Board, Proposal
 from sessie_app.extensions import db
+from tests.helpers import csrf_from, need, post_form
 
 CODE_RE = r"[ACDEFGHJKMNPQRTUVWXY34679]{6}"
 BOARDS_URL = "/organisator/borden"
@@ -247,7 +247,7 @@ def test_the_poster_is_an_a4_pdf_with_code_link_mottos_and_a_working_qr_code(org
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self):
         _Recorder.hits.append(self.path)

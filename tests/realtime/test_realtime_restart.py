@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-from conftest import ROOT
+
+from tests.helpers import ROOT
 
 BIN = Path(sys.executable).parent
 VOTES = 40

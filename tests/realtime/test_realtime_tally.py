@@ -3,22 +3,19 @@
 import io
 import time
 
-from conftest import post_form
-from realtime_support import (  # noqa: F401  (fixtures)
+from sessie_app.board import services
+from sessie_app.board.models import STEMMEN
+from tests.helpers import post_form
+from tests.realtime.screens import (
     add_proposals,
-    board,
     cid,
     in_app,
-    live_app,
     log_in_organiser,
     make_board,
     open_console,
     open_phone,
     wait_until,
 )
-
-from sessie_app.board import services
-from sessie_app.board.models import STEMMEN
 
 
 def test_thirty_quick_votes_give_a_few_tallies_and_the_last_one_is_right(live_app):

@@ -7,19 +7,19 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import VALID_REGISTRATION, post_form
 from icalendar import Calendar
 
 from sessie_app import create_app
 from sessie_app.registration import seed
 from sessie_app.timeutil import today_local
+from tests.helpers import VALID_REGISTRATION, post_form
 
 
 class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - the name aiosmtpd calls
         message = email.message_from_bytes(envelope.original_content, policy=policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted"

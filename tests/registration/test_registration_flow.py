@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from conftest import VALID_REGISTRATION, csrf_from, outbox, post_form
 from icalendar import Calendar
 
 from sessie_app.extensions import db
 from sessie_app.registration.models import CONFIRMED, WAITLISTED, Registration
+from tests.helpers import VALID_REGISTRATION, csrf_from, outbox, post_form
 
 
 def register(client, slug="tilburg", **overrides):

@@ -4,15 +4,7 @@ import csv
 import io
 import json
 
-from report_support import (  # noqa: F401
-    FORMULA,
-    LOVE_TITLE,
-    PERSONAL,
-    add_registration,
-    dataset,
-    group_of,
-    member_ids,
-)
+from tests.reports.dataset import FORMULA, LOVE_TITLE, PERSONAL, group_of, member_ids
 
 
 def synthesis(runner, *args):

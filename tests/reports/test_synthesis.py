@@ -113,7 +113,7 @@ def test_synonyms_file_loads_as_single_words_with_the_core_concepts():
     names = {name for names in concepts.values() for name in names}
     assert {"leraar", "schoolleider", "financiering", "lerarenopleiding", "onderzoeker", "tijd"} <= names
     assert set(concepts) <= known
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is not a single word"):
         _one_stem("open access")
 
 
@@ -178,7 +178,7 @@ def test_pairwise_scores_count_unordered_pairs():
 
 
 def test_threshold_out_of_range_and_repeated_ids_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="threshold must be between 0 and 1"):
         suggest_groups([(1, "a b")], threshold=1.5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="ids must be unique"):
         suggest_groups([(1, "open access"), (1, "open access")])

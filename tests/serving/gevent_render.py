@@ -1,19 +1,16 @@
-"""Run under gevent's monkey-patching (as gunicorn's gevent worker does): render a PDF in one
-greenlet while another one ticks, then a render that overruns its time limit. Prints JSON."""
-
-from gevent import monkey
-
-monkey.patch_all()
+"""Run under gevent's monkey-patching (as gunicorn's gevent worker does), by
+`python -m gevent.monkey gevent_render.py <instance folder>`: render a PDF in one greenlet while
+another one ticks, then a render that overruns its time limit. Prints JSON."""
 
 import itertools
-import json  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
+import json
+import sys
+import time
 
-import gevent  # noqa: E402
+import gevent
 
-from sessie_app import create_app  # noqa: E402
-from sessie_app.pdf import PdfTimeout, render_pdf  # noqa: E402
+from sessie_app import create_app
+from sessie_app.pdf import PdfTimeout, render_pdf
 
 app = create_app({"TESTING": True, "SECRET_KEY": "x", "INSTANCE_DIR": sys.argv[1], "SOCKETIO_ASYNC_MODE": "gevent"})
 html = "<h1>Verslag</h1>" + "".join(f"<p>Voorstel {n}: groot denken, klein doen.</p>" for n in range(1000))

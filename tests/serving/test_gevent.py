@@ -10,7 +10,7 @@ HERE = Path(__file__).resolve().parent
 
 def test_a_pdf_render_under_gevent_leaves_other_greenlets_running_and_still_stops_on_time(tmp_path):
     done = subprocess.run(
-        [sys.executable, str(HERE / "gevent_render.py"), str(tmp_path)],
+        [sys.executable, "-m", "gevent.monkey", str(HERE / "gevent_render.py"), str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -6,8 +6,9 @@ import subprocess
 import sys
 
 import sqlalchemy as sa
-from conftest import need
 from servers import PG_ADMIN_URL, ROOT
+
+from tests.helpers import need
 
 
 def test_fifty_people_for_the_last_five_seats_give_exactly_five_confirmations():

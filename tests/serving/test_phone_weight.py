@@ -7,7 +7,7 @@ from sessie_app.board import services
 BUDGET = 60 * 1024
 
 
-def test_the_phone_page_with_its_styles_and_scripts_stays_under_60_kB_compressed(app, client):
+def test_the_phone_page_with_its_styles_and_scripts_stays_under_60_kb_compressed(app, client):
     code = services.create_board("Zwolle").code
     page = client.get(f"/b/{code}", headers={"Accept-Encoding": "gzip"})
     assert page.status_code == 200

@@ -24,8 +24,9 @@ import redis
 import requests
 import socketio
 import sqlalchemy as sa
-from conftest import csrf_from, need
 from servers import PG_ADMIN_URL, Gunicorn, PostgresDatabase, environment, flask
+
+from tests.helpers import csrf_from, need
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 EMAIL, PASSWORD = "begeleider@example.org", "een-lang-geheim-wachtwoord"

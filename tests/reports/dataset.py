@@ -1,7 +1,5 @@
-"""A small, exactly known data set for the report tests, built through the board services.
-
-Not a conftest.py (see tests/organiser/organiser_support.py for why). Test modules import the
-fixtures they use from here.
+"""A small, exactly known data set for the report tests, built through the board services
+(the fixtures that build it are in conftest.py).
 
 Tilburg board (11 participants; bridging roles: 6 leraar, 2 schoolleider, 2 onderzoeker; 1 student)
 
@@ -30,19 +28,10 @@ two for Tilburg (one checked in), one for Zwolle.
 """
 
 import itertools
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import pytest
 from flask import current_app
 from sqlalchemy import event
-
-ORGANISER_TESTS = str(Path(__file__).resolve().parent.parent / "organiser")
-if ORGANISER_TESTS not in sys.path:
-    sys.path.insert(0, ORGANISER_TESTS)
-
-from organiser_support import LOGIN_URL, add_registration, organiser, organiser_client  # noqa: F401
 
 from sessie_app.board import services as board_services
 from sessie_app.board.models import OPPEREN, STEMMEN, Proposal
@@ -334,30 +323,6 @@ def add_twins(data: Dataset) -> Dataset:
         for board in (data.tilburg, data.zwolle):
             board_services.set_phase(board.id, STEMMEN, None)
     return data
-
-
-@pytest.fixture
-def rq(app):
-    """Labels in the report are translated, which needs a request for the locale."""
-    with app.test_request_context():
-        yield
-
-
-@pytest.fixture
-def dataset(app, meetings, add_registration) -> Dataset:
-    return build(meetings, add_registration)
-
-
-@pytest.fixture
-def ungrouped(app, meetings, add_registration) -> Dataset:
-    """The same data without any stored group."""
-    return build(meetings, add_registration, groups=False)
-
-
-@pytest.fixture
-def twins(ungrouped) -> Dataset:
-    """The data without stored groups, plus two pairs the suggestion is sure to find."""
-    return add_twins(ungrouped)
 
 
 def group_of(report: dict, proposal_id: int) -> dict:
