@@ -25,7 +25,8 @@ from pathlib import Path
 import psutil
 import requests
 import socketio
-from servers import Gunicorn, environment, flask
+
+from testkit.servers import Gunicorn, environment, flask
 
 
 def kill_all(server: Gunicorn) -> None:

@@ -1,11 +1,16 @@
 """Fixtures for tests in every folder: an app on a migrated SQLite copy per test, the five sessions,
-a logged-in organiser, and registrations made through the registration rules. Helpers: tests/helpers.py."""
+a logged-in organiser, registrations made through the registration rules; and what `make test-fast`
+leaves out (server processes, PostgreSQL, Redis, Chromium), with the marker each gives its tests.
+Helpers: tests/helpers.py."""
 
 import itertools
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+import redis
+import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from sessie_app import create_app
@@ -14,7 +19,44 @@ from sessie_app.organiser import services as organiser_services
 from sessie_app.registration import seed
 from sessie_app.registration import services as registration_services
 from sessie_app.timeutil import today_local
-from tests.helpers import LOGIN_URL, ORGANISER_EMAIL, ORGANISER_PASSWORD, base_config, post_form
+from testkit.servers import PG_ADMIN_URL, PostgresDatabase, Server
+from tests.helpers import LOGIN_URL, ORGANISER_EMAIL, ORGANISER_PASSWORD, base_config, need, post_form
+
+# A test that uses one of these fixtures (directly or through another fixture) gets the marker:
+# `make test-fast` runs `-m 'not (server or postgres or redis or browser)'`.
+MARKER_OF_FIXTURE = {
+    "start_server": "server",  # real server processes (testkit.servers)
+    "board_load": "server",  # tests/serving/conftest.py: the load generator against gunicorn
+    "bench": "server",  # tests/serving/conftest.py: a bench script, which starts its own servers
+    "postgres_admin_url": "postgres",
+    "redis_url": "redis",
+    "browser": "browser",  # tests/e2e/conftest.py: Debian's Chromium
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            if fixture in MARKER_OF_FIXTURE:
+                item.add_marker(MARKER_OF_FIXTURE[fixture])
+
+
+@pytest.fixture(autouse=True)
+def _services_only_through_their_fixtures(request, monkeypatch):
+    """A server process or a PostgreSQL database started without the fixture above would slip
+    into `make test-fast` unmarked: refuse it, and say which fixture to use."""
+
+    def refuse(fixture: str):
+        def refused(*_args, **_kwargs):
+            raise AssertionError(f"start this through the {fixture} fixture, which marks the test")
+
+        return refused
+
+    if request.node.get_closest_marker("server") is None:
+        monkeypatch.setattr(Server, "start", refuse("start_server"))
+    if request.node.get_closest_marker("postgres") is None:
+        monkeypatch.setattr(PostgresDatabase, "__init__", refuse("postgres_admin_url"))
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +140,56 @@ def add_registration(app):
         return registration_services.get_registration(outcome.registration_id)
 
     return add
+
+
+# --- what make test-fast leaves out -------------------------------------------------------------------
+
+
+@pytest.fixture
+def start_server():
+    """``start_server(server)`` starts a testkit server process (gunicorn as `make serve` runs it, or
+    any other command) and returns it; every one is stopped after the test, by its process id."""
+    started: list[Server] = []
+
+    def start(server: Server) -> Server:
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """The PostgreSQL server at TEST_DATABASE_URL, where tests make databases of their own."""
+    engine = sa.create_engine(PG_ADMIN_URL)
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.OperationalError:
+        need(False, f"PostgreSQL is not reachable at {PG_ADMIN_URL} (set TEST_DATABASE_URL)")
+    finally:
+        engine.dispose()
+    return PG_ADMIN_URL
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url) -> str:
+    """A throwaway PostgreSQL database for one test."""
+    database = PostgresDatabase()
+    try:
+        yield database.url
+    finally:
+        database.drop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis server at TEST_REDIS_URL."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        need(False, f"Redis is not reachable at {url} (set TEST_REDIS_URL)")
+    return url

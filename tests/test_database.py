@@ -1,12 +1,9 @@
 """The schema comes only from migrations, on SQLite and PostgreSQL; seats cannot be oversold."""
 
-import os
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -16,9 +13,8 @@ from sessie_app.extensions import db
 from sessie_app.registration import seed, services
 from sessie_app.registration.models import CONFIRMED, Registration
 from sessie_app.timeutil import today_local
-from tests.helpers import base_config, need
-
-PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from testkit.servers import PostgresDatabase
+from tests.helpers import base_config
 
 
 def schema_differences(app) -> list:
@@ -28,22 +24,11 @@ def schema_differences(app) -> list:
 
 
 @pytest.fixture(scope="module")
-def pg_database():
+def pg_database(postgres_admin_url):
     """A throwaway PostgreSQL database for this module."""
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError:
-        admin.dispose()
-        need(False, f"PostgreSQL is not reachable at {PG_ADMIN_URL} (set TEST_DATABASE_URL)")
-    name = f"sessie_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield admin.url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    database = PostgresDatabase()
+    yield database.url
+    database.drop()
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +52,6 @@ def test_migrations_match_the_models_on_sqlite(app):
     assert schema_differences(app) == []
 
 
-@pytest.mark.postgres
 def test_migrations_match_the_models_on_postgresql(pg_app):
     assert schema_differences(pg_app) == []
 
@@ -106,7 +90,6 @@ def statuses(meeting_id: int) -> list[str]:
     return [r.status for r in db.session.query(Registration).filter_by(meeting_id=meeting_id)]
 
 
-@pytest.mark.postgres
 def test_last_three_seats_go_to_exactly_three_of_fifty(pg_app):
     meeting_id = session_with_seats_left(pg_app, 3, "tilburg")
     register_at_once(pg_app, meeting_id, [f"lock{i}@example.nl" for i in range(50)], lock=True)
@@ -114,7 +97,6 @@ def test_last_three_seats_go_to_exactly_three_of_fifty(pg_app):
     assert result.count(CONFIRMED) == 3 and result.count("waitlisted") == 47
 
 
-@pytest.mark.postgres
 def test_control_run_without_the_lock_oversells(pg_app):
     """Proves the test above can catch the race: without the lock, the same load oversells."""
     oversold = []
@@ -128,7 +110,6 @@ def test_control_run_without_the_lock_oversells(pg_app):
     assert max(oversold) > 3, f"no overselling without the lock in {len(oversold)} runs: {oversold}"
 
 
-@pytest.mark.postgres
 def test_same_address_fifty_times_at_once_is_one_registration(pg_app):
     meeting_id = services.get_meeting("amsterdam").id
     outcomes = register_at_once(pg_app, meeting_id, ["dubbel@example.nl"] * 50, lock=True)
@@ -137,7 +118,6 @@ def test_same_address_fifty_times_at_once_is_one_registration(pg_app):
     assert len(statuses(meeting_id)) == 1
 
 
-@pytest.mark.postgres
 def test_same_address_without_the_lock_is_still_one_registration(pg_app):
     """The partial unique index holds even when the lock does not."""
     meeting_id = services.get_meeting("amsterdam").id

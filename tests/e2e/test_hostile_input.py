@@ -10,8 +10,7 @@ counts violations) and with CSP bypassed (a payload that runs would set ``window
 import logging
 import shutil
 
-import hostile
-
+from testkit import hostile
 from tests.e2e.pages import ORGANISER_EMAIL, ORGANISER_PASSWORD
 from tests.helpers import need
 
