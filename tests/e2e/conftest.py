@@ -1,8 +1,8 @@
 """Browser tests: the real app on a local port, driven by Debian's Chromium through Playwright.
 
 One Chromium per test session; each test gets its own app, database copy and browser context.
-Every test in this folder carries the `browser` marker. Helpers (axe, console/CSP watch,
-organiser login) live in pages.py.
+The `browser` fixture gives its tests the `browser` marker (tests/conftest.py). Helpers (axe,
+console/CSP watch, organiser login) live in pages.py.
 """
 
 import threading
@@ -11,10 +11,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.e2e.pages import CHROMIUM, HAVE_PLAYWRIGHT, ORGANISER_EMAIL, ORGANISER_PASSWORD, PlaywrightError
+from tests.e2e.pages import CHROMIUM, HAVE_PLAYWRIGHT, ORGANISER_EMAIL, ORGANISER_PASSWORD, PlaywrightError, expect
 from tests.helpers import need
-
-HERE = Path(__file__).resolve().parent
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -24,12 +22,11 @@ PHONE = {
     "locale": "nl-NL",
 }
 DESKTOP = {"viewport": {"width": 1280, "height": 720}, "locale": "nl-NL"}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if HERE in Path(item.path).resolve().parents:
-            item.add_marker(pytest.mark.browser)
+# How long an action or an expect() waits for the page: a bound for a page that never gets there,
+# not a measure of how fast it gets there (on a loaded machine that is seconds).
+PATIENCE_MS = 30_000
+if HAVE_PLAYWRIGHT:
+    expect.set_options(timeout=PATIENCE_MS)
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +84,7 @@ def live_server(app_config):
 
 def _context(browser, live_server, settings: dict, **extra):
     context = browser.new_context(base_url=live_server.url, **settings, **extra)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PATIENCE_MS)
     return context
 
 

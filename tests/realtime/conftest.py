@@ -9,7 +9,7 @@ import pytest
 
 from sessie_app import create_app
 from sessie_app.extensions import db
-from sessie_app.realtime import auth
+from sessie_app.realtime import auth, broadcast
 from tests.realtime.screens import BoardRef, make_board
 
 
@@ -26,3 +26,13 @@ def live_app(app_config):
 @pytest.fixture
 def board(live_app) -> BoardRef:
     return make_board(live_app)
+
+
+@pytest.fixture
+def send_tallies(monkeypatch):
+    """Tallies wait until the test sends them: the broadcaster's background rounds send nothing
+    meanwhile, and the returned function is one round. How many tallies a burst of votes gives is
+    then the test's to decide, not the machine's speed."""
+    one_round = broadcast.flush
+    monkeypatch.setattr(broadcast, "flush", lambda: None)
+    return one_round

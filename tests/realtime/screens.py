@@ -108,8 +108,9 @@ def open_console(app, board: BoardRef, role="console") -> Screen:
     return screen
 
 
-def wait_until(predicate, timeout=3.0, step=0.02):
-    """Poll ``predicate`` until it is true; bounded, for what the tally thread sends."""
+def wait_until(predicate, timeout=30.0, step=0.02):
+    """Poll ``predicate`` until it is true, for what the broadcaster's background rounds send. The
+    timeout bounds a test whose event never comes; it measures nothing."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

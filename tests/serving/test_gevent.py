@@ -18,8 +18,6 @@ def test_a_pdf_render_under_gevent_leaves_other_greenlets_running_and_still_stop
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["pdf"] and result["again"] and result["timed_out"]
-    # In a greenlet the render would hold the hub for all of it: no tick at all until it ends.
-    assert result["ticks_during_render"] >= 10, result
-    assert result["longest_gap_s"] < result["render_s"] / 2, result
+    # The first render waited for another greenlet to tick: the hub kept running meanwhile.
+    assert result == {"ticked_while_rendering": True, "pdf": True, "timed_out": True, "again": True}, result
     assert "weasyprint.progress" not in done.stderr
