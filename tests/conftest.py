@@ -3,7 +3,7 @@ a logged-in organiser, registrations made through the registration rules; and wh
 leaves out (server processes, PostgreSQL, Redis, Chromium), with the marker each gives its tests.
 Helpers: tests/helpers.py."""
 
-import itertools
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import redis
 import sqlalchemy as sa
+import werkzeug.security
 from flask_migrate import upgrade
 
 from sessie_app import create_app
@@ -20,7 +21,16 @@ from sessie_app.registration import seed
 from sessie_app.registration import services as registration_services
 from sessie_app.timeutil import today_local
 from testkit.servers import PG_ADMIN_URL, PostgresDatabase, Server
-from tests.helpers import LOGIN_URL, ORGANISER_EMAIL, ORGANISER_PASSWORD, base_config, need, post_form
+from tests.helpers import (
+    LOGIN_URL,
+    ORGANISER_EMAIL,
+    ORGANISER_PASSWORD,
+    base_config,
+    create_test_app,
+    need,
+    post_form,
+    registration_for,
+)
 
 # A test that uses one of these fixtures (directly or through another fixture) gets the marker:
 # `make test-fast` runs `-m 'not (server or postgres or redis or browser)'`.
@@ -59,6 +69,17 @@ def _services_only_through_their_fixtures(request, monkeypatch):
         monkeypatch.setattr(PostgresDatabase, "__init__", refuse("postgres_admin_url"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _hash_each_password_once():
+    """scrypt takes a fifth of a second by design, and most organiser tests create an account and
+    log in: in the tests the salt is fixed, and each (password, salt) is hashed once per session.
+    A wrong password still gives another hash; only the repeated work goes."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(werkzeug.security, "gen_salt", lambda length: "s" * length)
+        patch.setattr(werkzeug.security, "_hash_internal", functools.cache(werkzeug.security._hash_internal))
+        yield
+
+
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory) -> Path:
     """One SQLite file built by the migrations; each test gets a copy (the schema comes only from Alembic)."""
@@ -72,15 +93,21 @@ def migrated_sqlite(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def app_config(tmp_path, migrated_sqlite) -> dict:
+def database_template(migrated_sqlite) -> Path:
+    """The SQLite file each test's database is a copy of (tests/reports/conftest.py has another)."""
+    return migrated_sqlite
+
+
+@pytest.fixture
+def app_config(tmp_path, database_template) -> dict:
     database = tmp_path / "test.sqlite"
-    shutil.copy(migrated_sqlite, database)
+    shutil.copy(database_template, database)
     return {**base_config(tmp_path), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
 
 
 @pytest.fixture
 def app(app_config):
-    app = create_app(app_config)
+    app = create_test_app(app_config)
     with app.app_context():
         yield app
         db.session.remove()
@@ -118,28 +145,10 @@ def organiser_client(client, organiser):
     return client
 
 
-_numbers = itertools.count(1)
-
-
 @pytest.fixture
 def add_registration(app):
-    """Register someone directly through the registration rules; returns the Registration row."""
-
-    def add(meeting, **overrides):
-        n = next(_numbers)
-        values = {
-            "name": f"Deelnemer {n}",
-            "email": f"deelnemer{n}@example.nl",
-            "organisation": f"School {n}",
-            "role": "leraar",
-            "sector": "PO",
-            "meal": True,
-        }
-        values.update(overrides)
-        outcome = registration_services.register(meeting.id, registration_services.Details(**values))
-        return registration_services.get_registration(outcome.registration_id)
-
-    return add
+    """``add_registration(meeting, **details)``: someone registered through the registration rules."""
+    return registration_for
 
 
 # --- what make test-fast leaves out -------------------------------------------------------------------

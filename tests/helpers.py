@@ -1,14 +1,22 @@
-"""Helpers for tests in every folder: the app's configuration, forms with their CSRF token, the outbox,
-a valid registration, URLs from the URL map, and skipping for what this machine lacks."""
+"""Helpers for tests in every folder: the app's configuration and the app as the fixtures make it,
+forms with their CSRF token, the outbox, registrations, URLs from the URL map, and skipping for
+what this machine lacks."""
 
 import email
+import itertools
 import os
 import re
 from email import policy
 from pathlib import Path
 
+import jinja2
 import pytest
+from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
+
+from sessie_app import create_app
+from sessie_app.extensions import db
+from sessie_app.registration import services as registration_services
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -38,6 +46,40 @@ def base_config(tmp_path: Path) -> dict:
         "BASE_URL": "http://sessie.test",
         "SERVER_NAME": None,
     }
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates, kept for the test session. Every test makes an app of its own, and each
+    app's Jinja environment would compile every template it renders again (a third of the time of
+    a page test); a template whose source changed is compiled anew (the checksum does not match)."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_compiled_templates = _CompiledTemplates()
+
+
+def _no_fsync(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA synchronous = OFF")
+
+
+def create_test_app(config: dict):
+    """create_app, with the templates compiled once per test session, and no fsync for the test's
+    throwaway SQLite database."""
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = _compiled_templates
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _no_fsync)
+    return app
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -82,6 +124,25 @@ VALID_REGISTRATION = {
     "meal": "ja",
     "privacy_consent": "y",
 }
+
+
+_numbers = itertools.count(1)
+
+
+def registration_for(meeting, **overrides):
+    """Register someone directly through the registration rules; returns the Registration row."""
+    n = next(_numbers)
+    values = {
+        "name": f"Deelnemer {n}",
+        "email": f"deelnemer{n}@example.nl",
+        "organisation": f"School {n}",
+        "role": "leraar",
+        "sector": "PO",
+        "meal": True,
+    }
+    values.update(overrides)
+    outcome = registration_services.register(meeting.id, registration_services.Details(**values))
+    return registration_services.get_registration(outcome.registration_id)
 
 
 def sample_url(app, rule, values: dict) -> str:

@@ -10,9 +10,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from werkzeug.serving import make_server
 
+from sessie_app.extensions import db
+from sessie_app.organiser.services import create_or_update_organiser
+from sessie_app.registration import seed
+from sessie_app.timeutil import today_local
 from tests.e2e.pages import CHROMIUM, HAVE_PLAYWRIGHT, ORGANISER_EMAIL, ORGANISER_PASSWORD, PlaywrightError, expect
-from tests.helpers import need
+from tests.helpers import create_test_app, need
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -52,18 +57,10 @@ def browser():
 @pytest.fixture
 def live_server(app_config):
     """The app on 127.0.0.1 with the five sessions and one organiser, served from a daemon thread."""
-    from werkzeug.serving import make_server
-
-    from sessie_app import create_app
-    from sessie_app.extensions import db
-    from sessie_app.organiser.services import create_or_update_organiser
-    from sessie_app.registration import seed
-    from sessie_app.timeutil import today_local
-
     # Bind first so the port (and with it BASE_URL, used in mailed links) is known before the app exists.
     server = make_server("127.0.0.1", 0, None, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
-    app = create_app({**app_config, "BASE_URL": url})
+    app = create_test_app({**app_config, "BASE_URL": url})
     server.app = app
     with app.app_context():
         seed.seed(seed.load_file(seed.DEFAULT_FILE), today_local())

@@ -7,15 +7,15 @@ leak from one client to another (with the `app` fixture they would share `g`).
 
 import pytest
 
-from sessie_app import create_app
 from sessie_app.extensions import db
 from sessie_app.realtime import auth, broadcast
+from tests.helpers import create_test_app
 from tests.realtime.screens import BoardRef, make_board
 
 
 @pytest.fixture
 def live_app(app_config):
-    app = create_app(app_config)
+    app = create_test_app(app_config)
     auth.buckets.clear()
     yield app
     with app.app_context():

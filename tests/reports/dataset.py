@@ -31,12 +31,12 @@ import itertools
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import event
 
 from sessie_app.board import services as board_services
-from sessie_app.board.models import OPPEREN, STEMMEN, Proposal
+from sessie_app.board.models import OPPEREN, STEMMEN, Board, Participant, Proposal
 from sessie_app.extensions import db
 from sessie_app.registration import services as registration_services
+from sessie_app.registration.models import Registration
 from sessie_app.reports.models import GroupMember, ProposalGroup
 
 REPORT_URL = "/organisator/rapport"
@@ -113,20 +113,33 @@ class Dataset:
     bottlenecks: dict = field(default_factory=dict)  # name → bottleneck id
     registrations: list = field(default_factory=list)
 
+    def ids(self) -> dict:
+        """What the data set holds, by row id: ``load`` finds it again in a copy of its database."""
+        return {
+            "tilburg": self.tilburg.id,
+            "zwolle": self.zwolle.id,
+            "p": dict(self.p),
+            "people": {key: person.id for key, person in self.people.items()},
+            "groups": dict(self.groups),
+            "bottlenecks": dict(self.bottlenecks),
+            "registrations": [registration.id for registration in self.registrations],
+        }
 
-def _no_fsync(dbapi_connection, _record) -> None:
-    dbapi_connection.execute("PRAGMA synchronous = OFF")
-
-
-def fast_sqlite() -> None:
-    """Skip the fsync on every commit of this test's throw-away SQLite copy (dozens of commits)."""
-    if db.engine.dialect.name == "sqlite" and not event.contains(db.engine, "connect", _no_fsync):
-        event.listen(db.engine, "connect", _no_fsync)
-        db.engine.dispose()
+    @classmethod
+    def load(cls, ids: dict) -> "Dataset":
+        get = db.session.get
+        return cls(
+            tilburg=get(Board, ids["tilburg"]),
+            zwolle=get(Board, ids["zwolle"]),
+            p=dict(ids["p"]),
+            people={key: get(Participant, person) for key, person in ids["people"].items()},
+            groups=dict(ids["groups"]),
+            bottlenecks=dict(ids["bottlenecks"]),
+            registrations=[get(Registration, registration) for registration in ids["registrations"]],
+        )
 
 
 def build(meetings, add_registration, groups: bool = True) -> Dataset:
-    fast_sqlite()
     # Actor labels are translated, which needs a request (for the locale).
     with current_app.test_request_context():
         return _build(meetings, add_registration, groups)

@@ -30,7 +30,7 @@ app = create_app(
         "PDF_MAX_CONCURRENT": 1,
     }
 )
-html = "<h1>Verslag</h1>" + "".join(f"<p>Voorstel {n}: groot denken, klein doen.</p>" for n in range(100))
+html = "<h1>Verslag</h1>" + "".join(f"<p>Voorstel {n}: groot denken, klein doen.</p>" for n in range(20))
 write_pdf = HTML.write_pdf
 # Real (unpatched) primitives: these run in gevent's pool of operating-system threads.
 ticked = monkey.get_original("_thread", "allocate_lock")()
