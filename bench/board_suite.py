@@ -21,10 +21,22 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from servers import ROOT, Baseline, Gunicorn, PostgresDatabase, environment, flask
+from testkit.servers import ROOT, Gunicorn, PostgresDatabase, Server, environment, flask
 
 # The app's tally interval (sessie_app/config.py), given to the ceiling too so both send as often.
 INTERVAL = os.environ.get("TALLY_INTERVAL", "0.2")
+
+
+class Baseline(Server):
+    """bench/baseline_ws.py: the machine's ceiling."""
+
+    def __init__(self, log_dir: Path, interval: float, port: int | None = None):
+        super().__init__(
+            [sys.executable, "bench/baseline_ws.py", "--port", "{port}", "--interval", str(interval)],
+            dict(os.environ),
+            log_dir,
+            port,
+        )
 
 
 def load(urls: list[str], args, env: dict, label: str, extra: list[str] = ()) -> dict:

@@ -25,7 +25,8 @@ from pathlib import Path
 import psutil
 import requests
 import socketio
-from servers import Gunicorn, environment, flask
+
+from testkit.servers import Gunicorn, environment, flask
 
 
 def kill_all(server: Gunicorn) -> None:
@@ -58,7 +59,7 @@ class Phone(threading.Thread):
                 ack = self.sock.call("join", {"code": self.code}, timeout=5)
                 if ack.get("ok"):
                     return
-            except Exception:  # noqa: BLE001 - the server is down: try again shortly
+            except socketio.exceptions.SocketIOError:  # the server is down: try again shortly
                 pass
             time.sleep(0.2)
 

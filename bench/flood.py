@@ -3,8 +3,9 @@
     .venv/bin/python bench/flood.py                             # 200 phones, 50 votes/s, 30 s, 1 flooder
     .venv/bin/python bench/flood.py --clients 100 --seconds 15
 
-bench/board_load.py twice against `make serve`'s server, each time on a fresh SQLite file: first
-quiet, then with --flood phones that each send 100 votes a second without waiting for answers.
+The load generator (bench/board_load.py) twice against `make serve`'s server, each time on a fresh
+SQLite file: first quiet, then with --flood phones that each send 100 votes a second without
+waiting for answers.
 Measured is the other phones' vote-to-screen latency (p95) with the flood against without it; the
 target is at most 1.5 times the quiet figure, with the flooder held to the vote rate limit
 (sessie_app/realtime/auth.py). Prints board_load's JSON line for each run, then one JSON line
@@ -18,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from servers import board_load_on_fresh_server
+from testkit.servers import board_load_on_fresh_server
 
 TARGET = 1.5
 

@@ -22,8 +22,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import hostile
-from servers import Gunicorn, environment, flask
+from testkit import hostile
+from testkit.render import launch_chromium
+from testkit.servers import Gunicorn, environment, flask
 
 ORGANISER = ("bench-organisator@example.org", "een-lang-bench-wachtwoord")
 
@@ -50,7 +51,7 @@ def main(argv=None) -> dict:
             create_or_update_organiser(*ORGANISER)
         playwright = browser = None
         if not args.no_browser:
-            playwright, browser = hostile.launch_chromium()
+            playwright, browser = launch_chromium()
         try:
             figures = hostile.run(app, server.url, ORGANISER, args.per_kind, browser)
         finally:

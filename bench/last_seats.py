@@ -20,7 +20,8 @@ from pathlib import Path
 import aiohttp
 import sqlalchemy as sa
 from registration_load import CSRF, ROLES, SECTORS, new_session
-from servers import BIN, Gunicorn, PostgresDatabase, Server, environment, flask
+
+from testkit.servers import BIN, Gunicorn, PostgresDatabase, Server, environment, flask
 
 SLUG = "tilburg"
 

@@ -18,7 +18,6 @@ import re
 import statistics
 import tempfile
 import time
-import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -28,82 +27,21 @@ from sqlalchemy import select
 
 from sessie_app import create_app
 from sessie_app.board import services
-from sessie_app.board.models import OPPEREN, Proposal
+from sessie_app.board.models import Proposal
 from sessie_app.extensions import db
+from sessie_app.limits import BOARD_FIELDS
+from testkit.paraphrases import board_with, load_paraphrases, quality
 
-ROOT = Path(__file__).resolve().parent.parent
-PARAPHRASES = ROOT / "tests" / "board" / "paraphrases_nl.toml"
 SIZES = (50, 200, 500)
 
 # --- the implementation before the shared normaliser, as it was -------------------------------------
 
 OLD_STOP_WORDS = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "en",
-        "of",
-        "van",
-        "voor",
-        "met",
-        "op",
-        "in",
-        "aan",
-        "te",
-        "bij",
-        "als",
-        "dat",
-        "die",
-        "dit",
-        "er",
-        "is",
-        "zijn",
-        "wordt",
-        "worden",
-        "om",
-        "uit",
-        "naar",
-        "door",
-        "over",
-        "ook",
-        "niet",
-        "geen",
-        "meer",
-        "we",
-        "wij",
-        "je",
-        "jij",
-        "u",
-        "ze",
-        "zij",
-        "hun",
-        "ons",
-        "onze",
-        "mijn",
-        "moet",
-        "moeten",
-        "kan",
-        "kunnen",
-        "zou",
-        "hebben",
-        "heeft",
-        "tot",
-        "alle",
-        "elke",
-        "iedere",
-        "veel",
-        "heel",
-        "zo",
-        "dan",
-        "nog",
-        "wel",
-        "maar",
-        "the",
-        "a",
-        "an",
-        "to",
-    ]
+    """
+    de het een en of van voor met op in aan te bij als dat die dit er is zijn wordt worden om uit
+    naar door over ook niet geen meer we wij je jij u ze zij hun ons onze mijn moet moeten kan
+    kunnen zou hebben heeft tot alle elke iedere veel heel zo dan nog wel maar the a an to
+    """.split()
 )
 # snowballstemmer's own Python, as it ran then: with PyStemmer installed, stemmer("dutch") is C.
 OLD_STEMMER = DutchStemmer()
@@ -138,45 +76,6 @@ IMPLEMENTATIONS = {"old": old_similar_proposals, "new": services.similar_proposa
 # --- boards -----------------------------------------------------------------------------------------
 
 
-def load_paraphrases() -> dict:
-    with PARAPHRASES.open("rb") as fh:
-        return tomllib.load(fh)
-
-
-def cid() -> str:
-    return f"bench-{random.getrandbits(64):016x}"
-
-
-def board_with(proposals: list[tuple[str, str]]) -> int:
-    """A board in "opperen" with these (title, groot denken) proposals, written by one phone."""
-    board = services.create_board("Bench")
-    services.set_phase(board.id, OPPEREN, None)
-    author = services.join(board.id, None)
-    for title, big in proposals:
-        services.add_proposal(author.id, cid(), title, big=big)
-    return board.id
-
-
-def quality(implementation, board_id: int, ids: dict[str, int], data: dict) -> dict:
-    """Hits (the proposal said again is among the suggestions), suggestions of unrelated proposals,
-    suggestions for a new idea, and other suggestions (related, but not the one said again)."""
-    unrelated = {ids[p["key"]] for p in data["proposal"] if p.get("unrelated")}
-    result = {"paraphrases": 0, "hits": 0, "unrelated": 0, "for_new_ideas": 0, "other": 0, "missed": []}
-    for typed in data["typed"]:
-        found = [item["id"] for item in implementation(board_id, typed["text"])]
-        if not typed["finds"]:
-            result["for_new_ideas"] += len(found)
-            continue
-        target = ids[typed["finds"]]
-        result["paraphrases"] += 1
-        result["hits"] += target in found
-        if target not in found:
-            result["missed"].append(typed["text"])
-        result["unrelated"] += sum(1 for i in found if i in unrelated)
-        result["other"] += sum(1 for i in found if i != target and i not in unrelated)
-    return result
-
-
 def full_text(rng: random.Random, words: list[str], limit: int) -> str:
     """Words of the room, exactly ``limit`` characters (the last word cut off)."""
     text = rng.choice(words)
@@ -208,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", help="an empty database to use instead of a temporary SQLite file")
     args = parser.parse_args(argv)
     data = load_paraphrases()
-    limits = services.LIMITS
+    limits = BOARD_FIELDS
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(

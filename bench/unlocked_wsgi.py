@@ -5,10 +5,10 @@ the race it measures is real: without the lock the last seats are oversold."""
 
 from functools import partial
 
+from sessie_app import create_app
 from sessie_app.registration import services
 
+# Before create_app, which imports the views: every one of them then registers without the lock.
 services.register = partial(services.register, lock=False)
-
-from sessie_app import create_app  # noqa: E402  (after the switch, so every view sees it)
 
 app = create_app()

@@ -1,14 +1,11 @@
 """The schema comes only from migrations, on SQLite and PostgreSQL; seats cannot be oversold."""
 
-import os
 import threading
-import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import base_config, need
 from flask_migrate import upgrade
 
 from sessie_app import create_app
@@ -17,8 +14,8 @@ from sessie_app.registration import seed, services
 from sessie_app.registration.meetings import meeting_by_slug
 from sessie_app.registration.models import CONFIRMED, Registration
 from sessie_app.timeutil import today_local
-
-PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from testkit.servers import PostgresDatabase
+from tests.helpers import base_config
 
 
 def schema_differences(app) -> list:
@@ -28,22 +25,11 @@ def schema_differences(app) -> list:
 
 
 @pytest.fixture(scope="module")
-def pg_database():
+def pg_database(postgres_admin_url):
     """A throwaway PostgreSQL database for this module."""
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError:
-        admin.dispose()
-        need(False, f"PostgreSQL is not reachable at {PG_ADMIN_URL} (set TEST_DATABASE_URL)")
-    name = f"sessie_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield admin.url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    database = PostgresDatabase()
+    yield database.url
+    database.drop()
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +53,6 @@ def test_migrations_match_the_models_on_sqlite(app):
     assert schema_differences(app) == []
 
 
-@pytest.mark.postgres
 def test_migrations_match_the_models_on_postgresql(pg_app):
     assert schema_differences(pg_app) == []
 
@@ -79,25 +64,19 @@ def details(email: str) -> services.Details:
 def register_at_once(app, meeting_id: int, emails: list[str], lock: bool) -> list:
     """Fire one registration per address from its own thread and connection, all released together."""
     barrier = threading.Barrier(len(emails))
-    outcomes, errors = [], []
 
     def worker(email):
         with app.app_context():
             try:
                 barrier.wait()
-                outcomes.append(services.register(meeting_id, details(email), lock=lock))
-            except Exception as error:  # collected and asserted below
-                errors.append(error)
+                return services.register(meeting_id, details(email), lock=lock)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=worker, args=(email,)) for email in emails]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return outcomes
+    with ThreadPoolExecutor(max_workers=len(emails)) as pool:
+        futures = [pool.submit(worker, email) for email in emails]
+    # result() raises what the registration raised in its thread.
+    return [future.result() for future in futures]
 
 
 def session_with_seats_left(app, seats_left: int, slug: str):
@@ -112,7 +91,6 @@ def statuses(meeting_id: int) -> list[str]:
     return [r.status for r in db.session.query(Registration).filter_by(meeting_id=meeting_id)]
 
 
-@pytest.mark.postgres
 def test_last_three_seats_go_to_exactly_three_of_fifty(pg_app):
     meeting_id = session_with_seats_left(pg_app, 3, "tilburg")
     register_at_once(pg_app, meeting_id, [f"lock{i}@example.nl" for i in range(50)], lock=True)
@@ -120,7 +98,6 @@ def test_last_three_seats_go_to_exactly_three_of_fifty(pg_app):
     assert result.count(CONFIRMED) == 3 and result.count("waitlisted") == 47
 
 
-@pytest.mark.postgres
 def test_control_run_without_the_lock_oversells(pg_app):
     """Proves the test above can catch the race: without the lock, the same load oversells."""
     oversold = []
@@ -134,7 +111,6 @@ def test_control_run_without_the_lock_oversells(pg_app):
     assert max(oversold) > 3, f"no overselling without the lock in {len(oversold)} runs: {oversold}"
 
 
-@pytest.mark.postgres
 def test_same_address_fifty_times_at_once_is_one_registration(pg_app):
     meeting_id = meeting_by_slug("amsterdam").id
     outcomes = register_at_once(pg_app, meeting_id, ["dubbel@example.nl"] * 50, lock=True)
@@ -143,7 +119,6 @@ def test_same_address_fifty_times_at_once_is_one_registration(pg_app):
     assert len(statuses(meeting_id)) == 1
 
 
-@pytest.mark.postgres
 def test_same_address_without_the_lock_is_still_one_registration(pg_app):
     """The partial unique index holds even when the lock does not."""
     meeting_id = meeting_by_slug("amsterdam").id
@@ -174,15 +149,13 @@ def test_a_tally_never_claims_a_board_version_whose_votes_it_lacks(pg_app):
     db.session.commit()
     db.session.remove()
 
-    errors, broken, done = [], [], threading.Event()
+    broken, done = [], threading.Event()
 
     def cast(participant_id: int) -> None:
         with pg_app.app_context():
             try:
                 for n in range(2):
                     board.vote(participant_id, f"vote-{participant_id}-{n}", proposal_id, 1)
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
             finally:
                 db.session.remove()
 
@@ -197,14 +170,14 @@ def test_a_tally_never_claims_a_board_version_whose_votes_it_lacks(pg_app):
 
     reader = threading.Thread(target=read)
     reader.start()
-    threads = [threading.Thread(target=cast, args=(pid,)) for pid in voters]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    done.set()
-    reader.join()
-    assert errors == []
+    try:
+        with ThreadPoolExecutor(max_workers=len(voters)) as pool:
+            futures = [pool.submit(cast, pid) for pid in voters]
+    finally:
+        done.set()
+        reader.join()
+    for future in futures:
+        future.result()  # raises what a vote raised in its thread
     assert broken == []
     final = board.tally(board_id)
     assert final["seq"] - start == 16 and final["counts"][str(proposal_id)] == 16

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import ROOT, VALID_REGISTRATION, outbox, post_form
 
 from sessie_app import create_app
 from sessie_app.extensions import db
@@ -15,6 +14,7 @@ from sessie_app.organiser.services import create_or_update_organiser
 from sessie_app.registration import seed
 from sessie_app.registration.meetings import meeting_by_slug
 from sessie_app.timeutil import today_local
+from tests.helpers import ROOT, VALID_REGISTRATION, outbox, post_form
 
 CATALOGUE = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 

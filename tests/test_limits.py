@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from conftest import VALID_REGISTRATION, post_form
 
 from sessie_app import limits
 from sessie_app.board import services as board_services
@@ -14,6 +13,7 @@ from sessie_app.registration.forms import RegistrationForm
 from sessie_app.registration.models import Meeting, Registration
 from sessie_app.reports.forms import GroupForm, LooseForm
 from sessie_app.reports.models import ProposalGroup
+from tests.helpers import VALID_REGISTRATION, post_form
 
 COLUMNS = [
     (Board.title, limits.BOARD_TITLE),

@@ -10,8 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import base_config, csrf_from, sample_url
-from organiser.organiser_support import LOGIN_URL, organiser, organiser_client  # noqa: F401
 from sqlalchemy import func, select
 
 from sessie_app import create_app
@@ -21,6 +19,7 @@ from sessie_app.extensions import db
 from sessie_app.organiser import PUBLIC_ENDPOINTS
 from sessie_app.organiser.models import Organiser
 from sessie_app.registration.models import Meeting, Registration
+from tests.helpers import LOGIN_URL, base_config, csrf_from, sample_url
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

@@ -5,12 +5,12 @@ import json
 import re
 
 import pytest
-from conftest import post_form
 from flask_babel import force_locale
 
 from sessie_app import words
 from sessie_app.board import services as board_services
 from sessie_app.organiser.services import create_or_update_organiser
+from tests.helpers import post_form
 
 PAGES = {"phone": words.phone, "console": words.console, "projector": words.projector}
 

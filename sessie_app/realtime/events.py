@@ -1,13 +1,19 @@
 """Every Socket.IO event of the live board (docs/realtime.md).
 
-A handler is as thin as a view: it receives a dict, checks who sends it, calls a board service,
-tells the rooms, and returns the acknowledgement. ``on`` turns every refusal into
-``{"ok": false, "error": code, "message": Dutch sentence}`` and any other exception into
-``{"ok": false, "error": "server"}``, so nothing a phone sends can crash a handler.
+A handler is as thin as a view: it checks who sends the message, reads the keys its ``@payload``
+declares, calls a board service, tells the rooms, and returns the acknowledgement. ``on`` turns
+every refusal into ``{"ok": false, "error": code, "message": Dutch sentence}`` and any other
+exception into ``{"ok": false, "error": "server"}``, so nothing a phone sends can crash a handler.
+
+What each event and each control action reads is declared once, as a ``Payload`` of fields, and
+can be read by a program: ``HANDLERS`` holds every event with its payload, ``CONTROL`` every
+action of the console with its own.
 """
 
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import request
@@ -22,12 +28,147 @@ from . import auth, broadcast
 
 log = logging.getLogger(__name__)
 
-# (event, handler) pairs, bound to the server by realtime.register for every app. Not
-# @socketio.on: that binds to the server of the app that exists at import time only, and each
-# create_app makes a new server.
-HANDLERS: list[tuple[str, object]] = []
-
 MAX_ID = 2**31 - 1  # larger numbers are no row of ours, and overflow SQLite's INTEGER
+
+
+# --- payloads: the keys an event reads and their shapes (the services check the rules) -------------
+
+
+class Field:
+    """One key of a payload; ``parse`` returns its value from the message or raises Invalid(key)."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def parse(self, data: dict):
+        raise NotImplementedError
+
+
+class Raw(Field):
+    """Handed to the service as sent; the service checks it (a client id, the timer's seconds)."""
+
+    def parse(self, data: dict):
+        return data.get(self.key)
+
+
+class Text(Field):
+    """An optional string of at most ``limit`` characters (whether it may be empty is the service's call)."""
+
+    def __init__(self, key: str, limit: int):
+        super().__init__(key)
+        self.limit = limit
+
+    def parse(self, data: dict) -> str | None:
+        value = data.get(self.key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise Invalid(self.key)
+        if len(value) > self.limit:
+            raise Invalid(self.key, limit=self.limit)
+        return value
+
+
+class Id(Field):
+    """A row's id; an ``optional`` one may be missing, None or "" (then None)."""
+
+    def __init__(self, key: str, optional: bool = False):
+        super().__init__(key)
+        self.optional = optional
+
+    def parse(self, data: dict) -> int | None:
+        value = data.get(self.key)
+        if value in (None, "") and self.optional:
+            return None
+        # bool is an int in Python: True must not stand in for row 1.
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+            raise Invalid(self.key)
+        return value
+
+
+class Delta(Field):
+    """A dot put on (1) or taken back (-1)."""
+
+    def parse(self, data: dict) -> int:
+        value = data.get(self.key)
+        # 1.0 == 1 in Python; only the whole numbers 1 and -1 are a dot.
+        if type(value) is not int or value not in (1, -1):
+            raise Invalid(self.key)
+        return value
+
+
+class Flag(Field):
+    """true or false, nothing that merely looks like it."""
+
+    def parse(self, data: dict) -> bool:
+        value = data.get(self.key)
+        if not isinstance(value, bool):
+            raise Invalid(self.key)
+        return value
+
+
+class Choice(Field):
+    """One of ``options``; ``default`` when the key is missing."""
+
+    def __init__(self, key: str, options: tuple, default):
+        super().__init__(key)
+        self.options = options
+        self.default = default
+
+    def parse(self, data: dict):
+        value = data.get(self.key, self.default)
+        if value not in self.options:
+            raise Invalid(self.key)
+        return value
+
+
+class Payload:
+    """The fields an event reads, parsed in the order given (the first bad one is refused)."""
+
+    def __init__(self, *fields: Field):
+        self.fields = fields
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(field.key for field in self.fields)
+
+    def parse(self, data: dict) -> dict:
+        return {field.key: field.parse(data) for field in self.fields}
+
+
+def payload(*fields: Field):
+    """Declare what ``handler(data, conn)`` reads: it gets the parsed values as ``data``, after the
+    authorisation decorators above it have let the message through. ``on`` finds the declaration as
+    ``handler.payload`` (functools.wraps carries it up through those decorators)."""
+    declared = Payload(*fields)
+
+    def decorate(handler):
+        @wraps(handler)
+        def parse_then_handle(data, *rest):
+            return handler(declared.parse(data), *rest)
+
+        parse_then_handle.payload = declared
+        return parse_then_handle
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A Socket.IO event, what its messages carry, and the function that answers them."""
+
+    event: str
+    payload: Payload
+    handle: Callable[..., dict]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.payload.keys
+
+
+# Bound to the server by realtime.register for every app. Not @socketio.on: that binds to the
+# server of the app that exists at import time only, and each create_app makes a new server.
+HANDLERS: list[Handler] = []
 
 
 def on(event: str):
@@ -37,7 +178,7 @@ def on(event: str):
         @wraps(handler)
         def handle(*args):
             try:
-                return {"ok": True, **handler(_payload(args))}
+                return {"ok": True, **handler(_one_object(args))}
             except BoardError as error:
                 db.session.rollback()
                 return refusal(error)
@@ -46,16 +187,13 @@ def on(event: str):
                 db.session.rollback()
                 return server_error()
 
-        HANDLERS.append((event, handle))
+        HANDLERS.append(Handler(event, handler.payload, handle))
         return handle
 
     return decorate
 
 
-# --- payload checks (services check the rules; these check the shapes) -----------------------------
-
-
-def _payload(args: tuple) -> dict:
+def _one_object(args: tuple) -> dict:
     if len(args) != 1 or not isinstance(args[0], dict):
         raise Invalid("payload")
     data = args[0]
@@ -79,43 +217,6 @@ def _without_lone_surrogates(value):
         return {_without_lone_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_without_lone_surrogates(item) for item in value]
-    return value
-
-
-def _text(data: dict, key: str, limit: int) -> str | None:
-    """An optional string of at most ``limit`` characters (whether it may be empty is the service's call)."""
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Invalid(key)
-    if len(value) > limit:
-        raise Invalid(key, limit=limit)
-    return value
-
-
-def _id(data: dict, key: str, required: bool = True) -> int | None:
-    value = data.get(key)
-    if value in (None, "") and not required:
-        return None
-    # bool is an int in Python: True must not stand in for row 1.
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
-        raise Invalid(key)
-    return value
-
-
-def _delta(data: dict) -> int:
-    value = data.get("delta")
-    # 1.0 == 1 in Python; only the whole numbers 1 and -1 are a dot.
-    if type(value) is not int or value not in (1, -1):
-        raise Invalid("delta")
-    return value
-
-
-def _flag(data: dict, key: str) -> bool:
-    value = data.get(key)
-    if not isinstance(value, bool):
-        raise Invalid(key)
     return value
 
 
@@ -213,14 +314,12 @@ def _snapshot(conn: auth.Connection) -> dict:
 
 
 @on("join")
+@payload(Choice("as", auth.ROLES, default=auth.PARTICIPANT), Text("code", 20))
 def join(data):
     """Every screen, on every (re)connect: a phone, the projector or the console opens a board."""
-    role = data.get("as", auth.PARTICIPANT)
-    if role not in auth.ROLES:
-        raise Invalid("as")
-    code = _text(data, "code", 20)
+    role = data["as"]
     auth.limit(f"sid:{request.sid}", "read")
-    board = services.board_by_code(code or "")
+    board = services.board_by_code(data["code"] or "")
     conn = auth.identify(board.id, board.code, role)
     previous = auth.registry.add(request.sid, conn)
     if previous is not None and _room(previous) != _room(conn):
@@ -234,6 +333,7 @@ def join(data):
 
 @on("snapshot")
 @auth.requires_joined("read")
+@payload()
 def snapshot(data, conn):
     """A screen that wants to redraw from scratch; a phone asks after every reconnect."""
     return {"snapshot": _snapshot(conn)}
@@ -241,24 +341,20 @@ def snapshot(data, conn):
 
 @on("profile")
 @auth.requires_participant("post")
+@payload(Text("nickname", LIMITS["nickname"]), Text("role", 32), Text("sector", 16))
 def profile(data, conn):
     """A phone sets its optional nickname, role and sector."""
-    services.join(
-        conn.board_id,
-        conn.token,
-        nickname=_text(data, "nickname", LIMITS["nickname"]),
-        role=_text(data, "role", 32),
-        sector=_text(data, "sector", 16),
-    )
+    services.join(conn.board_id, conn.token, nickname=data["nickname"], role=data["role"], sector=data["sector"])
     # Only the phone's own part: a whole snapshot would re-read the board for nothing.
     return {"me": services.participant_view(conn.participant_id)}
 
 
 @on("bottleneck")
 @auth.requires_participant("post")
+@payload(Raw("client_id"), Text("text", LIMITS["text"]))
 def bottleneck(data, conn):
     """A phone adds a complaint (phase mopperen)."""
-    result = services.add_bottleneck(conn.participant_id, data.get("client_id"), _text(data, "text", LIMITS["text"]))
+    result = services.add_bottleneck(conn.participant_id, data["client_id"], data["text"])
     # A retry gets the first answer; sending that again could undo a moderator's hide since.
     if not result.get("replayed"):
         broadcast.bottleneck(conn.board_id, result["bottleneck"])
@@ -267,17 +363,26 @@ def bottleneck(data, conn):
 
 @on("proposal")
 @auth.requires_participant("post")
+@payload(
+    Raw("client_id"),
+    Text("title", LIMITS["title"]),
+    Text("big", LIMITS["big"]),
+    Text("small", LIMITS["small"]),
+    Text("actor", 32),
+    Id("bottleneck_id", optional=True),
+    Id("theme_id", optional=True),
+)
 def proposal(data, conn):
     """A phone adds a proposal (phase opperen)."""
     result = services.add_proposal(
         conn.participant_id,
-        data.get("client_id"),
-        title=_text(data, "title", LIMITS["title"]),
-        big=_text(data, "big", LIMITS["big"]),
-        small=_text(data, "small", LIMITS["small"]),
-        actor=_text(data, "actor", 32),
-        bottleneck_id=_id(data, "bottleneck_id", required=False),
-        theme_id=_id(data, "theme_id", required=False),
+        data["client_id"],
+        title=data["title"],
+        big=data["big"],
+        small=data["small"],
+        actor=data["actor"],
+        bottleneck_id=data["bottleneck_id"],
+        theme_id=data["theme_id"],
     )
     if not result.get("replayed"):
         broadcast.proposal(conn.board_id, result["proposal"])
@@ -286,9 +391,10 @@ def proposal(data, conn):
 
 @on("vote")
 @auth.requires_participant("vote")
+@payload(Raw("client_id"), Id("proposal_id"), Delta("delta"))
 def vote(data, conn):
     """A phone puts a dot on a proposal or takes one back (phase stemmen)."""
-    result = services.vote(conn.participant_id, data.get("client_id"), _id(data, "proposal_id"), _delta(data))
+    result = services.vote(conn.participant_id, data["client_id"], data["proposal_id"], data["delta"])
     # Also after a replay: the first attempt may have committed just before its server died.
     broadcast.mark_dirty(conn.board_id)
     return result
@@ -296,89 +402,127 @@ def vote(data, conn):
 
 @on("similar")
 @auth.requires_joined("similar")
+@payload(Text("text", LIMITS["title"] + LIMITS["big"]))
 def similar(data, conn):
     """A phone typing a proposal asks which existing ones look like it."""
-    text = _text(data, "text", LIMITS["title"] + LIMITS["big"]) or ""
-    return {"items": services.similar_proposals(conn.board_id, text)}
+    return {"items": services.similar_proposals(conn.board_id, data["text"] or "")}
 
 
 # --- control: the facilitator's console ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ControlAction:
+    """One thing the console can do: its name in ``{"action": name, ...}``, what else the message
+    carries, and ``run(data, board_id, organiser_id)``, which returns the acknowledgement."""
+
+    name: str
+    payload: Payload
+    run: Callable[[dict, int, int], dict]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.payload.keys
+
+
+CONTROL: dict[str, ControlAction] = {}
+
+
+def control_action(name: str, *fields: Field):
+    """Register ``run(data, board_id, organiser_id)`` as the console's action ``name``, reading ``fields``."""
+
+    def decorate(run):
+        CONTROL[name] = ControlAction(name, Payload(*fields), run)
+        return run
+
+    return decorate
+
+
+class Action(Field):
+    """The console's ``action``: one of CONTROL, whose own payload is read from the same message.
+    Parses to (ControlAction, its parsed values)."""
+
+    def parse(self, data: dict) -> tuple[ControlAction, dict]:
+        value = data.get(self.key)
+        action = CONTROL.get(value) if isinstance(value, str) else None
+        if action is None:
+            raise Invalid(self.key)
+        return action, action.payload.parse(data)
+
+
+@control_action("phase", Text("phase", 16))
 def _phase(data, board_id, organiser_id):
-    state = services.set_phase(board_id, _text(data, "phase", 16), organiser_id)
+    state = services.set_phase(board_id, data["phase"], organiser_id)
     broadcast.board(board_id, state)
     return {"board": state}
 
 
+@control_action("timer", Raw("seconds"))
 def _timer(data, board_id, organiser_id):
-    state = services.set_timer(board_id, data.get("seconds"), organiser_id)
+    state = services.set_timer(board_id, data["seconds"], organiser_id)
     broadcast.board(board_id, state)
     return {"board": state}
 
 
+@control_action("lock", Flag("locked"))
 def _lock(data, board_id, organiser_id):
-    state = services.set_locked(board_id, _flag(data, "locked"), organiser_id)
+    state = services.set_locked(board_id, data["locked"], organiser_id)
     broadcast.board(board_id, state)
     return {"board": state}
 
 
+@control_action("hide", Id("proposal_id"), Flag("hidden"), Text("reason", LIMITS["reason"]))
 def _hide(data, board_id, organiser_id):
-    item = services.set_hidden(
-        board_id, _id(data, "proposal_id"), _flag(data, "hidden"), _text(data, "reason", LIMITS["reason"]), organiser_id
-    )
+    item = services.set_hidden(board_id, data["proposal_id"], data["hidden"], data["reason"], organiser_id)
     broadcast.proposal(board_id, item)
     broadcast.mark_dirty(board_id)  # a hidden proposal leaves the tally
     return {"proposal": item}
 
 
+@control_action("hide_bottleneck", Id("bottleneck_id"), Flag("hidden"), Text("reason", LIMITS["reason"]))
 def _hide_bottleneck(data, board_id, organiser_id):
-    item = services.set_bottleneck_hidden(
-        board_id,
-        _id(data, "bottleneck_id"),
-        _flag(data, "hidden"),
-        _text(data, "reason", LIMITS["reason"]),
-        organiser_id,
-    )
+    item = services.set_bottleneck_hidden(board_id, data["bottleneck_id"], data["hidden"], data["reason"], organiser_id)
     broadcast.bottleneck(board_id, item)
     return {"bottleneck": item}
 
 
+@control_action(
+    "edit",
+    Id("proposal_id"),
+    Text("title", LIMITS["title"]),
+    Text("big", LIMITS["big"]),
+    Text("small", LIMITS["small"]),
+)
 def _edit(data, board_id, organiser_id):
     item = services.edit_proposal(
-        board_id,
-        _id(data, "proposal_id"),
-        _text(data, "title", LIMITS["title"]),
-        _text(data, "big", LIMITS["big"]),
-        _text(data, "small", LIMITS["small"]),
-        organiser_id,
+        board_id, data["proposal_id"], data["title"], data["big"], data["small"], organiser_id
     )
     broadcast.proposal(board_id, item)
     return {"proposal": item}
 
 
+@control_action("flag", Id("proposal_id"), Text("flag", 16), Flag("value"))
 def _flag_proposal(data, board_id, organiser_id):
-    item = services.set_flag(
-        board_id, _id(data, "proposal_id"), _text(data, "flag", 16), _flag(data, "value"), organiser_id
-    )
+    item = services.set_flag(board_id, data["proposal_id"], data["flag"], data["value"], organiser_id)
     broadcast.proposal(board_id, item)
     return {"proposal": item}
 
 
+@control_action("theme", Id("proposal_id"), Id("theme_id", optional=True))
 def _theme(data, board_id, organiser_id):
-    item = services.assign_theme(
-        board_id, _id(data, "proposal_id"), _id(data, "theme_id", required=False), organiser_id
-    )
+    item = services.assign_theme(board_id, data["proposal_id"], data["theme_id"], organiser_id)
     broadcast.proposal(board_id, item)
     return {"proposal": item}
 
 
+@control_action("merge", Id("keep_id"), Id("merged_id"))
 def _merge(data, board_id, organiser_id):
-    result = services.merge(board_id, _id(data, "keep_id"), _id(data, "merged_id"), organiser_id)
+    result = services.merge(board_id, data["keep_id"], data["merged_id"], organiser_id)
     broadcast.merged(board_id, result)
     return result
 
 
+@control_action("starters")
 def _starters(data, board_id, organiser_id):
     added = services.load_starters(board_id, organiser_id)
     for item in added:
@@ -386,35 +530,19 @@ def _starters(data, board_id, organiser_id):
     return {"bottlenecks": added}
 
 
+@control_action("log")
 def _log(data, board_id, organiser_id):
     return {"log": services.moderation_log(board_id)}
 
 
-CONTROL = {
-    "phase": _phase,
-    "timer": _timer,
-    "lock": _lock,
-    "hide": _hide,
-    "hide_bottleneck": _hide_bottleneck,
-    "edit": _edit,
-    "flag": _flag_proposal,
-    "theme": _theme,
-    "merge": _merge,
-    "starters": _starters,
-    "log": _log,
-}
-
-
 @on("control")
 @auth.requires_organiser
+@payload(Action("action"))
 def control(data, conn):
     """The facilitator's console steers the board: phase, timer, lock, moderation, merge, starters, log."""
-    action = data.get("action")
-    run = CONTROL.get(action) if isinstance(action, str) else None
-    if run is None:
-        raise Invalid("action")
-    result = run(data, conn.board_id, conn.organiser_id)
-    if action != "log":
+    action, values = data["action"]
+    result = action.run(values, conn.board_id, conn.organiser_id)
+    if action.name != "log":
         # Every other action wrote one entry to the log; consoles show it as it happens.
         broadcast.moderation(conn.board_id, services.moderation_log(conn.board_id, limit=1)[0])
     return result

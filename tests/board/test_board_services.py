@@ -189,7 +189,10 @@ def test_a_reconnecting_phone_costs_two_queries_once_the_board_is_known(app, boa
     proposal(board, author, 1)
     services.snapshot(board.id, author.id)
     statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
+
+    def listener(_connection, _cursor, statement, *_rest):
+        statements.append(statement)
+
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         snap = services.snapshot(board.id, author.id)

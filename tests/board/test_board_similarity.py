@@ -2,9 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
-from conftest import base_config
 from flask_migrate import upgrade
-from similar import board_with, load_paraphrases, quality
 
 from sessie_app import create_app, textmatch
 from sessie_app.board import io as board_io
@@ -12,6 +10,8 @@ from sessie_app.board import models, services
 from sessie_app.board.models import OPPEREN, Proposal, proposal_match_words
 from sessie_app.board.services import similarity
 from sessie_app.extensions import db
+from testkit.paraphrases import board_with, load_paraphrases, quality
+from tests.helpers import base_config
 
 
 def cid(n) -> str:

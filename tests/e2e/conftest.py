@@ -1,8 +1,8 @@
 """Browser tests: the real app on a local port, driven by Debian's Chromium through Playwright.
 
 One Chromium per test session; each test gets its own app, database copy and browser context.
-Every test in this folder carries the `browser` marker. Helpers (axe, console/CSP watch,
-organiser login) live in e2e_support.py.
+The `browser` fixture gives its tests the `browser` marker (tests/conftest.py). Helpers (axe,
+console/CSP watch, organiser login) live in pages.py.
 """
 
 import threading
@@ -10,11 +10,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import need  # tests/conftest.py: skips locally, fails when CI=true
+from werkzeug.serving import make_server
 
-from .e2e_support import CHROMIUM, HAVE_PLAYWRIGHT, ORGANISER_EMAIL, ORGANISER_PASSWORD
-
-HERE = Path(__file__).resolve().parent
+from sessie_app.extensions import db
+from sessie_app.organiser.services import create_or_update_organiser
+from sessie_app.registration import seed
+from sessie_app.timeutil import today_local
+from tests.e2e.pages import CHROMIUM, HAVE_PLAYWRIGHT, ORGANISER_EMAIL, ORGANISER_PASSWORD, PlaywrightError, expect
+from tests.helpers import create_test_app, need
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -24,12 +27,11 @@ PHONE = {
     "locale": "nl-NL",
 }
 DESKTOP = {"viewport": {"width": 1280, "height": 720}, "locale": "nl-NL"}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if HERE in Path(item.path).resolve().parents:
-            item.add_marker(pytest.mark.browser)
+# How long an action or an expect() waits for the page: a bound for a page that never gets there,
+# not a measure of how fast it gets there (on a loaded machine that is seconds).
+PATIENCE_MS = 30_000
+if HAVE_PLAYWRIGHT:
+    expect.set_options(timeout=PATIENCE_MS)
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +46,7 @@ def browser():
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-    except Exception as error:  # a broken or mismatched Chromium: report it like a missing one
+    except PlaywrightError as error:  # a broken or mismatched Chromium: report it like a missing one
         playwright.stop()
         need(False, f"Debian's chromium did not start ({error})")
     yield chromium
@@ -55,18 +57,10 @@ def browser():
 @pytest.fixture
 def live_server(app_config):
     """The app on 127.0.0.1 with the five sessions and one organiser, served from a daemon thread."""
-    from werkzeug.serving import make_server
-
-    from sessie_app import create_app
-    from sessie_app.extensions import db
-    from sessie_app.organiser.services import create_or_update_organiser
-    from sessie_app.registration import seed
-    from sessie_app.timeutil import today_local
-
     # Bind first so the port (and with it BASE_URL, used in mailed links) is known before the app exists.
     server = make_server("127.0.0.1", 0, None, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
-    app = create_app({**app_config, "BASE_URL": url})
+    app = create_test_app({**app_config, "BASE_URL": url})
     server.app = app
     with app.app_context():
         seed.seed(seed.load_file(seed.DEFAULT_FILE), today_local())
@@ -87,7 +81,7 @@ def live_server(app_config):
 
 def _context(browser, live_server, settings: dict, **extra):
     context = browser.new_context(base_url=live_server.url, **settings, **extra)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PATIENCE_MS)
     return context
 
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from .e2e_support import assert_accessible, axe, expect, log_in_as_organiser, register_directly
+from tests.e2e.pages import assert_accessible, axe, expect, log_in_as_organiser, register_directly
 
 PUBLIC_PAGES = {
     "landing": "/",

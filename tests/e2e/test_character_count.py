@@ -4,8 +4,7 @@ the page says how much is too much; the server refuses it, naming the limit."""
 import re
 
 from sessie_app import limits
-
-from .e2e_support import PageWatch, expect, log_in_as_organiser
+from tests.e2e.pages import PageWatch, expect, log_in_as_organiser
 
 NAME = "Fatima el Amrani van der Berg-Ouali " * 5  # 175 characters
 

@@ -10,10 +10,9 @@ counts violations) and with CSP bypassed (a payload that runs would set ``window
 import logging
 import shutil
 
-import hostile
-from conftest import need
-
-from .e2e_support import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from testkit import hostile
+from tests.e2e.pages import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.helpers import need
 
 
 def test_a_thousand_hostile_values_break_nothing_and_run_nowhere(live_server, browser, caplog):

@@ -10,7 +10,7 @@ Runs with the real CSP.
 
 import re
 
-from .e2e_support import PageWatch, expect, log_in_as_organiser, register_directly
+from tests.e2e.pages import PageWatch, expect, log_in_as_organiser, register_directly
 
 NAME = "Fatima el Amrani"
 PRESENT_BUTTON = re.compile(r"^Aanwezig( – .*)?$")

@@ -2,7 +2,7 @@
 
 import re
 
-from .e2e_support import (
+from tests.e2e.pages import (
     PageWatch,
     assert_accessible,
     assert_no_horizontal_scroll,

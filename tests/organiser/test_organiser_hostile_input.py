@@ -3,8 +3,8 @@
 from urllib.parse import quote
 
 import pytest
-from conftest import post_form
-from organiser_support import add_registration, meeting_form_data, organiser, organiser_client, page_csrf  # noqa: F401
+
+from tests.helpers import meeting_form_data, page_csrf, post_form
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = [

@@ -2,14 +2,13 @@
 
 from datetime import date, timedelta
 
-from conftest import outbox, post_form
 from icalendar import Calendar
-from organiser_support import add_registration, meeting_form_data, organiser, organiser_client  # noqa: F401
 
 from sessie_app.extensions import db
 from sessie_app.registration import services as registration_services
 from sessie_app.registration.meetings import meeting_by_slug
 from sessie_app.registration.models import CONFIRMED, WAITLISTED, Meeting, Registration
+from tests.helpers import VALID_REGISTRATION, meeting_form_data, outbox, post_form
 
 NEW_URL = "/organisator/sessies/nieuw"
 
@@ -123,8 +122,6 @@ def test_the_edit_form_is_filled_with_the_current_values(organiser_client, meeti
 def test_editing_the_venue_mails_each_registrant_once_with_an_updated_calendar_entry(
     app, client, organiser_client, meetings, add_registration
 ):
-    from conftest import VALID_REGISTRATION
-
     zwolle = meetings["zwolle"]
     # Two people register through the public form and receive a calendar entry (SEQUENCE 0).
     for email in ("een@example.nl", "twee@example.nl"):

@@ -3,12 +3,20 @@
 import io
 from urllib.parse import urlsplit
 
-from conftest import VALID_REGISTRATION, csrf_from, need, outbox, post_form
-from organiser_support import LOGIN_URL, ORGANISER_EMAIL, ORGANISER_PASSWORD, organiser  # noqa: F401  (fixture)
 from PIL import Image
 
 from sessie_app.extensions import db
 from sessie_app.registration.models import Registration
+from tests.helpers import (
+    LOGIN_URL,
+    ORGANISER_EMAIL,
+    ORGANISER_PASSWORD,
+    VALID_REGISTRATION,
+    csrf_from,
+    need,
+    outbox,
+    post_form,
+)
 
 
 def decode_qr(png: bytes) -> str:

@@ -4,7 +4,6 @@ import csv
 import io
 
 import pytest
-from organiser_support import add_registration, organiser, organiser_client  # noqa: F401
 
 from sessie_app.organiser import services
 from sessie_app.registration import services as registration_services

@@ -1,25 +1,23 @@
 """Every Socket.IO event of docs/realtime.md, through Flask-SocketIO's test client, refusals included."""
 
 import pytest
-from realtime_support import (  # noqa: F401
-    Screen,
-    add_proposals,
-    board,
-    cid,
-    in_app,
-    live_app,
-    log_in_organiser,
-    make_board,
-    open_console,
-    open_phone,
-    wait_until,
-)
 from sqlalchemy import select
 
 from sessie_app.board import identity, services
 from sessie_app.board.models import MOPPEREN, OOGSTEN, OPPEREN, STEMMEN, Participant
 from sessie_app.extensions import db
 from sessie_app.realtime import auth, events
+from tests.realtime.screens import (
+    Screen,
+    add_proposals,
+    cid,
+    in_app,
+    log_in_organiser,
+    make_board,
+    open_console,
+    open_phone,
+    wait_until,
+)
 
 EVENTS = ["join", "snapshot", "profile", "bottleneck", "proposal", "vote", "similar", "control"]
 

@@ -1,11 +1,11 @@
 """Over-long text over the socket is refused whole, with a Dutch sentence that names the limit."""
 
 import pytest
-from realtime_support import add_proposals, board, cid, in_app, live_app, open_console, open_phone  # noqa: F401
 
 from sessie_app import limits
 from sessie_app.board import services
 from sessie_app.board.models import OPPEREN
+from tests.realtime.screens import add_proposals, cid, in_app, open_console, open_phone
 
 
 def refusal_of(ack) -> tuple[str, str, int]:

@@ -7,24 +7,21 @@ acknowledgement for, with the same client_id, once the server is back on the sam
 """
 
 import json
-import os
-import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
 import socketio
-from conftest import ROOT
 
-BIN = Path(sys.executable).parent
+from testkit.servers import BIN, ROOT, Server, environment, flask
+
 # The largest budget a board may have, half of it on each of two proposals.
 VOTES = 20
+# The longest wait for an answer or a server: a bound for one that hangs, not a measure.
+PATIENCE = 60.0
 SETUP = """
 import json
 from sessie_app import create_app
@@ -42,125 +39,63 @@ with app.app_context():
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
+def wait_for(predicate, what: str):
+    deadline = time.monotonic() + PATIENCE
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-class Server:
-    """`flask run` on 127.0.0.1:<port>, killed or stopped by its process id only."""
-
-    def __init__(self, env: dict, port: int, log: Path):
-        self.env, self.port, self.log = env, port, log
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self):
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [
-                    str(BIN / "flask"),
-                    "--app",
-                    "sessie_app",
-                    "run",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--no-reload",
-                    "--no-debugger",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for(self.healthy, 15, f"the server on port {self.port} (log: {self.log})")
-
-    def healthy(self) -> bool:
-        assert self.process.poll() is None, self.log.read_text()
-        try:
-            return requests.get(self.url + "/healthz", timeout=0.5).status_code == 200
-        except requests.ConnectionError:
-            return False
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=5)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
 
 
 @pytest.fixture
 def server(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"REDIS_URL", "DATABASE_URL", "BASE_URL", "FLASK_APP"}
-    }
-    env.update(
-        {
-            "SESSIE_INSTANCE_PATH": str(tmp_path),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'board.sqlite'}",
-            "SECRET_KEY": "restart-test-secret",
-            "SESSIE_ENV": "development",
-            # The burst below is faster than a person; this test is about durability, not throttling.
-            "RATELIMIT_ENABLED": "0",
-            "PYTHONUNBUFFERED": "1",
-        }
+    """`flask run` on a SQLite file with a board in phase stemmen; not started yet."""
+    env = environment(
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'board.sqlite'}",
+        SESSIE_ENV="development",
+        # The burst below is faster than a person; this test is about durability, not throttling.
+        RATELIMIT_ENABLED="0",
+        PYTHONUNBUFFERED="1",
     )
-    subprocess.run(
-        [str(BIN / "flask"), "--app", "sessie_app", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    flask(env, "db", "upgrade")
     made = subprocess.run(
-        [str(BIN / "python"), "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=60
+        [str(BIN / "python"), "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=120
     )
-    running = Server(env, free_port(), tmp_path / "server.log")
+    running = Server(
+        [
+            str(BIN / "flask"),
+            "--app",
+            "sessie_app",
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+            "--no-reload",
+            "--no-debugger",
+        ],
+        env,
+        tmp_path,
+    )
     running.board = json.loads(made.stdout.strip().splitlines()[-1])
     running.database = tmp_path / "board.sqlite"
-    yield running
-    running.stop()
+    return running
 
 
 def connect(server, cookie: str) -> socketio.Client:
     client = socketio.Client(reconnection=False)
-    client.connect(server.url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=5)
+    client.connect(server.url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=PATIENCE)
     assert client.transport() == "websocket"
-    ack = client.call("join", {"code": server.board["code"]}, timeout=5)
+    ack = client.call("join", {"code": server.board["code"]}, timeout=PATIENCE)
     assert ack["ok"], ack
     return client
 
 
-def test_acknowledged_votes_survive_a_kill_and_retries_count_once(server):
-    server.start()
+def test_acknowledged_votes_survive_a_kill_and_retries_count_once(server, start_server):
+    start_server(server)
     code, (first, second) = server.board["code"], server.board["ids"]
-    page = requests.get(f"{server.url}/b/{code}", timeout=5)
+    page = requests.get(f"{server.url}/b/{code}", timeout=PATIENCE)
     assert page.status_code == 200
     cookie = f"deelnemer_{code}={page.cookies[f'deelnemer_{code}']}"
 
@@ -179,26 +114,28 @@ def test_acknowledged_votes_survive_a_kill_and_retries_count_once(server):
         phone.emit(
             "vote", {"client_id": client_id, "proposal_id": proposal_id, "delta": 1}, callback=remember(client_id)
         )
-    wait_for(lambda: len(acks) >= 5, 10, "the first acknowledgements")
+    wait_for(lambda: len(acks) >= 5, "the first acknowledgements")
     server.kill()
     with lock:
         before_kill = dict(acks)
     phone.disconnect()
     assert all(ack["ok"] for ack in before_kill.values()), before_kill
 
-    server.start()  # same port, same database file
+    start_server(server)  # same port, same database file
     phone = connect(server, cookie)
     retried = {}
     for client_id, proposal_id in votes.items():
         if client_id not in before_kill:
             retried[client_id] = phone.call(
-                "vote", {"client_id": client_id, "proposal_id": proposal_id, "delta": 1}, timeout=5
+                "vote", {"client_id": client_id, "proposal_id": proposal_id, "delta": 1}, timeout=PATIENCE
             )
     # A retry of an acknowledged vote (its ack was lost on the way, say) changes nothing either.
     for client_id in list(before_kill)[:3]:
-        again = phone.call("vote", {"client_id": client_id, "proposal_id": votes[client_id], "delta": 1}, timeout=5)
+        again = phone.call(
+            "vote", {"client_id": client_id, "proposal_id": votes[client_id], "delta": 1}, timeout=PATIENCE
+        )
         assert again["replayed"] and again["seq"] == before_kill[client_id]["seq"]
-    snapshot = phone.call("snapshot", {}, timeout=5)["snapshot"]
+    snapshot = phone.call("snapshot", {}, timeout=PATIENCE)["snapshot"]
     phone.disconnect()
     server.stop()
 

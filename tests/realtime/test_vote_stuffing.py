@@ -6,21 +6,12 @@ cookie is refused; twenty phones behind one address all count."""
 import random
 import threading
 
-from realtime_support import (  # noqa: F401  (fixtures)
-    Screen,
-    add_proposals,
-    board,
-    cid,
-    in_app,
-    live_app,
-    make_board,
-    open_phone,
-)
 from sqlalchemy import func, select
 
 from sessie_app.board import identity, services
 from sessie_app.board.models import STEMMEN, Action, Participant, Vote
 from sessie_app.extensions import db
+from tests.realtime.screens import Screen, add_proposals, cid, make_board, open_phone
 
 
 def test_a_thousand_votes_over_ten_connections_count_within_the_budget_exactly_once(live_app, board):
@@ -48,7 +39,7 @@ def test_a_thousand_votes_over_ten_connections_count_within_the_budget_exactly_o
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(60)
+        thread.join()
     assert len(acks) == 1000
     assert not [
         a

@@ -1,10 +1,10 @@
 """Hostile text in every registration field: refused or stored cleanly, always shown as text, never a 500."""
 
 import pytest
-from conftest import VALID_REGISTRATION, csrf_from, outbox
 
 from sessie_app.extensions import db
 from sessie_app.registration.models import Registration
+from tests.helpers import VALID_REGISTRATION, csrf_from, outbox
 
 HOSTILE = [
     "<script>alert(1)</script>",

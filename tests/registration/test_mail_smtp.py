@@ -7,12 +7,12 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import VALID_REGISTRATION, post_form
 from icalendar import Calendar
 
 from sessie_app import create_app
 from sessie_app.registration import seed
 from sessie_app.timeutil import today_local
+from tests.helpers import VALID_REGISTRATION, post_form
 
 
 class Inbox:

@@ -1,11 +1,11 @@
 """Which mail follows which event, and what each event function answers."""
 
 import pytest
-from conftest import outbox
 
 from sessie_app.extensions import db
 from sessie_app.registration import mail, notifications, services
 from sessie_app.registration.meetings import meeting_by_slug
+from tests.helpers import outbox
 
 
 @pytest.fixture

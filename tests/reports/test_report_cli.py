@@ -4,15 +4,7 @@ import csv
 import io
 import json
 
-from report_support import (  # noqa: F401
-    FORMULA,
-    LOVE_TITLE,
-    PERSONAL,
-    add_registration,
-    dataset,
-    json_group_of,
-    json_member_ids,
-)
+from tests.reports.dataset import FORMULA, LOVE_TITLE, PERSONAL, json_group_of, json_member_ids
 
 
 def synthesis(runner, *args):

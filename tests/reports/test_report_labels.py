@@ -6,11 +6,11 @@ import io
 import json
 
 from flask_babel import force_locale
-from report_support import FORMULA, add_registration, dataset, propose, rq  # noqa: F401
 
 from sessie_app.board import services as board_services
 from sessie_app.board.models import OPPEREN
 from sessie_app.reports import exports, services
+from tests.reports.dataset import FORMULA, propose
 
 
 def loose_proposal() -> int:

@@ -9,24 +9,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import need
 from flask import current_app
-from report_support import (  # noqa: F401
-    NICKNAME,
-    PERSONAL,
-    REPORT_URL,
-    add_registration,
-    cid,
-    dataset,
-    organiser,
-    organiser_client,
-    propose,
-    vote,
-)
 
 from sessie_app import pdf
 from sessie_app.board import services as board_services
 from sessie_app.board.models import OPPEREN, STEMMEN
+from tests.helpers import need
+from tests.reports.dataset import NICKNAME, PERSONAL, REPORT_URL, cid, propose, vote
 
 HOSTILE = [
     '<img src="file:///etc/passwd">',

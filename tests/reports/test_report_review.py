@@ -2,11 +2,11 @@
 move, make by hand, dissolve; and what the report makes of it."""
 
 import pytest
-from report_support import add_registration, group_of, member_ids, rq, twins, ungrouped  # noqa: F401
 
 from sessie_app.extensions import db
 from sessie_app.reports import services
 from sessie_app.reports.models import GroupMember, ProposalGroup
+from tests.reports.dataset import group_of, member_ids
 
 
 def stored_groups() -> dict[int, tuple[str, bool, set[int]]]:

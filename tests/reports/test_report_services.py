@@ -1,24 +1,10 @@
-"""build_report on the known data set of report_support: support, bridging, matrix, bottlenecks,
-sessions. Every expected number is worked out by hand in report_support's docstring."""
+"""build_report on the known data set of tests/reports/dataset.py: support, bridging, matrix, bottlenecks,
+sessions. Every expected number is worked out by hand in tests/reports/dataset.py's docstring."""
 
 import json
 from dataclasses import asdict
 
 import pytest
-from report_support import (  # noqa: F401
-    FORMULA,
-    KENNIS_TITLE,
-    LOVE_TITLE,
-    NICKNAME,
-    add_registration,
-    dataset,
-    group_of,
-    member_ids,
-    propose,
-    rq,
-    theme_id,
-    vote,
-)
 
 from sessie_app.board import services as board_services
 from sessie_app.board.models import OPPEREN, STEMMEN, Proposal
@@ -26,6 +12,17 @@ from sessie_app.extensions import db
 from sessie_app.reports import services
 from sessie_app.reports.models import ProposalGroup
 from sessie_app.reports.report import Report
+from tests.reports.dataset import (
+    FORMULA,
+    KENNIS_TITLE,
+    LOVE_TITLE,
+    NICKNAME,
+    group_of,
+    member_ids,
+    propose,
+    theme_id,
+    vote,
+)
 
 
 def report(scope=None, suggest=False) -> Report:

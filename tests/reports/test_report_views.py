@@ -8,28 +8,25 @@ import json
 import re
 
 import pytest
-from conftest import csrf_from
-from report_support import (  # noqa: F401
+from flask import current_app
+
+from sessie_app.board import services as board_services
+from sessie_app.board.models import OPPEREN
+from sessie_app.extensions import db
+from sessie_app.reports.models import GroupMember, ProposalGroup
+from tests.helpers import LOGIN_URL, csrf_from
+from tests.reports.dataset import (
     FORMULA,
     GROUPS_URL,
     KENNIS_TITLE,
-    LOGIN_URL,
     LOVE_TITLE,
     NICKNAME,
     PERSONAL,
     REPORT_URL,
-    add_registration,
-    dataset,
+    cid,
     json_group_of,
     json_member_ids,
-    organiser,
-    organiser_client,
-    twins,
-    ungrouped,
 )
-
-from sessie_app.extensions import db
-from sessie_app.reports.models import GroupMember, ProposalGroup
 
 
 def page_text(response) -> str:
@@ -211,12 +208,6 @@ def test_a_second_suggestion_keeps_what_was_accepted(reviewed):
 
 
 def test_titles_from_participants_are_escaped_on_the_review_page(organiser_client, twins):
-    from flask import current_app
-    from report_support import cid
-
-    from sessie_app.board import services as board_services
-    from sessie_app.board.models import OPPEREN
-
     with current_app.test_request_context():
         board_services.set_phase(twins.zwolle.id, OPPEREN, None)
         board_services.add_proposal(twins.people["Z1"].id, cid(), '<script>alert("x")</script><b>vet</b>')

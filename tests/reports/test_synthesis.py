@@ -128,7 +128,7 @@ def test_pairwise_scores_count_unordered_pairs():
 
 
 def test_threshold_out_of_range_and_repeated_ids_are_refused():
-    with pytest.raises(ValueError, match="threshold"):
+    with pytest.raises(ValueError, match="threshold must be between 0 and 1"):
         suggest_groups([(1, "a b")], threshold=1.5)
-    with pytest.raises(ValueError, match="unique"):
+    with pytest.raises(ValueError, match="ids must be unique"):
         suggest_groups([(1, "open access"), (1, "open access")])

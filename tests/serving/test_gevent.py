@@ -10,7 +10,7 @@ HERE = Path(__file__).resolve().parent
 
 def test_a_pdf_render_under_gevent_leaves_other_greenlets_running_and_still_stops_on_time(tmp_path):
     done = subprocess.run(
-        [sys.executable, str(HERE / "gevent_render.py"), str(tmp_path)],
+        [sys.executable, "-m", "gevent.monkey", str(HERE / "gevent_render.py"), str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -18,8 +18,6 @@ def test_a_pdf_render_under_gevent_leaves_other_greenlets_running_and_still_stop
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["pdf"] and result["again"] and result["timed_out"]
-    # In a greenlet the render would hold the hub for all of it: no tick at all until it ends.
-    assert result["ticks_during_render"] >= 10, result
-    assert result["longest_gap_s"] < result["render_s"] / 2, result
+    # The first render waited for another greenlet to tick: the hub kept running meanwhile.
+    assert result == {"ticked_while_rendering": True, "pdf": True, "timed_out": True, "again": True}, result
     assert "weasyprint.progress" not in done.stderr

@@ -11,7 +11,6 @@ Each instance only knows its own connections, so every check on the other instan
 fails unless the instance that made the change published it through Redis.
 """
 
-import os
 import re
 import threading
 import time
@@ -20,19 +19,20 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import redis
 import requests
 import socketio
 import sqlalchemy as sa
-from conftest import csrf_from, need
-from servers import PG_ADMIN_URL, Gunicorn, PostgresDatabase, environment, flask
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from testkit.servers import Gunicorn, environment, flask
+from tests.helpers import csrf_from
+
 EMAIL, PASSWORD = "begeleider@example.org", "een-lang-geheim-wachtwoord"
 BUDGET = 5  # `flask board create` defaults: 5 dots per participant, at most 2 on one proposal
+# The longest wait for an answer or an event: a bound for a server that hangs, not a measure.
+PATIENCE = 60.0
 
 
-def wait_for(predicate, what: str, timeout: float = 10.0):
+def wait_for(predicate, what: str, timeout: float = PATIENCE):
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
@@ -48,13 +48,13 @@ class Screen:
         self.events: list[tuple[str, dict]] = []  # appended by the client's reader thread
         self.sock = socketio.Client(reconnection=False)
         self.sock.on("*", lambda event, *args: self.events.append((event, args[0] if args else None)))
-        self.sock.connect(url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=5)
+        self.sock.connect(url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=PATIENCE)
         ack = self.call("join", {"code": code} if role is None else {"code": code, "as": role})
         assert ack["ok"], ack
         self.me = ack["snapshot"]["me"]
 
     def call(self, event: str, data: dict) -> dict:
-        return self.sock.call(event, data, timeout=10)
+        return self.sock.call(event, data, timeout=PATIENCE)
 
     def received(self, name: str) -> list[dict]:
         return [payload for event, payload in list(self.events) if event == name]
@@ -62,7 +62,7 @@ class Screen:
 
 def phone(url: str, code: str) -> Screen:
     """A phone that scanned the QR code: the page sets the participant cookie the handshake carries."""
-    page = requests.get(f"{url}/b/{code}", timeout=5)
+    page = requests.get(f"{url}/b/{code}", timeout=PATIENCE)
     assert page.status_code == 200, page.status_code
     return Screen(url, f"deelnemer_{code}={page.cookies[f'deelnemer_{code}']}", code)
 
@@ -71,34 +71,18 @@ def console(url: str, code: str) -> Screen:
     """The organiser logs in over HTTP (with the form's CSRF token); the session cookie opens the console."""
     http = requests.Session()
     login = f"{url}/organisator/inloggen"
-    form = {"csrf_token": csrf_from(http.get(login, timeout=5).text), "email": EMAIL, "password": PASSWORD}
-    assert http.post(login, data=form, allow_redirects=False, timeout=5).status_code == 302
+    form = {"csrf_token": csrf_from(http.get(login, timeout=PATIENCE).text), "email": EMAIL, "password": PASSWORD}
+    assert http.post(login, data=form, allow_redirects=False, timeout=PATIENCE).status_code == 302
     return Screen(url, "; ".join(f"{c.name}={c.value}" for c in http.cookies), code, role="console")
 
 
 @pytest.fixture
-def database():
-    try:
-        database = PostgresDatabase()
-    except sa.exc.OperationalError:
-        need(False, f"PostgreSQL is not reachable at {PG_ADMIN_URL} (set TEST_DATABASE_URL)")
-    try:
-        yield database.url
-    finally:
-        database.drop()
-
-
-@pytest.fixture
-def deployment(tmp_path, database):
+def deployment(tmp_path, postgres_url, redis_url, start_server):
     """Two instances, one database, one Redis channel of their own; a board in phase opperen."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError:
-        need(False, f"Redis is not reachable at {REDIS_URL} (set TEST_REDIS_URL)")
     env = environment(
         tmp_path,
-        DATABASE_URL=database,
-        REDIS_URL=REDIS_URL,
+        DATABASE_URL=postgres_url,
+        REDIS_URL=redis_url,
         SOCKETIO_CHANNEL=f"sessie-test-{uuid.uuid4().hex}",
         PYTHONUNBUFFERED="1",
     )
@@ -111,14 +95,14 @@ def deployment(tmp_path, database):
             made = pool.submit(flask, env, "board", "create", "--title", "Twee instanties")
             waiting = [
                 pool.submit(flask, env, "organiser", "create", "--email", EMAIL, "--password", PASSWORD),
-                pool.submit(a.start),
-                pool.submit(b.start),
+                pool.submit(start_server, a),
+                pool.submit(start_server, b),
             ]
             code = re.search(r"Code: (\w+)", made.result()).group(1)
             flask(env, "board", "phase", code, "opperen")
             for task in waiting:
                 task.result()
-        yield a, b, code, screens, sa.create_engine(database, poolclass=sa.pool.NullPool)
+        yield a, b, code, screens, sa.create_engine(postgres_url, poolclass=sa.pool.NullPool)
     finally:
         for screen in screens:
             screen.sock.disconnect()
@@ -128,7 +112,6 @@ def deployment(tmp_path, database):
         assert "Traceback" not in server.log.read_text(errors="replace"), server.log_text()
 
 
-@pytest.mark.postgres
 def test_two_instances_share_proposals_phases_tallies_and_snapshots(deployment):
     a, b, code, screens, engine = deployment
     on_a = [phone(a.url, code) for _ in range(4)]
@@ -173,7 +156,7 @@ def test_two_instances_share_proposals_phases_tallies_and_snapshots(deployment):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(30)
+        thread.join(PATIENCE)
     assert len(acks) == 40 and all(ack["ok"] for _p, _d, ack in acks), [ack for _p, _d, ack in acks if not ack["ok"]]
     dots = Counter()
     for proposal_id, delta, _ack in acks:

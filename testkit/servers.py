@@ -1,5 +1,6 @@
 """Real server processes for the benches and the serving tests: gunicorn with deploy/gunicorn.conf.py,
-as `make serve` runs it, the bare baseline, and throwaway PostgreSQL databases."""
+as `make serve` runs it, throwaway PostgreSQL databases, free ports, and the load generator against
+a fresh server."""
 
 import json
 import os
@@ -55,7 +56,7 @@ def flask(env: dict, *args: str) -> str:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -82,7 +83,8 @@ class PostgresDatabase:
 
 
 class Server:
-    """A server process: `start()` waits until /healthz answers, `stop()` ends it and keeps its log."""
+    """A server process: `start()` waits until /healthz answers, `stop()` ends it and keeps its log.
+    Their timeouts bound a process that hangs on a loaded machine; they measure nothing."""
 
     def __init__(self, command: list[str], env: dict, log_dir: Path, port: int | None = None):
         self.port = port or free_port()
@@ -93,7 +95,7 @@ class Server:
         self.process: subprocess.Popen | None = None
         self._log_file = None
 
-    def start(self, timeout: float = 30.0) -> "Server":
+    def start(self, timeout: float = 180.0) -> "Server":
         self._log_file = self.log.open("ab")
         self.process = subprocess.Popen(
             [part.format(port=self.port) for part in self.command],
@@ -127,6 +129,13 @@ class Server:
             self._log_file.close()
             self._log_file = None
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash ends it; ``start()`` runs it again on the same port."""
+        self.process.kill()
+        self.process.wait()
+        self._log_file.close()
+        self._log_file = None
+
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")[-5000:] if self.log.exists() else ""
 
@@ -143,23 +152,11 @@ class Gunicorn(Server):
         )
 
 
-class Baseline(Server):
-    """bench/baseline_ws.py: the machine's ceiling."""
-
-    def __init__(self, log_dir: Path, interval: float, port: int | None = None):
-        super().__init__(
-            [sys.executable, "bench/baseline_ws.py", "--port", "{port}", "--interval", str(interval)],
-            dict(os.environ),
-            log_dir,
-            port,
-        )
-
-
 def board_load_on_fresh_server(
     work: Path, *arguments: str, timeout: float | None = None, **settings: str
 ) -> tuple[dict, str]:
-    """bench/board_load.py against `make serve`'s server on a fresh SQLite file in ``work``:
-    board_load's JSON line and the end of the server's log."""
+    """The load generator (testkit.board_load) against `make serve`'s server on a fresh SQLite file in
+    ``work``: the generator's JSON line and the end of the server's log."""
     env = environment(work, **settings)
     flask(env, "db", "upgrade")
     server = Gunicorn(env).start()
@@ -167,7 +164,8 @@ def board_load_on_fresh_server(
         done = subprocess.run(
             [
                 sys.executable,
-                "bench/board_load.py",
+                "-m",
+                "testkit.board_load",
                 "--url",
                 server.url,
                 "--server-pid",

@@ -6,9 +6,10 @@ import tempfile
 from pathlib import Path
 
 try:
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect
 except ImportError:  # the `browser` fixture turns this into a skip (or a failure when CI=true)
-    expect = None
+    expect = PlaywrightError = None
 HAVE_PLAYWRIGHT = expect is not None
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,24 +1,14 @@
-"""Fixtures and helpers for the realtime tests.
-
-Not a conftest.py (see tests/organiser/organiser_support.py); test modules import what they use.
-
-The app here holds no app context open between requests, as in production: each HTTP request and
-each socket event gets its own context and database session, and Flask-Login's cached user cannot
-leak from one client to another (with conftest's `app` fixture they would share `g`).
-"""
+"""Screens for the realtime tests: phones, consoles and projectors on Flask-SocketIO's test client,
+and boards made through the services (the fixtures are in conftest.py)."""
 
 import time
 from dataclasses import dataclass
 
-import pytest
-from conftest import post_form
-
-from sessie_app import create_app
 from sessie_app.board import services
 from sessie_app.board.models import OPPEREN
-from sessie_app.extensions import db, socketio
+from sessie_app.extensions import socketio
 from sessie_app.organiser import services as organiser_services
-from sessie_app.realtime import auth
+from tests.helpers import post_form
 
 ORGANISER_EMAIL = "begeleider@example.org"
 ORGANISER_PASSWORD = "een-lang-geheim-wachtwoord"
@@ -30,25 +20,10 @@ class BoardRef:
     code: str
 
 
-@pytest.fixture
-def live_app(app_config):
-    app = create_app(app_config)
-    auth.buckets.clear()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 def make_board(app, title="Tilburg", **options) -> BoardRef:
     with app.app_context():
         board = services.create_board(title, **options)
         return BoardRef(board.id, board.code)
-
-
-@pytest.fixture
-def board(live_app) -> BoardRef:
-    return make_board(live_app)
 
 
 def in_app(app, fn, *args, **kwargs):
@@ -133,8 +108,9 @@ def open_console(app, board: BoardRef, role="console") -> Screen:
     return screen
 
 
-def wait_until(predicate, timeout=3.0, step=0.02):
-    """Poll ``predicate`` until it is true; bounded, for what the tally thread sends."""
+def wait_until(predicate, timeout=30.0, step=0.02):
+    """Poll ``predicate`` until it is true, for what the broadcaster's background rounds send. The
+    timeout bounds a test whose event never comes; it measures nothing."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -1,7 +1,5 @@
-"""A small, exactly known data set for the report tests, built through the board services.
-
-Not a conftest.py (see tests/organiser/organiser_support.py for why). Test modules import the
-fixtures they use from here.
+"""A small, exactly known data set for the report tests, built through the board services
+(the fixtures that build it are in conftest.py).
 
 Tilburg board (11 participants; bridging roles: 6 leraar, 2 schoolleider, 2 onderzoeker; 1 student)
 
@@ -30,24 +28,15 @@ two for Tilburg (one checked in), one for Zwolle.
 """
 
 import itertools
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import pytest
 from flask import current_app
-from sqlalchemy import event
-
-ORGANISER_TESTS = str(Path(__file__).resolve().parent.parent / "organiser")
-if ORGANISER_TESTS not in sys.path:
-    sys.path.insert(0, ORGANISER_TESTS)
-
-from organiser_support import LOGIN_URL, add_registration, organiser, organiser_client  # noqa: F401
 
 from sessie_app.board import services as board_services
-from sessie_app.board.models import OPPEREN, STEMMEN, Proposal
+from sessie_app.board.models import OPPEREN, STEMMEN, Board, Participant, Proposal
 from sessie_app.extensions import db
 from sessie_app.registration import services as registration_services
+from sessie_app.registration.models import Registration
 from sessie_app.reports.models import GroupMember, ProposalGroup
 from sessie_app.reports.report import Group, Report
 
@@ -125,20 +114,33 @@ class Dataset:
     bottlenecks: dict = field(default_factory=dict)  # name → bottleneck id
     registrations: list = field(default_factory=list)
 
+    def ids(self) -> dict:
+        """What the data set holds, by row id: ``load`` finds it again in a copy of its database."""
+        return {
+            "tilburg": self.tilburg.id,
+            "zwolle": self.zwolle.id,
+            "p": dict(self.p),
+            "people": {key: person.id for key, person in self.people.items()},
+            "groups": dict(self.groups),
+            "bottlenecks": dict(self.bottlenecks),
+            "registrations": [registration.id for registration in self.registrations],
+        }
 
-def _no_fsync(dbapi_connection, _record) -> None:
-    dbapi_connection.execute("PRAGMA synchronous = OFF")
-
-
-def fast_sqlite() -> None:
-    """Skip the fsync on every commit of this test's throw-away SQLite copy (dozens of commits)."""
-    if db.engine.dialect.name == "sqlite" and not event.contains(db.engine, "connect", _no_fsync):
-        event.listen(db.engine, "connect", _no_fsync)
-        db.engine.dispose()
+    @classmethod
+    def load(cls, ids: dict) -> "Dataset":
+        get = db.session.get
+        return cls(
+            tilburg=get(Board, ids["tilburg"]),
+            zwolle=get(Board, ids["zwolle"]),
+            p=dict(ids["p"]),
+            people={key: get(Participant, person) for key, person in ids["people"].items()},
+            groups=dict(ids["groups"]),
+            bottlenecks=dict(ids["bottlenecks"]),
+            registrations=[get(Registration, registration) for registration in ids["registrations"]],
+        )
 
 
 def build(meetings, add_registration, groups: bool = True) -> Dataset:
-    fast_sqlite()
     # Actor labels are translated, which needs a request (for the locale).
     with current_app.test_request_context():
         return _build(meetings, add_registration, groups)
@@ -335,30 +337,6 @@ def add_twins(data: Dataset) -> Dataset:
         for board in (data.tilburg, data.zwolle):
             board_services.set_phase(board.id, STEMMEN, None)
     return data
-
-
-@pytest.fixture
-def rq(app):
-    """Labels in the report are translated, which needs a request for the locale."""
-    with app.test_request_context():
-        yield
-
-
-@pytest.fixture
-def dataset(app, meetings, add_registration) -> Dataset:
-    return build(meetings, add_registration)
-
-
-@pytest.fixture
-def ungrouped(app, meetings, add_registration) -> Dataset:
-    """The same data without any stored group."""
-    return build(meetings, add_registration, groups=False)
-
-
-@pytest.fixture
-def twins(ungrouped) -> Dataset:
-    """The data without stored groups, plus two pairs the suggestion is sure to find."""
-    return add_twins(ungrouped)
 
 
 def group_of(report: Report, proposal_id: int) -> Group:
