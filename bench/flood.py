@@ -1,4 +1,4 @@
-"""One phone flooding the board with votes: do the other phones notice? (issue item 4)
+"""One phone flooding the board with votes: do the other phones notice?
 
     .venv/bin/python bench/flood.py                             # 200 phones, 50 votes/s, 30 s, 1 flooder
     .venv/bin/python bench/flood.py --clients 100 --seconds 15

@@ -1,4 +1,4 @@
-"""Hostile input, the full run (issue 6, item 6): the whole corpus on every target, against `make serve`'s server.
+"""Hostile input, the full run: the whole corpus on every target, against `make serve`'s server.
 
     .venv/bin/python bench/hostile_input.py              # every value to every field, parameter and event (hours)
     .venv/bin/python bench/hostile_input.py --per-kind 6 # 6 values of each kind per target, all values in all (6 min)

@@ -1,4 +1,4 @@
-"""Hostile input everywhere a stranger can type or send, then rendered in Chromium (issue 6, item 6).
+"""Hostile input everywhere a stranger can type or send, then rendered in Chromium.
 
 The fast variant of bench/hostile_input.py: the whole corpus (over 1,000 values) is sent, but each
 form field, query parameter, path argument and socket event key gets a sample of every kind of

@@ -1,4 +1,4 @@
-"""One participant trying to count more than their budget (issue 6, item 3; fast variant).
+"""One participant trying to count more than their budget (the fast variant).
 
 Ten connections of one phone send 1,000 votes at once, reusing each other's client ids; a forged
 cookie is refused; twenty phones behind one address all count."""

@@ -1,5 +1,5 @@
 """One phone sending 100 votes a second, beside forty-five voting as people do, against `make serve`'s
-server on SQLite (issue item 4; full variant with the latency comparison: bench/flood.py).
+server on SQLite (full variant with the latency comparison: bench/flood.py).
 
 It checks behaviour only, never timings: every vote of the flooder is answered and the vote rate
 limit throttles it, the other phones lose nothing and are never refused for it, and the flooder's

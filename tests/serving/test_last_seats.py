@@ -1,5 +1,5 @@
 """The last five seats, fought over by fifty people at once through a running server on PostgreSQL
-(issue 6, item 1; fast variant: bench/last_seats.py runs twenty rounds of two hundred)."""
+(fast variant: bench/last_seats.py runs twenty rounds of two hundred)."""
 
 
 def test_fifty_people_for_the_last_five_seats_give_exactly_five_confirmations(bench, postgres_admin_url):
