@@ -21,6 +21,7 @@ SYSTEM_PACKAGES = $(RUN_PACKAGES)
 # Tests that need none of gunicorn, PostgreSQL, Redis or Chromium: the inner loop.
 FAST_TESTS := not (server or postgres or redis or browser)
 JS_TESTS = $(wildcard tests/js/*.test.mjs)
+MO_FILES = $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/*.po))
 
 .PHONY: run serve test test-fast lint audit setup install assets translations check-system check-weasyprint \
   db clean
@@ -43,7 +44,8 @@ test: setup lint
 	node --test $(JS_TESTS)
 	$(BIN)/pytest --durations=15 $(PYTEST_ARGS)
 
-test-fast: setup lint
+# No `db`: the tests make their own databases.
+test-fast: check-system install check-weasyprint assets translations lint
 	node --test $(JS_TESTS)
 	$(BIN)/pytest -m '$(FAST_TESTS)' --durations=15 $(PYTEST_ARGS)
 
@@ -110,8 +112,10 @@ $(VENDOR)/socket.io.min.js: node_modules/.installed
 	mkdir -p $(VENDOR)
 	cp node_modules/socket.io-client/dist/socket.io.min.js $@
 
-translations: install
-	@$(BIN)/pybabel compile -d translations >/dev/null
+translations: install $(MO_FILES)
+
+%.mo: %.po
+	@$(BIN)/pybabel -q compile -i $< -o $@
 
 db: install
 	@mkdir -p instance

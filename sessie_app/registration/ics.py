@@ -1,11 +1,13 @@
 """Calendar files (RFC 5545) for a registration."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from .models import CANCELLED, WAITLISTED, Meeting, Registration
+
+TIMEZONE_WINDOW = timedelta(days=366)
 
 
 def location_text(meeting: Meeting) -> str:
@@ -41,5 +43,7 @@ def calendar_for(registration: Registration, meeting: Meeting, manage_url: str) 
     else:
         event.add("status", "CONFIRMED")
     calendar.add_component(event)
-    calendar.add_missing_timezones()
+    # The time zone's rules around the session only: icalendar's default window (1970-2038) makes
+    # the entry four times as large and takes five times as long to build, for every mail.
+    calendar.add_missing_timezones(first_date=meeting.date - TIMEZONE_WINDOW, last_date=meeting.date + TIMEZONE_WINDOW)
     return calendar.to_ical()
