@@ -23,8 +23,8 @@ FAST_TESTS := not (server or postgres or redis or browser)
 JS_TESTS = $(wildcard tests/js/*.test.mjs)
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/*.po))
 
-.PHONY: run serve test test-fast lint audit setup install assets translations check-system check-weasyprint \
-  db clean
+.PHONY: run serve test test-fast lint audit setup install assets translations messages check-system \
+  check-weasyprint db clean
 
 run: setup
 	@echo
@@ -113,6 +113,13 @@ $(VENDOR)/socket.io.min.js: node_modules/.installed
 	cp node_modules/socket.io-client/dist/socket.io.min.js $@
 
 translations: install $(MO_FILES)
+
+# After changing a Dutch text: the English catalogue gains the new messages (to translate) and drops the
+# unused ones; tests/test_i18n.py fails until every message has its English.
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o $(VENV)/messages.pot .
+	$(BIN)/pybabel -q update -i $(VENV)/messages.pot -d translations -l en --no-fuzzy-matching --ignore-obsolete \
+	  -w 120 --ignore-pot-creation-date
 
 %.mo: %.po
 	@$(BIN)/pybabel -q compile -i $< -o $@
