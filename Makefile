@@ -41,12 +41,12 @@ serve: setup
 # Target-specific, so check-system names every package the tests need in its one apt-get line.
 test: SYSTEM_PACKAGES += $(TEST_PACKAGES)
 test: setup lint
-	node --test $(JS_TESTS)
+	node --test --test-reporter=spec $(JS_TESTS)
 	$(BIN)/pytest --durations=15 $(PYTEST_ARGS)
 
 # No `db`: the tests make their own databases.
 test-fast: check-system install check-weasyprint assets translations lint
-	node --test $(JS_TESTS)
+	node --test --test-reporter=spec $(JS_TESTS)
 	$(BIN)/pytest -m '$(FAST_TESTS)' --durations=15 $(PYTEST_ARGS)
 
 # ruff (lint and format) for Python, Biome (lint and format) for JavaScript: 0 findings.
