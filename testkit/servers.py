@@ -4,6 +4,7 @@ a fresh server."""
 
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -29,10 +32,20 @@ INHERITED_SETTINGS = {
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+# Below Linux's ephemeral range (32768-60999), where the load generator's thousands of outgoing
+# connections take their local ports: a server's port there can be taken between choosing and binding.
+SERVER_PORTS = range(20000, 32768)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    while True:
+        port = random.choice(SERVER_PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def environment(instance: Path, **settings: str) -> dict:
@@ -87,15 +100,46 @@ class Server:
     Their timeouts bound a process that hangs on a loaded machine; they measure nothing."""
 
     def __init__(self, command: list[str], env: dict, log_dir: Path, port: int | None = None):
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.command = command
-        self.env = {**env, "BIND": f"127.0.0.1:{self.port}"}
-        self.log = Path(log_dir) / f"server-{self.port}.log"
+        self._env = env
+        self._log_dir = Path(log_dir)
+        self._port_chosen_here = port is None
+        self._use_port(port or free_port())
         self.process: subprocess.Popen | None = None
         self._log_file = None
 
+    def _use_port(self, port: int) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.env = {**self._env, "BIND": f"127.0.0.1:{port}"}
+        self.log = self._log_dir / f"server-{port}.log"
+
     def start(self, timeout: float = 180.0) -> "Server":
+        """Another test's server may have taken the same port in the meantime and answer /healthz in
+        this one's place: the port counts as ours only when this process (or its worker) listens on it."""
+        self._start(timeout)
+        while not self._listening():
+            self.stop()
+            if not self._port_chosen_here:
+                raise AssertionError(f"another process answers on port {self.port}:\n{self.log_text()}")
+            self._use_port(free_port())
+            self._start(timeout)
+        # A restart after stop() or kill() comes back on the same port.
+        self._port_chosen_here = False
+        return self
+
+    def _listening(self) -> bool:
+        root = psutil.Process(self.process.pid)
+        for process in (root, *root.children(recursive=True)):
+            try:
+                connections = process.net_connections(kind="tcp")
+            except psutil.Error:
+                continue
+            if any(c.status == psutil.CONN_LISTEN and c.laddr.port == self.port for c in connections):
+                return True
+        return False
+
+    def _start(self, timeout: float) -> None:
         self._log_file = self.log.open("ab")
         self.process = subprocess.Popen(
             [part.format(port=self.port) for part in self.command],
@@ -111,7 +155,7 @@ class Server:
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
                     if response.status == 200:
-                        return self
+                        return
             except OSError:
                 time.sleep(0.2)
         self.stop()
@@ -181,5 +225,5 @@ def board_load_on_fresh_server(
     finally:
         server.stop()
     if done.returncode != 0:
-        raise RuntimeError(f"board_load failed\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"board_load failed\n{done.stderr[-3000:]}\nserver log:\n{server.log_text()}")
     return json.loads(done.stdout.strip().splitlines()[-1]), server.log_text()
