@@ -29,6 +29,28 @@ def phase_names() -> dict[str, str]:
     return {MOPPEREN: _("Mopperen"), OPPEREN: _("Opperen"), STEMMEN: _("Stemmen"), OOGSTEN: _("Oogsten")}
 
 
+def moderation_actions() -> dict[str, str]:
+    """What each entry of a board's moderation log did: the console's log and the report's counts.
+    An action missing here shows as it is stored."""
+    return {
+        "phase": _("Fase gewisseld"),
+        "timer": _("Timer gezet of gestopt"),
+        "lock": _("Bord vergrendeld"),
+        "unlock": _("Bord ontgrendeld"),
+        "hide": _("Verborgen"),
+        "unhide": _("Weer zichtbaar gemaakt"),
+        "edit": _("Voorstel bewerkt"),
+        "pinned:on": _("Uitgelicht"),
+        "pinned:off": _("Niet meer uitgelicht"),
+        "promising:on": _("Als kansrijk gemarkeerd"),
+        "promising:off": _("Markering kansrijk weggehaald"),
+        "theme": _("Thema toegekend"),
+        "merge": _("Voorstellen samengevoegd"),
+        "starters": _("Startknelpunten geladen"),
+        "import": _("Voorstellen van papier ingevoerd"),
+    }
+
+
 def phase_texts(board: Board) -> dict[str, dict[str, str]]:
     """Name and one-line instruction of each phase, for the console, the projector and the poster."""
     budget = board.votes_per_participant
@@ -181,23 +203,7 @@ def console(board: Board) -> dict:
         "hidden-because": _("Verborgen: %(reason)s", reason="{reason}"),
         "no-theme": _("Geen thema"),
         "anonymous": _("zonder naam"),
-        "log": {
-            "phase": _("fase"),
-            "timer": _("timer (seconden)"),
-            "lock": _("vergrendeld"),
-            "unlock": _("ontgrendeld"),
-            "hide": _("verborgen"),
-            "unhide": _("weer getoond"),
-            "edit": _("bewerkt"),
-            "pinned:on": _("uitgelicht"),
-            "pinned:off": _("niet meer uitgelicht"),
-            "promising:on": _("kansrijk"),
-            "promising:off": _("niet meer kansrijk"),
-            "theme": _("thema"),
-            "merge": _("samengevoegd"),
-            "starters": _("knelpunten geladen"),
-            "import": _("CSV geïmporteerd"),
-        },
+        "log": moderation_actions(),
     }
 
 

@@ -62,7 +62,7 @@ def test_each_page_carries_its_catalogue_in_the_body(app, board, organiser_clien
     assert words_on(phone)["phases"]["opperen"]["help"] == "Niet mopperen, maar opperen: groot denken, klein doen."
     assert "data-t-" not in phone
     console = organiser_client.get(f"/organisator/borden/{board.code}").get_data(as_text=True)
-    assert words_on(console)["log"]["pinned:on"] == "uitgelicht"
+    assert words_on(console)["log"]["pinned:on"] == "Uitgelicht"
     projector = organiser_client.get(f"/organisator/borden/{board.code}/projector").get_data(as_text=True)
     assert words_on(projector)["ranking"] == "Ranglijst"
     scanner = organiser_client.get("/organisator/sessies/tilburg/scannen").get_data(as_text=True)

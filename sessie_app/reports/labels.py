@@ -7,6 +7,7 @@ label beside them is the translated message, resolved in the locale the report i
 from flask_babel import lazy_gettext as _l
 
 from ..choices import ACTOR_LABELS
+from ..words import moderation_actions
 
 NO_ACTOR = "onbepaald"
 NO_THEME = "zonder-thema"
@@ -16,25 +17,6 @@ NO_ACTOR_LABEL = _l("Nog niet bepaald")
 NO_THEME_LABEL = _l("Zonder thema")
 NO_SESSION_LABEL = _l("Zonder sessie")
 NOT_GIVEN_LABEL = _l("Niet opgegeven")
-
-# The moderation log, in words. An action that is not listed shows as it is stored.
-MODERATION_ACTIONS = {
-    "phase": _l("Fase gewisseld"),
-    "timer": _l("Timer gezet of gestopt"),
-    "lock": _l("Bord vergrendeld"),
-    "unlock": _l("Bord ontgrendeld"),
-    "hide": _l("Verborgen"),
-    "unhide": _l("Weer zichtbaar gemaakt"),
-    "edit": _l("Voorstel bewerkt"),
-    "pinned:on": _l("Uitgelicht"),
-    "pinned:off": _l("Niet meer uitgelicht"),
-    "promising:on": _l("Als kansrijk gemarkeerd"),
-    "promising:off": _l("Markering kansrijk weggehaald"),
-    "theme": _l("Thema toegekend"),
-    "merge": _l("Voorstellen samengevoegd"),
-    "starters": _l("Startknelpunten geladen"),
-    "import": _l("Voorstellen van papier ingevoerd"),
-}
 
 
 def actor_label(actor: str | None) -> str:
@@ -55,5 +37,4 @@ def session_name(city: str | None) -> str:
 
 
 def moderation_label(action: str) -> str:
-    label = MODERATION_ACTIONS.get(action)
-    return str(label) if label is not None else action
+    return moderation_actions().get(action, action)

@@ -119,6 +119,10 @@ function applyBoard(board) {
   scheduleReorder();
 }
 
+function clock(seconds) {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
 function tick() {
   const display = $("timer-display");
   if (timerEnd === null) {
@@ -129,7 +133,7 @@ function tick() {
   }
   display.classList.remove("is-idle");
   const left = Math.max(0, Math.round((timerEnd - Date.now()) / 1000));
-  display.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+  display.textContent = clock(left);
   display.classList.toggle("is-done", left === 0);
   display.classList.toggle("is-running", left > 0);
 }
@@ -608,7 +612,11 @@ function bottlenecksChanged() {
 
 // --- moderation log --------------------------------------------------------------------------
 
-function targetText(target) {
+function targetText(action, target) {
+  if (action === "timer") {
+    const seconds = Number(target);
+    return seconds > 0 ? clock(seconds) : t("no-timer");
+  }
   if (!target) {
     return "";
   }
@@ -637,7 +645,7 @@ function logRow(entry) {
           second: "2-digit",
         }),
     logAction(entry.action),
-    targetText(entry.target),
+    targetText(entry.action, entry.target),
     entry.reason || "",
   ];
   for (const text of cells) {

@@ -1,10 +1,14 @@
 """Board rules without HTTP: phases, budget, idempotent retries, merging, moderation."""
 
 import pytest
+from flask_babel import force_locale
 
+from sessie_app import words
+from sessie_app.board import io as board_io
 from sessie_app.board import services
 from sessie_app.board.models import OPPEREN, STEMMEN, Vote
 from sessie_app.extensions import db
+from sessie_app.reports.labels import moderation_label
 
 
 @pytest.fixture
@@ -122,6 +126,37 @@ def test_moderation_is_logged_with_reason(board):
     assert str(pid) not in services.tally(board.id)["counts"]
     entry = services.moderation_log(board.id)[0]
     assert entry["action"] == "hide" and entry["reason"] == "Persoonlijke aanval"
+
+
+def test_every_logged_action_has_one_name_in_the_console_and_the_report(app, board):
+    p = services.join(board.id, None)
+    keep, dup = proposal(board, p, 1), proposal(board, p, 2)
+    services.load_starters(board.id, None)
+    bottleneck = services.snapshot(board.id)["bottlenecks"][0]["id"]
+    services.set_timer(board.id, 300, None)
+    services.set_timer(board.id, None, None)
+    services.set_locked(board.id, True, None)
+    services.set_locked(board.id, False, None)
+    services.set_hidden(board.id, dup, True, "Dubbel", None)
+    services.set_hidden(board.id, dup, False, None, None)
+    services.set_bottleneck_hidden(board.id, bottleneck, True, "Dubbel", None)
+    services.edit_proposal(board.id, keep, "Voorstel één", None, None, None)
+    for flag in ("pinned", "promising"):
+        services.set_flag(board.id, keep, flag, True, None)
+        services.set_flag(board.id, keep, flag, False, None)
+    services.assign_theme(board.id, keep, services.snapshot(board.id)["themes"][0]["id"], None)
+    services.merge(board.id, keep, dup, None)
+    board_io.import_csv(board.id, "title\nVan papier\n")
+
+    logged = {entry["action"] for entry in services.moderation_log(board.id)}
+    assert len(logged) == 15, logged
+    for locale in ("nl", "en"):
+        with app.test_request_context(), force_locale(locale):
+            console = words.console(board)["log"]
+            names = {action: moderation_label(action) for action in logged}
+        assert names == {action: console[action] for action in logged}
+        assert all(name != action for action, name in names.items()), names
+        assert len(set(names.values())) == len(names), names
 
 
 @pytest.mark.parametrize("bad", [None, 5, "", "kort", "x" * 65, "spaties mogen niet", {"a": 1}])

@@ -204,7 +204,7 @@ def test_the_console_has_the_controls_links_and_no_inline_code(organiser_client,
 def test_the_console_shows_the_moderation_log(organiser_client, board, organiser):
     board_services.set_phase(board.id, STEMMEN, organiser.id)
     page = organiser_client.get(board_url(board)).get_data(as_text=True)
-    assert re.search(r"<td>\d\d:\d\d:\d\d</td><td>fase</td><td>stemmen</td>", page)
+    assert re.search(r"<td>\d\d:\d\d:\d\d</td><td>Fase gewisseld</td><td>stemmen</td>", page)
 
 
 def test_the_projector_shows_qr_code_join_code_link_and_phase(organiser_client, board):
