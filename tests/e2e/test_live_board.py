@@ -398,7 +398,7 @@ def test_a_highlighted_proposal_reads_uitgelicht_on_the_console_the_projector_an
     item.get_by_role("button", name="Uitlichten").click()
     expect(item.get_by_role("button", name="Uitlichten")).to_have_attribute("aria-pressed", "true")
     expect(item.locator(".proposal-badges")).to_have_text("Uitgelicht")
-    expect(console.locator("#log-body tr").first).to_contain_text("uitgelicht")
+    expect(console.locator("#log-body tr").first).to_contain_text("Uitgelicht")
     expect(phone.card(SECOND).locator(".bp-badge")).to_have_text("Uitgelicht")
     expect(phone.page.locator("#bp-proposals > li").first).to_contain_text(SECOND)  # highlighted goes first
     pinned = projector.locator("#pj-ranking > li").first
