@@ -4,27 +4,14 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 from flask_babel import gettext as _
 
 from ..choices import ACTORS, ROLES, SECTORS
-from ..extensions import limiter
 from ..qr import svg as qr_svg
 from ..urls import external_url
 from . import identity, services
 from .forms import JoinForm
+from .guesses import code_guesses, typed_codes
 from .models import Board
 
 bp = Blueprint("board", __name__)
-
-
-def _code_rate_limit() -> str:
-    # Per address, and a whole venue shares one address behind its Wi-Fi: generous for people,
-    # far too slow to find one of 25^6 codes by guessing.
-    return current_app.config["BOARD_JOIN_RATE_LIMIT"]
-
-
-# Typed codes and unknown /b/<code> addresses draw on one allowance, so guessing has no side door.
-code_guesses = limiter.shared_limit(
-    _code_rate_limit, scope="board-code", deduct_when=lambda response: response.status_code == 404
-)
-typed_codes = limiter.shared_limit(_code_rate_limit, scope="board-code", methods=["POST"])
 
 
 def _board(code: str) -> Board | None:

@@ -88,11 +88,17 @@ def identify(board_id: int, code: str, role: str) -> Connection:
         except services.NotFound:
             raise NotJoined() from None
         return Connection(board_id, PARTICIPANT, participant_id=participant.id, token=token)
-    # The handshake carried the session cookie; with manage_session=False Flask-Login reads it as
-    # for any request, and it stays as it was at connect time until the screen reconnects.
+    require_organiser()
+    return Connection(board_id, role, organiser_id=current_user.id)
+
+
+def require_organiser() -> None:
+    """Raise Forbidden unless a logged-in organiser opened this connection.
+
+    The handshake carried the session cookie; with manage_session=False Flask-Login reads it as
+    for any request, and it stays as it was at connect time until the screen reconnects."""
     if not current_user.is_authenticated:
         raise Forbidden()
-    return Connection(board_id, role, organiser_id=current_user.id)
 
 
 def connection() -> Connection:

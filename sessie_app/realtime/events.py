@@ -20,7 +20,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 
-from ..board import services
+from ..board import guesses, services
 from ..board.services import BoardError, Invalid
 from ..extensions import db, socketio
 from ..limits import BOARD_FIELDS as LIMITS
@@ -313,14 +313,33 @@ def _snapshot(conn: auth.Connection) -> dict:
     return services.snapshot(conn.board_id, conn.participant_id, include_hidden=conn.role == auth.CONSOLE)
 
 
+def _participant_joining(code: str):
+    """The board and the phone's identity on it. A wrong code and a real one without this phone's
+    cookie are refused alike, and both count against the address's allowance of failed codes, as
+    over HTTP: the answer must not tell a stranger which codes exist."""
+    wait = guesses.seconds_until_allowed()
+    if wait:
+        raise auth.RateLimited(retry_after=wait)
+    try:
+        board = services.board_by_code(code)
+        return board, auth.identify(board.id, board.code, auth.PARTICIPANT)
+    except (services.NotFound, auth.NotJoined):
+        guesses.count_failed_guess()
+        raise auth.NotJoined() from None
+
+
 @on("join")
 @payload(Choice("as", auth.ROLES, default=auth.PARTICIPANT), Text("code", 20))
 def join(data):
     """Every screen, on every (re)connect: a phone, the projector or the console opens a board."""
     role = data["as"]
     auth.limit(f"sid:{request.sid}", "read")
-    board = services.board_by_code(data["code"] or "")
-    conn = auth.identify(board.id, board.code, role)
+    if role == auth.PARTICIPANT:
+        board, conn = _participant_joining(data["code"] or "")
+    else:
+        auth.require_organiser()
+        board = services.board_by_code(data["code"] or "")
+        conn = auth.identify(board.id, board.code, role)
     previous = auth.registry.add(request.sid, conn)
     if previous is not None and _room(previous) != _room(conn):
         leave_room(_room(previous))

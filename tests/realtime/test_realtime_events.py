@@ -7,6 +7,7 @@ from sessie_app.board import identity, services
 from sessie_app.board.models import MOPPEREN, OOGSTEN, OPPEREN, STEMMEN, Participant
 from sessie_app.extensions import db
 from sessie_app.realtime import auth, events
+from tests.helpers import create_test_app
 from tests.realtime.screens import (
     Screen,
     add_proposals,
@@ -58,12 +59,50 @@ def test_joining_without_a_valid_cookie_for_this_board_is_not_joined(live_app, b
 
 def test_join_refuses_an_unknown_code_and_malformed_payloads(live_app, board):
     phone = open_phone(live_app, board, join=False)
-    refused(phone.join("QQQQQQ"), "not_found")
+    refused(phone.join("QQQQQQ"), "not_joined")
     refused(phone.emit("join", "ABCDEF"), "invalid")
     refused(phone.emit("join", {"code": 123456}), "invalid")
     refused(phone.emit("join", {"code": board.code, "as": "admin"}), "invalid")
     refused(phone.emit("join"), "invalid")
     refused(phone.emit("join", {"code": board.code}, {"extra": 1}), "invalid")
+
+
+def test_a_wrong_code_and_a_real_one_without_the_cookie_are_answered_alike(live_app, board):
+    stranger = Screen(live_app).connect()
+    wrong, real = stranger.join("QQQQQQ"), stranger.join(board.code)
+    assert wrong == real and refused(wrong, "not_joined")
+    # A screen for organisers asks for the login before it looks at the code.
+    assert stranger.join("QQQQQQ", "console") == stranger.join(board.code, "console")
+    refused(stranger.join(board.code, "projector"), "forbidden")
+
+
+@pytest.fixture
+def guessing_app(app_config):
+    app = create_test_app(
+        {**app_config, "RATELIMIT_ENABLED": True, "BOARD_JOIN_RATE_LIMIT": "4 per day"}  # the count decides
+    )
+    auth.buckets.clear()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_failed_joins_draw_on_the_allowance_of_failed_codes_over_http(guessing_app):
+    board = make_board(guessing_app)
+    phone = open_phone(guessing_app, board)  # a phone with its cookie joins as often as it reconnects
+    for _ in range(3):
+        assert phone.join(board.code)["ok"]
+    web = guessing_app.test_client()
+    assert web.get("/b/QQQQQQ").status_code == 404
+    for code in ("QQQQQR", board.code):  # a real code without the cookie fails too
+        refused(Screen(guessing_app).connect().join(code), "not_joined")
+    assert web.get("/b/QQQQQT").status_code == 404
+    # The allowance of four is spent: over Socket.IO and over HTTP alike, whatever the code.
+    ack = refused(Screen(guessing_app).connect().join(board.code), "rate_limited")
+    assert ack["retry_after"] >= 1
+    assert web.get("/b/QQQQQU").status_code == 429
+    assert phone.join(board.code)["error"] == "rate_limited"
 
 
 @pytest.mark.parametrize("event", EVENTS)
