@@ -81,6 +81,11 @@ def from_environment(instance_dir: Path) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # A venue's Wi-Fi puts a whole room behind one address; this only has to stop code guessing.
         "BOARD_JOIN_RATE_LIMIT": os.environ.get("BOARD_JOIN_RATE_LIMIT", "60 per minute"),
+        # New participants (a phone's first visit) per address: a hall of several hundred behind one
+        # venue address still gets in within a minute; a script gets no more (README, Live board).
+        "BOARD_NEWCOMER_RATE_LIMIT": os.environ.get("BOARD_NEWCOMER_RATE_LIMIT", "500 per minute"),
+        # Participants one board takes in all: a session's hall holds a few hundred.
+        "BOARD_MAX_PARTICIPANTS": int(os.environ.get("BOARD_MAX_PARTICIPANTS", "1000")),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),

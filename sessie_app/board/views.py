@@ -7,8 +7,8 @@ from ..choices import ACTORS, ROLES, SECTORS
 from ..qr import svg as qr_svg
 from ..urls import external_url
 from . import identity, services
+from .allowances import code_guesses, newcomers, typed_codes
 from .forms import JoinForm
-from .guesses import code_guesses, typed_codes
 from .models import Board
 
 bp = Blueprint("board", __name__)
@@ -28,6 +28,17 @@ def _unknown_code(code: str):
     return render_template("board/join.html", form=form, not_found=True), 404
 
 
+def _no_room(board: Board, wait: float | None = None):
+    """The page for a phone that may not become a participant now. No cookie is set, so a later
+    visit tries again: ``wait`` seconds on, when its address has brought in as many phones as it may
+    for the moment (429), or when the board is full (409, until the facilitator makes room)."""
+    page = render_template("board/no_room.html", board=board, full=wait is None, wait=int(wait or 0))
+    headers = {"Cache-Control": "no-store"}
+    if wait is not None:
+        headers["Retry-After"] = str(int(wait))
+    return page, 409 if wait is None else 429, headers
+
+
 @bp.get("/b/<code>")
 @code_guesses
 def phone(code: str):
@@ -45,8 +56,15 @@ def phone(code: str):
             participant = None
     new_token = None
     if participant is None:
-        # Scanning the QR code is all it takes: the page can post at once.
-        participant = services.join(board.id, None)
+        wait = newcomers.seconds_until_allowed()
+        if wait:
+            return _no_room(board, wait)
+        newcomers.spend()
+        try:
+            # Scanning the QR code is all it takes: the page can post at once.
+            participant = services.join(board.id, None, max_participants=current_app.config["BOARD_MAX_PARTICIPANTS"])
+        except services.BoardFull:
+            return _no_room(board)
         new_token = participant.token
     response = make_response(
         render_template(

@@ -20,7 +20,8 @@ from flask import request
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 
-from ..board import guesses, services
+from ..board import services
+from ..board.allowances import failed_codes
 from ..board.services import BoardError, Invalid
 from ..extensions import db, socketio
 from ..limits import BOARD_FIELDS as LIMITS
@@ -317,14 +318,14 @@ def _participant_joining(code: str):
     """The board and the phone's identity on it. A wrong code and a real one without this phone's
     cookie are refused alike, and both count against the address's allowance of failed codes, as
     over HTTP: the answer must not tell a stranger which codes exist."""
-    wait = guesses.seconds_until_allowed()
+    wait = failed_codes.seconds_until_allowed()
     if wait:
         raise auth.RateLimited(retry_after=wait)
     try:
         board = services.board_by_code(code)
         return board, auth.identify(board.id, board.code, auth.PARTICIPANT)
     except (services.NotFound, auth.NotJoined):
-        guesses.count_failed_guess()
+        failed_codes.spend()
         raise auth.NotJoined() from None
 
 

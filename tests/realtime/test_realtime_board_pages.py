@@ -1,13 +1,14 @@
 """The board's HTTP side: scanning the QR code makes a participant, typing a code finds the board."""
 
+import pytest
 from sqlalchemy import func, select
 
 from sessie_app import create_app
 from sessie_app.board import identity, services
 from sessie_app.board.models import Participant
 from sessie_app.extensions import db
-from tests.helpers import base_config, csrf_from, post_form
-from tests.realtime.screens import BoardRef, make_board
+from tests.helpers import base_config, create_test_app, csrf_from, post_form
+from tests.realtime.screens import BoardRef, Screen, make_board
 
 
 def participant_count(app, board: BoardRef) -> int:
@@ -136,3 +137,56 @@ def test_the_qr_code_is_a_cacheable_svg(live_app, board):
     assert response.cache_control.public and response.cache_control.max_age >= 3600
     assert response.get_data(as_text=True).lstrip().startswith(("<?xml", "<svg"))
     assert live_app.test_client().get("/b/QQQQQQ/qr.svg").status_code == 404
+
+
+def limited_app(app_config, **settings):
+    """An app with its rate limits on, as in production, and the given limits."""
+    return create_test_app({**app_config, "RATELIMIT_ENABLED": True, **settings})
+
+
+def test_three_hundred_phones_behind_one_address_all_become_participants(app_config):
+    app = limited_app(app_config)  # the default limits: what a venue gets
+    board = make_board(app)
+    for _phone in range(300):
+        assert app.test_client().get(f"/b/{board.code}").status_code == 200
+    assert participant_count(app, board) == 300
+
+
+def test_one_address_brings_in_only_so_many_new_participants_and_those_in_stay_in(app_config):
+    app = limited_app(app_config, BOARD_NEWCOMER_RATE_LIMIT="3 per day")  # the count decides
+    board, other = make_board(app), make_board(app, "Zwolle")
+    phones = [app.test_client() for _ in range(3)]
+    for phone in phones:
+        assert phone.get(f"/b/{board.code}").status_code == 200
+    refused = app.test_client().get(f"/b/{other.code}")  # one allowance per address, on every board
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert "Set-Cookie" not in refused.headers and refused.headers["Cache-Control"] == "no-store"
+    page = refused.get_data(as_text=True)
+    assert "Even geduld" in page and "Probeer het over" in page and "seconden opnieuw" in page
+    assert participant_count(app, other) == 0 and participant_count(app, board) == 3
+    for phone in phones:  # a reload or a reconnect is no new participant
+        assert phone.get(f"/b/{board.code}").status_code == 200
+        screen = Screen(app, phone).connect()
+        assert screen.join(board.code)["ok"]
+
+
+def test_a_full_board_turns_new_phones_away_and_keeps_those_in(app_config):
+    app = limited_app(app_config, BOARD_MAX_PARTICIPANTS=2)
+    board = make_board(app)
+    phones = [app.test_client() for _ in range(2)]
+    for phone in phones:
+        assert phone.get(f"/b/{board.code}").status_code == 200
+    full = app.test_client().get(f"/b/{board.code}")
+    assert full.status_code == 409 and "Set-Cookie" not in full.headers
+    assert "Dit bord is vol" in full.get_data(as_text=True)
+    assert participant_count(app, board) == 2
+    for phone in phones:
+        assert phone.get(f"/b/{board.code}").status_code == 200
+
+
+def test_the_service_refuses_a_new_participant_on_a_full_board(app):
+    board = services.create_board("Tilburg")
+    first = services.join(board.id, None, max_participants=1)
+    assert services.join(board.id, first.token, max_participants=1).id == first.id
+    with pytest.raises(services.BoardFull):
+        services.join(board.id, None, max_participants=1)

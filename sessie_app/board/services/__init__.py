@@ -23,6 +23,7 @@ from .boards import (
 )
 from .errors import (
     BoardError,
+    BoardFull,
     BoardLocked,
     BudgetExceeded,
     Invalid,
@@ -54,6 +55,7 @@ __all__ = [
     "MAX_VOTES_PER_PROPOSAL",
     "MIN_VOTES",
     "BoardError",
+    "BoardFull",
     "BoardLocked",
     "BudgetExceeded",
     "Invalid",

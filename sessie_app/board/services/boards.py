@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, delete, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ...choices import ROLE_LABELS, SECTOR_LABELS
@@ -25,7 +25,7 @@ from ..models import (
     Proposal,
     Theme,
 )
-from .errors import BoardError, Invalid, InvalidBoard, NotFound
+from .errors import BoardError, BoardFull, Invalid, InvalidBoard, NotFound
 
 DEFAULTS_FILE = Path(__file__).resolve().parents[2] / "data" / "board_defaults.toml"
 # Six characters without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
@@ -170,15 +170,23 @@ def _choice_or_none(value, allowed: dict) -> str | None:
 
 
 def join(
-    board_id: int, token: str | None, nickname: str | None = None, role: str | None = None, sector: str | None = None
+    board_id: int,
+    token: str | None,
+    nickname: str | None = None,
+    role: str | None = None,
+    sector: str | None = None,
+    max_participants: int | None = None,
 ) -> Participant:
-    """The participant behind ``token`` on this board, or a new one. Profile fields are optional."""
+    """The participant behind ``token`` on this board, or a new one. Profile fields are optional.
+    Raises BoardFull for a new one on a board that already has ``max_participants``."""
     participant = None
     if token:
         participant = db.session.scalar(
             select(Participant).where(Participant.token == token, Participant.board_id == board_id)
         )
     if participant is None:
+        if max_participants is not None and participant_count(board_id) >= max_participants:
+            raise BoardFull()
         participant = Participant(board_id=board_id)
         db.session.add(participant)
     if nickname is not None:
@@ -192,6 +200,10 @@ def join(
         participant.sector = _choice_or_none(sector, SECTOR_LABELS)
     db.session.commit()
     return participant
+
+
+def participant_count(board_id: int) -> int:
+    return db.session.scalar(select(func.count(Participant.id)).where(Participant.board_id == board_id))
 
 
 def participant_by_token(board_id: int, token: str) -> Participant:

@@ -32,6 +32,12 @@ class InvalidBoard(BoardError):
         self.field = field
 
 
+class BoardFull(BoardError):
+    """The board has as many participants as it takes; those already in stay in."""
+
+    code = "board_full"
+
+
 class BoardLocked(BoardError):
     code = "locked"
 
