@@ -425,6 +425,7 @@ def vote(data, conn):
 @payload(Text("text", LIMITS["title"] + LIMITS["big"]))
 def similar(data, conn):
     """A phone typing a proposal asks which existing ones look like it."""
+    auth.limit(f"board:{conn.board_id}", "similar-board")
     return {"items": services.similar_proposals(conn.board_id, data["text"] or "")}
 
 

@@ -538,6 +538,18 @@ def test_posting_is_rate_limited_after_a_burst(limited, board):
     assert open_phone(limited, board).emit("bottleneck", {"client_id": cid(1), "text": "Ander knelpunt"})["ok"]
 
 
+def test_similar_has_a_ceiling_per_board_whatever_the_number_of_phones(limited, board, monkeypatch):
+    monkeypatch.setitem(auth.RATES, "similar-board", auth.Rate(6, 200))  # a small board's worth
+    add_proposals(limited, board, ["Open access voor leraren"])
+    phones = [open_phone(limited, board) for _ in range(3)]
+    answers = [phone.emit("similar", {"text": "open access"}) for phone in phones for _n in range(3)]
+    # Each phone stays within its own three; the board's six are spent by the first two phones.
+    assert [a["ok"] for a in answers] == [True] * 6 + [False] * 3
+    refused(answers[6], "rate_limited")
+    elsewhere = make_board(limited, "Zwolle")
+    assert open_phone(limited, elsewhere).emit("similar", {"text": "open access"})["ok"]
+
+
 def test_votes_and_similar_are_rate_limited(limited, board):
     pids = add_proposals(limited, board, ["Een", "Twee"], then_phase=STEMMEN)
     phone = open_phone(limited, board)
