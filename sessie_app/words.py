@@ -149,8 +149,11 @@ def phone(board: Board) -> dict:
         "my-votes": _("Uw stemmen hierop: %(n)s van %(max)s", n="{n}", max="{max}"),
         "vote-plus": _("Stem erbij op: %(title)s", title="{title}"),
         "vote-minus": _("Stem terugnemen van: %(title)s", title="{title}"),
-        "why-max": _("Maximaal %(max)s stemmen per voorstel.", max="{max}"),
-        "why-budget": _("Uw stemmen zijn op."),
+        "why-max": _plural(
+            lambda n: ngettext(
+                "Maximaal %(count)s stem per voorstel.", "Maximaal %(count)s stemmen per voorstel.", n, count=COUNT
+            )
+        ),
         "big": _("Groot denken:"),
         "small": _("Klein doen:"),
         "actor": _("Aan zet:"),

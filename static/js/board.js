@@ -627,19 +627,17 @@ function drawProposals(phase, locked) {
       parts.dots.setAttribute("aria-label", t("my-votes", { n: mine, max }));
       parts.plus.setAttribute("aria-label", t("vote-plus", { title: p.title }));
       parts.minus.setAttribute("aria-label", t("vote-minus", { title: p.title }));
-      let why = "";
-      if (mine >= max) {
-        why = t("why-max", { max });
-      } else if (left <= 0) {
-        why = t("why-budget");
-      }
-      parts.plus.disabled = locked || !!why;
+      // A spent budget is said once, in the line at the bottom; a card only says its own limit.
+      const why = mine >= max ? t("why-max", { count: max }) : "";
+      parts.plus.disabled = locked || !!why || left <= 0;
       parts.minus.disabled = locked || mine <= 0;
       setText(parts.why, why);
       show(parts.why, !!why && !locked);
       parts.why.id = `bp-why-${p.id}`;
       if (why) {
         parts.plus.setAttribute("aria-describedby", parts.why.id);
+      } else if (left <= 0) {
+        parts.plus.setAttribute("aria-describedby", "bp-budget");
       } else {
         parts.plus.removeAttribute("aria-describedby");
       }

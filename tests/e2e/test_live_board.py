@@ -445,6 +445,39 @@ def test_a_pasted_title_that_is_too_long_stays_whole_and_the_phone_says_by_how_m
     watch.assert_clean()
 
 
+def test_a_spent_budget_is_said_once_at_the_bottom_not_under_every_card(new_context, live_server):
+    from sessie_app.board import services
+    from sessie_app.extensions import db
+
+    titles = ["Eerste voorstel", "Tweede voorstel", "Derde voorstel"]
+    with live_server.app.test_request_context():
+        board = services.create_board("Budget", votes_per_participant=2, max_votes_per_proposal=1)
+        code = board.code
+        author = services.join(board.id, None).id
+        services.set_phase(board.id, "opperen", None)
+        for n, title in enumerate(titles):
+            services.add_proposal(author, f"budget-proposal-{n}", title)
+        services.set_phase(board.id, "stemmen", None)
+        db.session.remove()
+
+    phone = Phone(new_context("phone").new_page())
+    watch = PageWatch(phone.page)
+    phone.open(f"/b/{code}")
+    phone.vote(titles[0])
+    phone.expect_votes(titles[0], 1, "●")
+    phone.vote(titles[1])
+    phone.expect_votes(titles[1], 1, "●")
+    phone.expect_budget("Alle 2 stemmen gebruikt. Neem er een terug om te verschuiven.")
+    # The cards at their own maximum say so; the third says nothing, and its + points at the one line.
+    expect(phone.page.locator(".bp-why:visible")).to_have_count(2)
+    expect(phone.card(titles[0]).locator(".bp-why")).to_have_text("Maximaal 1 stem per voorstel.")
+    expect(phone.card(titles[2]).locator(".bp-why")).to_be_hidden()
+    plus = phone.page.get_by_role("button", name=f"Stem erbij op: {titles[2]}", exact=True)
+    expect(plus).to_be_disabled()
+    expect(plus).to_have_attribute("aria-describedby", "bp-budget")
+    watch.assert_clean()
+
+
 # --- the pending queue survives a reload; a lost identity reloads the page -------------------------------
 
 
