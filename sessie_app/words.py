@@ -207,6 +207,7 @@ def console(board: Board) -> dict:
         "no-theme": _("Geen thema"),
         "anonymous": _("zonder naam"),
         "log": moderation_actions(),
+        "log-reason": _("Reden: %(reason)s", reason="{reason}"),
     }
 
 

@@ -646,12 +646,18 @@ function logRow(entry) {
         }),
     logAction(entry.action),
     targetText(entry.action, entry.target),
-    entry.reason || "",
   ];
   for (const text of cells) {
     const cell = document.createElement("td");
     cell.textContent = text;
     row.append(cell);
+  }
+  if (entry.reason) {
+    // Under what it is about: a fourth column would leave each too narrow for whole words.
+    const reason = document.createElement("span");
+    reason.className = "log-reason";
+    reason.textContent = t("log-reason", { reason: entry.reason });
+    row.lastElementChild.append(reason);
   }
   return row;
 }

@@ -163,8 +163,10 @@ function render() {
 }
 
 function renderBottlenecks() {
+  // The room's own complaints first, newest on top; the invitation's starters only fill up, so
+  // loading them late does not push what the room said off the screen.
   const latest = Array.from(state.bottlenecks.values())
-    .sort((a, b) => b.id - a.id)
+    .sort((a, b) => Number(!!a.starter) - Number(!!b.starter) || b.id - a.id)
     .slice(0, BOTTLENECKS);
   const wanted = new Set(latest.map((b) => b.id));
   for (const [id, li] of bottleneckNodes) {

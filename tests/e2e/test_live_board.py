@@ -445,6 +445,29 @@ def test_a_pasted_title_that_is_too_long_stays_whole_and_the_phone_says_by_how_m
     watch.assert_clean()
 
 
+def test_starters_loaded_late_leave_the_rooms_own_complaints_on_the_projector(new_context, live_server, board):
+    from sessie_app.board import services
+    from sessie_app.extensions import db
+
+    code, board_id = board
+    said = ["Geen tijd voor onderzoek", "Onderzoek is onvindbaar", "Te veel vakjargon"]
+    with live_server.app.test_request_context():
+        for n, text in enumerate(said):
+            services.add_bottleneck(services.join(board_id, None).id, f"room-complaint-{n}", text)
+        db.session.remove()
+    projector = new_context("desktop").new_page()
+    log_in_as_organiser(projector)
+    projector.goto(f"/organisator/borden/{code}/projector")
+    shown = projector.locator("#pj-bottlenecks .pj-bottleneck-text")
+    expect(shown).to_have_text(list(reversed(said)))
+    with live_server.app.test_request_context():
+        assert len(services.load_starters(board_id, None)) == 6
+        db.session.remove()
+    projector.reload()
+    expect(shown).to_have_count(6)  # the starters fill up behind what the room said
+    assert shown.all_text_contents()[:3] == list(reversed(said))
+
+
 def test_a_spent_budget_is_said_once_at_the_bottom_not_under_every_card(new_context, live_server):
     from sessie_app.board import services
     from sessie_app.extensions import db

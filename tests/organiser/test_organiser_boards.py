@@ -202,9 +202,14 @@ def test_the_console_has_the_controls_links_and_no_inline_code(organiser_client,
 
 
 def test_the_console_shows_the_moderation_log(organiser_client, board, organiser):
+    board_services.load_starters(board.id, organiser.id)
+    starter = board_services.snapshot(board.id)["bottlenecks"][0]["id"]
+    board_services.set_bottleneck_hidden(board.id, starter, True, "Dubbel <b>", organiser.id)
     board_services.set_phase(board.id, STEMMEN, organiser.id)
     page = organiser_client.get(board_url(board)).get_data(as_text=True)
     assert re.search(r"<td>\d\d:\d\d:\d\d</td><td>Fase gewisseld</td><td>stemmen</td>", page)
+    # The reason stands under what it is about, escaped.
+    assert f'<td>bottleneck:{starter}<span class="log-reason">Reden: Dubbel &lt;b&gt;</span></td>' in page
 
 
 def test_the_projector_shows_qr_code_join_code_link_and_phase(organiser_client, board):

@@ -75,7 +75,14 @@ def proposal_dict(proposal: Proposal, count: int = 0, nickname: str | None = Non
 
 
 def bottleneck_dict(bottleneck: Bottleneck) -> dict:
-    return {"id": bottleneck.id, "text": bottleneck.text, "theme_id": bottleneck.theme_id, "hidden": bottleneck.hidden}
+    return {
+        "id": bottleneck.id,
+        "text": bottleneck.text,
+        "theme_id": bottleneck.theme_id,
+        "hidden": bottleneck.hidden,
+        # One of the invitation's complaints, loaded by the facilitator rather than said in the room.
+        "starter": bottleneck.participant_id is None,
+    }
 
 
 class PublicSnapshots:
