@@ -149,6 +149,14 @@ def phone(board: Board) -> dict:
         "my-votes": _("Uw stemmen hierop: %(n)s van %(max)s", n="{n}", max="{max}"),
         "vote-plus": _("Stem erbij op: %(title)s", title="{title}"),
         "vote-minus": _("Stem terugnemen van: %(title)s", title="{title}"),
+        "merge-returned": _plural(
+            lambda n: ngettext(
+                "Twee voorstellen zijn samengevoegd. U had op allebei gestemd; %(count)s stem telt nu niet dubbel en is terug: u kunt hem opnieuw geven.",
+                "Twee voorstellen zijn samengevoegd. U had op allebei gestemd; %(count)s stemmen tellen nu niet dubbel en zijn terug: u kunt ze opnieuw geven.",
+                n,
+                count=COUNT,
+            )
+        ),
         "why-max": _plural(
             lambda n: ngettext(
                 "Maximaal %(count)s stem per voorstel.", "Maximaal %(count)s stemmen per voorstel.", n, count=COUNT
@@ -188,6 +196,14 @@ def console(board: Board) -> dict:
             keep="{keep}",
         ),
         "merged": _("Samengevoegd."),
+        "merged-returned": _plural(
+            lambda n: ngettext(
+                "Samengevoegd. %(count)s stem die dubbel stond, is terug bij wie hem gaf.",
+                "Samengevoegd. %(count)s stemmen die dubbel stonden, zijn terug bij wie ze gaf.",
+                n,
+                count=COUNT,
+            )
+        ),
         "starters-loaded": _plural(
             lambda n: ngettext("%(count)s knelpunt geladen.", "%(count)s knelpunten geladen.", n, count=COUNT)
         ),

@@ -141,8 +141,8 @@ def _match_words_of_changed(_mapper, _connection, proposal: Proposal) -> None:
 
 
 class Vote(db.Model):
-    """One participant's dots on one proposal. ``forfeited`` keeps budget spent on a proposal
-    that was merged away, so merging never hands out extra votes nor counts anyone twice."""
+    """One participant's dots on one proposal; the dots on all of a board's proposals are what that
+    participant has spent of the budget."""
 
     __tablename__ = "votes"
 
@@ -150,9 +150,8 @@ class Vote(db.Model):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), primary_key=True, index=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), index=True)
     count: Mapped[int] = mapped_column(default=0)
-    forfeited: Mapped[int] = mapped_column(default=0)
 
-    __table_args__ = (CheckConstraint("count >= 0 AND forfeited >= 0", name="not_negative"),)
+    __table_args__ = (CheckConstraint("count >= 0", name="not_negative"),)
 
 
 class Action(db.Model):

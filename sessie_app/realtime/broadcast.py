@@ -54,12 +54,14 @@ def bottleneck(board_id: int, item: dict) -> None:
 
 
 def merged(board_id: int, result: dict) -> None:
-    kept = result["kept"]
+    # Whose votes came back is each phone's own business: it sees its budget in the snapshot it
+    # asks for next. The screens hear what is kept and what is gone.
+    kept, merged_id = result["kept"], result["merged_id"]
     if kept["hidden"]:
-        _emit("merged", {"kept": _public(kept), "merged_id": result["merged_id"]}, board_room(board_id))
-        _emit("merged", result, console_room(board_id))
+        _emit("merged", {"kept": _public(kept), "merged_id": merged_id}, board_room(board_id))
+        _emit("merged", {"kept": kept, "merged_id": merged_id}, console_room(board_id))
     else:
-        _emit("merged", result, everyone(board_id))
+        _emit("merged", {"kept": kept, "merged_id": merged_id}, everyone(board_id))
     mark_dirty(board_id)
 
 

@@ -97,6 +97,9 @@ function visible(item) {
   return item && !item.hidden && !item.merged_into_id;
 }
 
+// The votes left before a merge, until the snapshot after it says how many came back.
+let mergeBefore = null;
+
 function replaceState(snapshot) {
   state.board = snapshot.board;
   state.bottlenecks = {};
@@ -113,7 +116,13 @@ function replaceState(snapshot) {
   }
   state.meSeq = snapshot.seq || 0;
   state.participants = snapshot.participants;
+  const before = mergeBefore;
+  mergeBefore = null;
   state.me = snapshot.me || null;
+  const returned = before === null || !state.me ? 0 : state.me.remaining - before;
+  if (returned > 0) {
+    toast(t("merge-returned", { count: returned }));
+  }
   startTimer(state.board);
   render();
 }
@@ -213,7 +222,10 @@ const live = connectLive({
       if (m.kept) {
         upsertProposal(m.kept);
       }
-      // Votes moved with the merge: ask for my own numbers again.
+      // Votes moved with the merge: ask for my own numbers again, and say so if some came back.
+      if (mergeBefore === null && state.me) {
+        mergeBefore = state.me.remaining;
+      }
       live.resync();
       render();
     },

@@ -75,7 +75,7 @@ function send(payload, { control, status = globalStatus, okText = t("saved"), on
         return;
       }
       applyResult(ack);
-      say(status, okText, false, true);
+      say(status, typeof okText === "function" ? okText(ack) : okText, false, true);
       onOk?.(ack);
     },
     () => {
@@ -518,7 +518,7 @@ mergeForm.addEventListener("submit", (event) => {
     { action: "merge", keep_id: keepId, merged_id: mergedId },
     {
       control: mergeForm.querySelector('button[type="submit"]'),
-      okText: t("merged"),
+      okText: (ack) => (ack.returned > 0 ? t("merged-returned", { count: ack.returned }) : t("merged")),
       onOk: () => {
         mergeDuplicate.value = "";
         mergeKeep.value = "";

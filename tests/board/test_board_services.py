@@ -99,7 +99,9 @@ def test_merge_moves_votes_and_counts_a_double_supporter_once(board):
     services.vote(only_dup.id, cid(4), dup, 1)
     result = services.merge(board.id, keep, dup, None)
     assert result["kept"]["count"] == 3  # both: max(1, 2) = 2, only_dup: 1
-    assert services.participant_view(both.id)["remaining"] == 2  # spent 3, keeps it spent
+    # The dot that no longer counts goes back: both spent 3 and now has 2 on the kept proposal.
+    assert result["returned"] == 1
+    assert services.participant_view(both.id)["remaining"] == 3
     assert str(dup) not in services.tally(board.id)["counts"]
     assert db.session.get(Vote, (both.id, keep)).count == 2
 

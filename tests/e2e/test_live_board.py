@@ -468,6 +468,54 @@ def test_starters_loaded_late_leave_the_rooms_own_complaints_on_the_projector(ne
     assert shown.all_text_contents()[:3] == list(reversed(said))
 
 
+def test_a_merge_gives_back_the_dots_that_no_longer_count_and_the_phone_says_so(new_context, live_server, board):
+    from sessie_app.board import services
+    from sessie_app.extensions import db
+
+    code, board_id = board
+    keep, duplicate = "Onderzoekstijd voor leraren", "Tijd voor onderzoek voor docenten"
+    with live_server.app.test_request_context():
+        author = services.join(board_id, None).id
+        services.set_phase(board_id, "opperen", None)
+        ids = {
+            title: services.add_proposal(author, f"merge-proposal-{n}", title)["proposal"]["id"]
+            for n, title in enumerate((keep, duplicate))
+        }
+        services.set_phase(board_id, "stemmen", None)
+        db.session.remove()
+
+    phone = Phone(new_context("phone").new_page())
+    watch = PageWatch(phone.page)
+    phone.open(f"/b/{code}")
+    phone.vote(keep)
+    phone.expect_votes(keep, 1, "●○")
+    for _dot in range(2):
+        phone.vote(duplicate)
+    phone.expect_votes(duplicate, 2, "●●")
+    phone.expect_budget("Nog 2 van 5 stemmen")
+
+    console = new_context("desktop").new_page()
+    log_in_as_organiser(console)
+    console.goto(f"/organisator/borden/{code}")
+    expect(console.locator("#connection")).to_have_text("Verbonden")
+    console.locator("#merge-box summary").click()
+    console.locator("#merge-duplicate").select_option(str(ids[duplicate]))
+    console.locator("#merge-keep").select_option(str(ids[keep]))
+    console.once("dialog", lambda dialog: dialog.accept())
+    console.locator("#merge-form button[type=submit]").click()
+    expect(console.locator("#console-status")).to_have_text(
+        "Samengevoegd. 1 stem die dubbel stond, is terug bij wie hem gaf."
+    )
+
+    # Three dots on the two became two on the one: the third is back, and the phone says why.
+    expect(phone.card(duplicate)).to_have_count(0)
+    phone.expect_votes(keep, 2, "●●")
+    phone.expect_budget("Nog 3 van 5 stemmen")
+    expect(phone.page.locator("#bp-toast")).to_contain_text("Twee voorstellen zijn samengevoegd.")
+    expect(phone.page.locator("#bp-toast")).to_contain_text("1 stem telt nu niet dubbel en is terug")
+    watch.assert_clean()
+
+
 def test_a_spent_budget_is_said_once_at_the_bottom_not_under_every_card(new_context, live_server):
     from sessie_app.board import services
     from sessie_app.extensions import db

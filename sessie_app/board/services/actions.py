@@ -175,13 +175,12 @@ _VOTE_BOARD_AND_PROPOSAL = (
     .outerjoin(Proposal, Proposal.id == bindparam("proposal"))
     .where(Board.id == bindparam("board"))
 )
-_VOTE_MINE = select(Vote.proposal_id, Vote.count, Vote.forfeited).where(Vote.participant_id == bindparam("participant"))
+_VOTE_MINE = select(Vote.proposal_id, Vote.count).where(Vote.participant_id == bindparam("participant"))
 _VOTE_ADD = insert(Vote).values(
     participant_id=bindparam("participant"),
     proposal_id=bindparam("proposal"),
     board_id=bindparam("board"),
     count=1,
-    forfeited=0,
 )
 _VOTE_CHANGE = (
     update(Vote)
@@ -212,8 +211,8 @@ def vote(participant_id: int, client_id, proposal_id, delta) -> dict:
         if row.proposal_board_id != board_id or row.hidden or row.merged_into_id:
             raise NotFound("proposal")
         rows = db.session.execute(_VOTE_MINE, ids).all()
-        spent = sum(count + forfeited for _pid, count, forfeited in rows)
-        mine = next((count for pid, count, _f in rows if pid == proposal_id), None)
+        spent = sum(count for _pid, count in rows)
+        mine = next((count for pid, count in rows if pid == proposal_id), None)
         if delta == 1:
             if spent >= row.votes_per_participant:
                 raise BudgetExceeded(remaining=0)

@@ -112,37 +112,32 @@ def assign_theme(board_id: int, proposal_id, theme_id, organiser_id: int | None)
 
 def merge(board_id: int, keep_id, merged_id, organiser_id: int | None) -> dict:
     """Fold a duplicate into the proposal that is kept. Its votes move along; someone who voted
-    for both counts once (their larger number) and keeps the budget they spent."""
+    for both counts once (their larger number), and the dots that stop counting go back to their
+    budget (``returned``: how many in all, for the console to say)."""
     if keep_id == merged_id:
         raise Invalid("merge")
     keep = proposal_on_board(board_id, keep_id)
     merged = proposal_on_board(board_id, merged_id)
     if keep.merged_into_id or merged.merged_into_id:
         raise Invalid("merge")
-    for moved in db.session.scalars(select(Vote).where(Vote.proposal_id == merged.id)).all():
+    returned = 0
+    for moved in db.session.scalars(select(Vote).where(Vote.proposal_id == merged.id, Vote.count > 0)).all():
         kept = db.session.get(Vote, (moved.participant_id, keep.id))
         if kept is None:
             db.session.add(
-                Vote(
-                    participant_id=moved.participant_id,
-                    proposal_id=keep.id,
-                    board_id=board_id,
-                    count=moved.count,
-                    forfeited=0,
-                )
+                Vote(participant_id=moved.participant_id, proposal_id=keep.id, board_id=board_id, count=moved.count)
             )
-            moved.count = 0
         else:
             combined = max(kept.count, moved.count)
-            moved.forfeited += kept.count + moved.count - combined
+            returned += kept.count + moved.count - combined
             kept.count = combined
-            moved.count = 0
+        moved.count = 0
     keep.paper_votes += merged.paper_votes
     merged.paper_votes = 0
     merged.merged_into_id = keep.id
     _log(board_id, organiser_id, "merge", f"proposal:{merged.id}->{keep.id}")
     db.session.commit()
-    return {"kept": proposal_result(keep), "merged_id": merged.id}
+    return {"kept": proposal_result(keep), "merged_id": merged.id, "returned": returned}
 
 
 def load_starters(board_id: int, organiser_id: int | None) -> list[dict]:

@@ -182,7 +182,6 @@ _ME = (
         Participant.sector,
         Vote.proposal_id,
         Vote.count,
-        Vote.forfeited,
     )
     .outerjoin(Vote, Vote.participant_id == Participant.id)
     .where(Participant.id == bindparam("participant"))
@@ -205,7 +204,7 @@ def participant_view(participant_id: int, budget: int | None = None) -> dict:
         "role": first.role,
         "sector": first.sector,
         "votes": {str(row.proposal_id): row.count for row in voted if row.count},
-        "remaining": budget - sum(row.count + row.forfeited for row in voted),
+        "remaining": budget - sum(row.count for row in voted),
     }
 
 
