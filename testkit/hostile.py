@@ -215,6 +215,7 @@ class Stage:
             ("control", {"action": "phase", "phase": "opperen"}),
             ("control", {"action": "timer", "seconds": 300}),
             ("control", {"action": "lock", "locked": False}),
+            ("control", {"action": "joining", "closed": False}),
             ("control", {"action": "hide", "proposal_id": second, "hidden": False, "reason": "Dubbel"}),
             (
                 "control",
@@ -311,6 +312,9 @@ def _run(app, base_url, stage, sweep, values, actors, browser) -> dict:
             bare = {} if action is None else {"action": action}
             for client, where in ((phone, "phone"), (console, "console")):
                 sweep.sweep_event(client, event, bare, keys[(event, action)], where)
+        # A true that got through closed the board or locked it: the live screens below need it open.
+        console.call("control", {"action": "joining", "closed": False})
+        console.call("control", {"action": "lock", "locked": False})
     finally:
         phone.close()
         console.close()

@@ -30,6 +30,8 @@ class Board(db.Model):
     phase: Mapped[str] = mapped_column(String(16), default=MOPPEREN)
     timer_ends_at: Mapped[datetime | None]
     locked: Mapped[bool] = mapped_column(default=False)
+    # No new participants (phones already in stay in): the facilitator's answer to strangers with the code.
+    joining_closed: Mapped[bool] = mapped_column(default=False)
     votes_per_participant: Mapped[int] = mapped_column(default=5)
     max_votes_per_proposal: Mapped[int] = mapped_column(default=2)
     # The board's version, raised within the transaction of every change screens show (a phone's

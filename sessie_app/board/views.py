@@ -28,15 +28,16 @@ def _unknown_code(code: str):
     return render_template("board/join.html", form=form, not_found=True), 404
 
 
-def _no_room(board: Board, wait: float | None = None):
-    """The page for a phone that may not become a participant now. No cookie is set, so a later
-    visit tries again: ``wait`` seconds on, when its address has brought in as many phones as it may
-    for the moment (429), or when the board is full (409, until the facilitator makes room)."""
-    page = render_template("board/no_room.html", board=board, full=wait is None, wait=int(wait or 0))
+def _no_room(board: Board, reason: str, wait: int = 0):
+    """The page for a phone that may not become a participant now, and no cookie, so a later visit
+    tries again: its address brought in as many phones as it may for the moment (``busy``, 429, for
+    ``wait`` seconds), the facilitator closed the board to newcomers (``closed``, 403), or the board
+    is full (``full``, 409)."""
+    page = render_template("board/no_room.html", board=board, reason=reason, wait=wait)
     headers = {"Cache-Control": "no-store"}
-    if wait is not None:
-        headers["Retry-After"] = str(int(wait))
-    return page, 409 if wait is None else 429, headers
+    if reason == "busy":
+        headers["Retry-After"] = str(wait)
+    return page, {"busy": 429, "closed": 403, "full": 409}[reason], headers
 
 
 @bp.get("/b/<code>")
@@ -58,13 +59,15 @@ def phone(code: str):
     if participant is None:
         wait = newcomers.seconds_until_allowed()
         if wait:
-            return _no_room(board, wait)
+            return _no_room(board, "busy", int(wait))
         newcomers.spend()
         try:
             # Scanning the QR code is all it takes: the page can post at once.
             participant = services.join(board.id, None, max_participants=current_app.config["BOARD_MAX_PARTICIPANTS"])
+        except services.JoiningClosed:
+            return _no_room(board, "closed")
         except services.BoardFull:
-            return _no_room(board)
+            return _no_room(board, "full")
         new_token = participant.token
     response = make_response(
         render_template(

@@ -107,6 +107,7 @@ def board_console(code: str):
         **_live_context(board),
         themes=board.themes,
         moderation=_moderation(board),
+        checked_in=services.checked_in_for_board(board.id),
     )
 
 

@@ -146,6 +146,19 @@ def _checked_in_counts() -> dict[int, int]:
     return dict(rows.all())
 
 
+def checked_in_for_board(board_id: int) -> int | None:
+    """How many of the board's session checked in at the desk; None for a board without a session.
+    Beside the number of phones on the board it shows the facilitator whether strangers joined."""
+    meeting_id = db.session.scalar(select(Board.meeting_id).where(Board.id == board_id))
+    if meeting_id is None:
+        return None
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.meeting_id == meeting_id, Registration.checked_in_at.is_not(None)
+        )
+    )
+
+
 def meeting_overview() -> list[MeetingSummary]:
     """Every session with its numbers, in date order."""
     availability = registration_services.availability()

@@ -25,6 +25,7 @@ from ..board.allowances import failed_codes
 from ..board.services import BoardError, Invalid
 from ..extensions import db, socketio
 from ..limits import BOARD_FIELDS as LIMITS
+from ..organiser import services as organiser_services
 from . import auth, broadcast
 
 log = logging.getLogger(__name__)
@@ -311,7 +312,10 @@ def _room(conn: auth.Connection) -> str:
 
 
 def _snapshot(conn: auth.Connection) -> dict:
-    return services.snapshot(conn.board_id, conn.participant_id, include_hidden=conn.role == auth.CONSOLE)
+    snapshot = services.snapshot(conn.board_id, conn.participant_id, include_hidden=conn.role == auth.CONSOLE)
+    if conn.role == auth.CONSOLE:
+        snapshot = {**snapshot, "checked_in": organiser_services.checked_in_for_board(conn.board_id)}
+    return snapshot
 
 
 def _participant_joining(code: str):
@@ -488,6 +492,13 @@ def _timer(data, board_id, organiser_id):
 @control_action("lock", Flag("locked"))
 def _lock(data, board_id, organiser_id):
     state = services.set_locked(board_id, data["locked"], organiser_id)
+    broadcast.board(board_id, state)
+    return {"board": state}
+
+
+@control_action("joining", Flag("closed"))
+def _joining(data, board_id, organiser_id):
+    state = services.set_joining_closed(board_id, data["closed"], organiser_id)
     broadcast.board(board_id, state)
     return {"board": state}
 

@@ -113,6 +113,8 @@ function applyBoard(board) {
   say($("phase-instruction"), t(`phases.${board.phase}.instruction`));
   $("lock-toggle").textContent = board.locked ? t("unlock") : t("lock");
   say($("lock-state"), board.locked ? t("locked-state") : t("open-state"));
+  $("joining-toggle").textContent = board.joining_closed ? t("open-joining") : t("close-joining");
+  say($("joining-state"), board.joining_closed ? t("joining-closed-state") : t("joining-open-state"));
   root.classList.toggle("is-locked", Boolean(board.locked));
   timerEnd = typeof board.timer_remaining === "number" ? Date.now() + board.timer_remaining * 1000 : null;
   tick();
@@ -692,6 +694,12 @@ function refreshLog() {
 // Items that stay keep their node (an open form, a focused field); the rest goes.
 function applySnapshot(snapshot) {
   state.themes = snapshot.themes || [];
+  // Beside the phones on the board: how many of the session checked in at the desk.
+  const checkedIn = $("checked-in");
+  checkedIn.hidden = typeof snapshot.checked_in !== "number";
+  if (!checkedIn.hidden) {
+    checkedIn.textContent = t("checked-in", { n: snapshot.checked_in });
+  }
   const proposals = (snapshot.proposals || []).filter((p) => !p.merged_into_id);
   const kept = new Set(proposals.map((p) => p.id));
   for (const id of Array.from(state.proposals.keys())) {
@@ -768,6 +776,13 @@ $("timer-stop").addEventListener("click", (event) => {
 
 $("lock-toggle").addEventListener("click", (event) => {
   send({ action: "lock", locked: state.board ? !state.board.locked : true }, { control: event.currentTarget });
+});
+
+$("joining-toggle").addEventListener("click", (event) => {
+  send(
+    { action: "joining", closed: state.board ? !state.board.joining_closed : true },
+    { control: event.currentTarget },
+  );
 });
 
 $("load-starters").addEventListener("click", (event) => {

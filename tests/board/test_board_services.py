@@ -139,6 +139,8 @@ def test_every_logged_action_has_one_name_in_the_console_and_the_report(app, boa
     services.set_timer(board.id, None, None)
     services.set_locked(board.id, True, None)
     services.set_locked(board.id, False, None)
+    services.set_joining_closed(board.id, True, None)
+    services.set_joining_closed(board.id, False, None)
     services.set_hidden(board.id, dup, True, "Dubbel", None)
     services.set_hidden(board.id, dup, False, None, None)
     services.set_bottleneck_hidden(board.id, bottleneck, True, "Dubbel", None)
@@ -151,7 +153,7 @@ def test_every_logged_action_has_one_name_in_the_console_and_the_report(app, boa
     board_io.import_csv(board.id, "title\nVan papier\n")
 
     logged = {entry["action"] for entry in services.moderation_log(board.id)}
-    assert len(logged) == 15, logged
+    assert len(logged) == 17, logged
     for locale in ("nl", "en"):
         with app.test_request_context(), force_locale(locale):
             console = words.console(board)["log"]

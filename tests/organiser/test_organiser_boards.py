@@ -18,7 +18,9 @@ from sessie_app import pdf
 from sessie_app.board import services as board_services
 from sessie_app.board.models import STEMMEN, Board, Proposal
 from sessie_app.extensions import db
-from tests.helpers import csrf_from, need, post_form
+from sessie_app.organiser import services as organiser_services
+from sessie_app.registration import services as registration_services
+from tests.helpers import csrf_from, need, post_form, registration_for
 
 CODE_RE = r"[ACDEFGHJKMNPQRTUVWXY34679]{6}"
 BOARDS_URL = "/organisator/borden"
@@ -199,6 +201,20 @@ def test_the_console_has_the_controls_links_and_no_inline_code(organiser_client,
     )
     words = json.loads(html.unescape(re.search(r"data-words='([^']*)'", page).group(1)))
     assert words["errors"]["locked"] == "Het bord is vergrendeld." and words["phases"]["oogsten"]["name"] == "Oogsten"
+
+
+def test_the_console_shows_the_phones_on_the_board_beside_those_checked_in(organiser_client, board, meetings):
+    present = [registration_for(meetings["tilburg"], email=f"aanwezig{n}@example.nl") for n in range(3)]
+    for registration in present[:2]:
+        registration_services.set_checked_in(registration.id, True)
+    assert organiser_services.checked_in_for_board(board.id) == 2
+    page = organiser_client.get(board_url(board)).get_data(as_text=True)
+    assert '<p class="help" id="checked-in">Ingecheckt bij de balie: 2</p>' in page
+    standalone = board_services.create_board("Oefenbord")
+    assert organiser_services.checked_in_for_board(standalone.id) is None
+    assert '<p class="help" id="checked-in" hidden>' in organiser_client.get(board_url(standalone)).get_data(
+        as_text=True
+    )
 
 
 def test_the_console_shows_the_moderation_log(organiser_client, board, organiser):

@@ -395,6 +395,24 @@ def test_a_console_steers_only_the_board_it_joined(live_app, board):
     assert phone.received("board") == []
 
 
+def test_closing_joining_turns_new_phones_away_and_keeps_those_in(live_app, board):
+    console, phone = open_console(live_app, board), open_phone(live_app, board)
+    ack = console.emit("control", {"action": "joining", "closed": True})
+    assert ack["ok"] and ack["board"]["joining_closed"] is True
+    assert phone.received("board")[-1]["joining_closed"] is True
+    newcomer = live_app.test_client().get(f"/b/{board.code}")
+    assert newcomer.status_code == 403 and "Set-Cookie" not in newcomer.headers
+    assert "Meedoen is gesloten" in newcomer.get_data(as_text=True)
+    # The phone already in reloads, reconnects and posts as before.
+    assert phone.http.get(f"/b/{board.code}").status_code == 200
+    again = Screen(live_app, phone.http).connect()
+    assert again.join(board.code)["ok"]
+    assert again.emit("bottleneck", {"client_id": cid(1), "text": "Nog steeds welkom"})["ok"]
+    assert console.emit("control", {"action": "joining", "closed": False})["board"]["joining_closed"] is False
+    assert live_app.test_client().get(f"/b/{board.code}").status_code == 200
+    assert [entry["action"] for entry in console.received("moderation")] == ["joining:closed", "joining:open"]
+
+
 def test_phase_timer_and_lock_reach_every_screen(live_app, board):
     console, phone = open_console(live_app, board), open_phone(live_app, board)
     projector = open_console(live_app, board, "projector")

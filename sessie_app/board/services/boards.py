@@ -25,7 +25,7 @@ from ..models import (
     Proposal,
     Theme,
 )
-from .errors import BoardError, BoardFull, Invalid, InvalidBoard, NotFound
+from .errors import BoardError, BoardFull, Invalid, InvalidBoard, JoiningClosed, NotFound
 
 DEFAULTS_FILE = Path(__file__).resolve().parents[2] / "data" / "board_defaults.toml"
 # Six characters without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
@@ -178,13 +178,16 @@ def join(
     max_participants: int | None = None,
 ) -> Participant:
     """The participant behind ``token`` on this board, or a new one. Profile fields are optional.
-    Raises BoardFull for a new one on a board that already has ``max_participants``."""
+    Raises JoiningClosed for a new one while the facilitator has closed the board to newcomers, and
+    BoardFull on a board that already has ``max_participants``."""
     participant = None
     if token:
         participant = db.session.scalar(
             select(Participant).where(Participant.token == token, Participant.board_id == board_id)
         )
     if participant is None:
+        if db.session.scalar(select(Board.joining_closed).where(Board.id == board_id)):
+            raise JoiningClosed()
         if max_participants is not None and participant_count(board_id) >= max_participants:
             raise BoardFull()
         participant = Participant(board_id=board_id)

@@ -38,6 +38,12 @@ class BoardFull(BoardError):
     code = "board_full"
 
 
+class JoiningClosed(BoardError):
+    """The facilitator closed the board to new participants; those already in stay in."""
+
+    code = "joining_closed"
+
+
 class BoardLocked(BoardError):
     code = "locked"
 

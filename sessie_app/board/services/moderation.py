@@ -59,6 +59,14 @@ def set_locked(board_id: int, locked: bool, organiser_id: int | None) -> dict:
     return board_state(board)
 
 
+def set_joining_closed(board_id: int, closed: bool, organiser_id: int | None) -> dict:
+    board = get_board(board_id)
+    board.joining_closed = bool(closed)
+    _log(board_id, organiser_id, "joining:closed" if closed else "joining:open")
+    db.session.commit()
+    return board_state(board)
+
+
 def set_hidden(board_id: int, proposal_id, hidden: bool, reason, organiser_id: int | None) -> dict:
     proposal = proposal_on_board(board_id, proposal_id)
     reason = checked_text(reason, LIMITS["reason"], required=bool(hidden), field="reason")

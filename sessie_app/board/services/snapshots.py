@@ -27,6 +27,7 @@ def board_state(board: Board) -> dict:
         "title": board.title,
         "phase": board.phase,
         "locked": board.locked,
+        "joining_closed": board.joining_closed,
         "timer_ends_at": board.timer_ends_at.isoformat() + "Z" if board.timer_ends_at else None,
         "timer_remaining": _remaining(board.timer_ends_at),
         "votes_per_participant": board.votes_per_participant,
