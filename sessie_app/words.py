@@ -40,6 +40,7 @@ def moderation_actions() -> dict[str, str]:
         "joining:closed": _("Meedoen gesloten"),
         "joining:open": _("Meedoen weer open"),
         "hide": _("Verborgen"),
+        "hide:author": _("Alles van één deelnemer verborgen"),
         "unhide": _("Weer zichtbaar gemaakt"),
         "edit": _("Voorstel bewerkt"),
         "pinned:on": _("Uitgelicht"),
@@ -198,6 +199,14 @@ def console(board: Board) -> dict:
             keep="{keep}",
         ),
         "merged": _("Samengevoegd."),
+        "hidden-author": _plural(
+            lambda n: ngettext(
+                "%(count)s bijdrage van deze deelnemer verborgen.",
+                "%(count)s bijdragen van deze deelnemer verborgen.",
+                n,
+                count=COUNT,
+            )
+        ),
         "merged-returned": _plural(
             lambda n: ngettext(
                 "Samengevoegd. %(count)s stem die dubbel stond, is terug bij wie hem gaf.",

@@ -241,6 +241,7 @@ def _field_message(field: str, limit: int | None) -> str:
         "reason": _("Geef een reden op; die komt in het logboek."),
         "bottleneck_id": _("Dat knelpunt bestaat niet (meer). Kies een ander of laat het leeg."),
         "actor": _("Kies wie er aan zet is uit de lijst."),
+        "author": _("Dit komt niet van een deelnemer (een startknelpunt of van papier): verberg het los."),
     }.get(field, _("Dat konden we niet verwerken. Vernieuw de pagina en probeer het opnieuw."))
 
 
@@ -516,6 +517,24 @@ def _hide_bottleneck(data, board_id, organiser_id):
     item = services.set_bottleneck_hidden(board_id, data["bottleneck_id"], data["hidden"], data["reason"], organiser_id)
     broadcast.bottleneck(board_id, item)
     return {"bottleneck": item}
+
+
+@control_action(
+    "hide_author",
+    Id("proposal_id", optional=True),
+    Id("bottleneck_id", optional=True),
+    Text("reason", LIMITS["reason"]),
+)
+def _hide_author(data, board_id, organiser_id):
+    if (data["proposal_id"] is None) == (data["bottleneck_id"] is None):
+        raise Invalid("proposal_id")
+    hidden = services.hide_author(board_id, data["proposal_id"], data["bottleneck_id"], data["reason"], organiser_id)
+    for item in hidden["proposals"]:
+        broadcast.proposal(board_id, item)
+    for item in hidden["bottlenecks"]:
+        broadcast.bottleneck(board_id, item)
+    broadcast.mark_dirty(board_id)  # hidden proposals leave the tally
+    return hidden
 
 
 @control_action(

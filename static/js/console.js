@@ -98,6 +98,12 @@ function applyResult(ack) {
   if (ack.bottleneck) {
     upsertBottleneck(ack.bottleneck);
   }
+  for (const p of ack.proposals || []) {
+    upsertProposal(p);
+  }
+  for (const b of ack.bottlenecks || []) {
+    upsertBottleneck(b);
+  }
   if (ack.kept) {
     applyMerged(ack);
   }
@@ -369,6 +375,23 @@ function scheduleMergeOptions() {
   });
 }
 
+// Everything the author of one proposal or bottleneck posted, hidden with one reason.
+function hideAuthor(target, form, status, done) {
+  send(
+    { action: "hide_author", ...target },
+    {
+      control: form.querySelector('button[type="submit"]'),
+      status,
+      okText: (ack) => t("hidden-author", { count: ack.proposals.length + ack.bottlenecks.length }),
+      onOk: () => {
+        form.reset();
+        done();
+        scheduleReorder();
+      },
+    },
+  );
+}
+
 function closeForms(li) {
   for (const form of li.querySelectorAll("form")) {
     form.hidden = true;
@@ -469,6 +492,10 @@ function onProposalSubmit(event) {
       form.elements.reason.focus();
       return;
     }
+    if (form.elements.everything.checked) {
+      hideAuthor({ proposal_id: id, reason }, form, status, done);
+      return;
+    }
     send(
       { action: "hide", proposal_id: id, hidden: true, reason },
       {
@@ -561,6 +588,10 @@ function createBottleneckItem(id) {
     if (!reason) {
       say(status, t("reason-required"), true);
       form.elements.reason.focus();
+      return;
+    }
+    if (form.elements.everything.checked) {
+      hideAuthor({ bottleneck_id: id, reason }, form, status, () => closeForms(li));
       return;
     }
     send(

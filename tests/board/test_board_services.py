@@ -151,9 +151,10 @@ def test_every_logged_action_has_one_name_in_the_console_and_the_report(app, boa
     services.assign_theme(board.id, keep, services.snapshot(board.id)["themes"][0]["id"], None)
     services.merge(board.id, keep, dup, None)
     board_io.import_csv(board.id, "title\nVan papier\n")
+    services.hide_author(board.id, keep, None, "Reclame", None)
 
     logged = {entry["action"] for entry in services.moderation_log(board.id)}
-    assert len(logged) == 17, logged
+    assert len(logged) == 18, logged
     for locale in ("nl", "en"):
         with app.test_request_context(), force_locale(locale):
             console = words.console(board)["log"]

@@ -516,6 +516,40 @@ def test_a_merge_gives_back_the_dots_that_no_longer_count_and_the_phone_says_so(
     watch.assert_clean()
 
 
+def test_the_console_hides_everything_from_one_participant_at_once(new_context, live_server, board):
+    from sessie_app.board import services
+    from sessie_app.extensions import db
+
+    code, board_id = board
+    spam, real = ["Koop nu goedkoop", "Klik op deze link", "Gratis prijs"], "Onderzoekstijd voor leraren"
+    with live_server.app.test_request_context():
+        services.set_phase(board_id, "opperen", None)
+        flooder, honest = services.join(board_id, None).id, services.join(board_id, None).id
+        for n, title in enumerate(spam):
+            services.add_proposal(flooder, f"spam-proposal-{n}", title)
+        services.add_proposal(honest, "real-proposal-1", real)
+        db.session.remove()
+
+    phone = Phone(new_context("phone").new_page())
+    phone.open(f"/b/{code}")
+    expect(phone.page.locator("#bp-proposals > li")).to_have_count(4)
+    console = new_context("desktop").new_page()
+    log_in_as_organiser(console)
+    console.goto(f"/organisator/borden/{code}")
+    item = console.locator("#proposal-list > li").filter(has_text=spam[0])
+    item.locator('[data-act="hide"]').click()
+    form = item.locator(".hide-form")
+    form.get_by_label("Waarom verbergen? (verplicht, komt in het log)").fill("Reclame")
+    form.get_by_label("Alles van deze deelnemer verbergen, met deze reden").check()
+    form.get_by_role("button", name="Verbergen").click()
+    expect(
+        console.locator("#console-status, .item-status").filter(has_text="3 bijdragen van deze deelnemer verborgen.")
+    ).to_have_count(1)
+    expect(phone.page.locator("#bp-proposals > li")).to_have_count(1)
+    expect(phone.card(real)).to_have_count(1)
+    expect(console.locator("#proposal-count")).to_have_text("1")
+
+
 def test_a_spent_budget_is_said_once_at_the_bottom_not_under_every_card(new_context, live_server):
     from sessie_app.board import services
     from sessie_app.extensions import db

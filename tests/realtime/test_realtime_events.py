@@ -413,6 +413,42 @@ def test_closing_joining_turns_new_phones_away_and_keeps_those_in(live_app, boar
     assert [entry["action"] for entry in console.received("moderation")] == ["joining:closed", "joining:open"]
 
 
+def test_hiding_everything_from_one_participant_takes_it_off_every_screen_and_the_tally(live_app, board):
+    console, flooder, other = open_console(live_app, board), open_phone(live_app, board), open_phone(live_app, board)
+    for n in range(2):
+        assert flooder.emit("bottleneck", {"client_id": cid(n), "text": f"Reclame {n}"})["ok"]
+    kept_bottleneck = other.emit("bottleneck", {"client_id": cid(10), "text": "Echt knelpunt"})["bottleneck"]["id"]
+    in_app(live_app, services.set_phase, board.id, OPPEREN, None)
+    spam = [
+        flooder.emit("proposal", {"client_id": cid(20 + n), "title": f"Koop nu {n}"})["proposal"]["id"]
+        for n in range(2)
+    ]
+    kept = other.emit("proposal", {"client_id": cid(30), "title": "Echt voorstel"})["proposal"]["id"]
+    in_app(live_app, services.set_phase, board.id, STEMMEN, None)
+    assert vote(flooder, 40, spam[0])["ok"] and vote(other, 41, kept)["ok"]
+
+    refused(console.emit("control", {"action": "hide_author", "proposal_id": spam[1], "reason": ""}), "invalid")
+    refused(console.emit("control", {"action": "hide_author", "reason": "Reclame"}), "invalid")
+    both = {"action": "hide_author", "proposal_id": spam[1], "bottleneck_id": kept_bottleneck, "reason": "Reclame"}
+    refused(console.emit("control", both), "invalid")
+    ack = console.emit("control", {"action": "hide_author", "proposal_id": spam[1], "reason": "Reclame"})
+    assert ack["ok"] and sorted(p["id"] for p in ack["proposals"]) == spam and len(ack["bottlenecks"]) == 2
+    assert all(p["hidden"] for p in ack["proposals"] + ack["bottlenecks"])
+
+    for phone in (flooder, other):
+        assert {p["id"] for p in phone.received("proposal") if p.get("hidden")} == set(spam)
+        assert len([b for b in phone.received("bottleneck") if b.get("hidden")]) == 2
+    snapshot = other.emit("snapshot", {})["snapshot"]
+    assert [p["id"] for p in snapshot["proposals"]] == [kept]
+    assert [b["id"] for b in snapshot["bottlenecks"]] == [kept_bottleneck]
+    assert in_app(live_app, services.tally, board.id)["counts"] == {str(kept): 1}
+    assert console.received("moderation")[-1]["action"] == "hide:author"
+    # A starter has no author: it is hidden on its own.
+    starter = console.emit("control", {"action": "starters"})["bottlenecks"][0]["id"]
+    ack = console.emit("control", {"action": "hide_author", "bottleneck_id": starter, "reason": "Reclame"})
+    assert refused(ack, "invalid")["field"] == "author"
+
+
 def test_phase_timer_and_lock_reach_every_screen(live_app, board):
     console, phone = open_console(live_app, board), open_phone(live_app, board)
     projector = open_console(live_app, board, "projector")

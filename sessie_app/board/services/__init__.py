@@ -37,6 +37,7 @@ from .errors import (
 from .moderation import (
     assign_theme,
     edit_proposal,
+    hide_author,
     load_starters,
     merge,
     moderation_log,
@@ -77,6 +78,7 @@ __all__ = [
     "edit_proposal",
     "forget_participants",
     "get_board",
+    "hide_author",
     "join",
     "load_starters",
     "merge",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...limits import BOARD_FIELDS as LIMITS
 from ...timeutil import utcnow
-from ..models import PHASES, Bottleneck, ModerationEntry, Vote
+from ..models import PHASES, Bottleneck, ModerationEntry, Proposal, Vote
 from .boards import bump_version, get_board, proposal_on_board, theme_on_board
 from .errors import Invalid, NotFound
 from .fields import checked_text
@@ -78,14 +78,64 @@ def set_hidden(board_id: int, proposal_id, hidden: bool, reason, organiser_id: i
 
 
 def set_bottleneck_hidden(board_id: int, bottleneck_id, hidden: bool, reason, organiser_id: int | None) -> dict:
-    bottleneck = db.session.get(Bottleneck, bottleneck_id) if isinstance(bottleneck_id, int) else None
-    if bottleneck is None or bottleneck.board_id != board_id:
-        raise NotFound("bottleneck")
+    bottleneck = _bottleneck_on_board(board_id, bottleneck_id)
     reason = checked_text(reason, LIMITS["reason"], required=bool(hidden), field="reason")
     bottleneck.hidden = bool(hidden)
     _log(board_id, organiser_id, "hide" if hidden else "unhide", f"bottleneck:{bottleneck.id}", reason)
     db.session.commit()
     return bottleneck_dict(bottleneck)
+
+
+def _bottleneck_on_board(board_id: int, bottleneck_id) -> Bottleneck:
+    bottleneck = (
+        db.session.get(Bottleneck, bottleneck_id)
+        if isinstance(bottleneck_id, int) and not isinstance(bottleneck_id, bool)
+        else None
+    )
+    if bottleneck is None or bottleneck.board_id != board_id:
+        raise NotFound("bottleneck")
+    return bottleneck
+
+
+def hide_author(board_id: int, proposal_id, bottleneck_id, reason, organiser_id: int | None) -> dict:
+    """Hide everything one participant posted on the board, with one reason: the facilitator points at
+    one of their proposals (``proposal_id``) or bottlenecks (``bottleneck_id``), and never needs to
+    know who they are. Raises Invalid("author") for an item nobody in the room posted (a starter, a
+    proposal typed up from paper)."""
+    item = (
+        proposal_on_board(board_id, proposal_id)
+        if proposal_id is not None
+        else _bottleneck_on_board(board_id, bottleneck_id)
+    )
+    reason = checked_text(reason, LIMITS["reason"], required=True, field="reason")
+    if item.participant_id is None:
+        raise Invalid("author")
+    proposals = db.session.scalars(
+        select(Proposal).where(
+            Proposal.board_id == board_id,
+            Proposal.participant_id == item.participant_id,
+            Proposal.hidden.is_(False),
+            Proposal.merged_into_id.is_(None),
+        )
+    ).all()
+    bottlenecks = db.session.scalars(
+        select(Bottleneck).where(
+            Bottleneck.board_id == board_id,
+            Bottleneck.participant_id == item.participant_id,
+            Bottleneck.hidden.is_(False),
+        )
+    ).all()
+    for proposal in proposals:
+        proposal.hidden, proposal.hidden_reason = True, reason
+    for bottleneck in bottlenecks:
+        bottleneck.hidden = True
+    kind = "proposal" if proposal_id is not None else "bottleneck"
+    _log(board_id, organiser_id, "hide:author", f"{kind}:{item.id}", reason)
+    db.session.commit()
+    return {
+        "proposals": [proposal_result(p) for p in proposals],
+        "bottlenecks": [bottleneck_dict(b) for b in bottlenecks],
+    }
 
 
 def edit_proposal(board_id: int, proposal_id, title, big, small, organiser_id: int | None) -> dict:
