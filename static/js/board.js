@@ -291,6 +291,7 @@ function refused(item, ack) {
     say("bp-proposal-status", "");
   }
   refreshCounts(root);
+  saveDraft();
 }
 
 function restore(id, value) {
@@ -734,6 +735,43 @@ function tooLong(status, fields) {
   return !!field;
 }
 
+// --- drafts: a half-typed bottleneck or proposal survives a reload, a screen lock or a dropped tab --
+
+const DRAFT_KEY = `board-draft-${code}`;
+// The link to a bottleneck is left out: its options arrive with the snapshot, after the draft.
+const DRAFT_FIELDS = ["bp-bottleneck-text", "bp-title", "bp-big", "bp-small", "bp-actor"];
+
+function saveDraft() {
+  const draft = {};
+  for (const id of DRAFT_FIELDS) {
+    if ($(id).value) {
+      draft[id] = $(id).value;
+    }
+  }
+  remember(DRAFT_KEY, Object.keys(draft).length ? JSON.stringify(draft) : null);
+}
+
+function restoreDraft() {
+  let draft = {};
+  try {
+    draft = JSON.parse(recall(DRAFT_KEY) || "{}") || {};
+  } catch {
+    draft = {};
+  }
+  for (const id of DRAFT_FIELDS) {
+    if (typeof draft[id] === "string" && !$(id).value) {
+      $(id).value = draft[id];
+    }
+  }
+  refreshCounts();
+}
+
+for (const form of [$("bp-bottleneck-form"), $("bp-proposal-form")]) {
+  form.addEventListener("input", saveDraft);
+  form.addEventListener("change", saveDraft);
+}
+restoreDraft();
+
 $("bp-bottleneck-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const field = $("bp-bottleneck-text");
@@ -747,6 +785,7 @@ $("bp-bottleneck-form").addEventListener("submit", (event) => {
     return;
   }
   field.value = "";
+  saveDraft();
   refreshCounts(event.currentTarget);
   statusFor("bp-bottleneck-status");
   queue.add("bottleneck", { text });
@@ -774,6 +813,7 @@ $("bp-proposal-form").addEventListener("submit", (event) => {
   };
   form.reset();
   $("bp-link").value = "";
+  saveDraft();
   showSimilar([]);
   statusFor("bp-proposal-status");
   queue.add("proposal", data);

@@ -550,6 +550,50 @@ def test_the_console_hides_everything_from_one_participant_at_once(new_context, 
     expect(console.locator("#proposal-count")).to_have_text("1")
 
 
+def test_a_half_typed_text_survives_a_reload_and_a_locked_form_looks_locked(new_context, live_server, board):
+    from sessie_app.board import services
+    from sessie_app.extensions import db
+
+    code, board_id = board
+    phone = Phone(new_context("phone").new_page())
+    watch = PageWatch(phone.page)
+    phone.open(f"/b/{code}")
+    complaint = phone.page.get_by_label("Uw knelpunt in één zin")
+    complaint.fill("Onderzoek is achter een betaalmuur")
+    phone.page.reload()
+    phone.expect_connected()
+    expect(complaint).to_have_value("Onderzoek is achter een betaalmuur")
+    phone.page.get_by_role("button", name="Plaatsen").tap()
+    expect(phone.page.locator("#bp-bottlenecks")).to_contain_text("Onderzoek is achter een betaalmuur")
+    phone.page.reload()
+    phone.expect_connected()
+    expect(complaint).to_have_value("")  # posted, so no longer a draft
+
+    with live_server.app.test_request_context():
+        services.set_phase(board_id, "opperen", None)
+        db.session.remove()
+    phone.page.reload()
+    phone.expect_phase("Opperen")
+    phone.page.get_by_label("Uw voorstel in één regel").fill("Open access voor leraren")
+    phone.page.get_by_label("Groot denken").fill("Elke leraar leest mee")
+    phone.page.reload()
+    phone.expect_phase("Opperen")
+    expect(phone.page.get_by_label("Uw voorstel in één regel")).to_have_value("Open access voor leraren")
+    expect(phone.page.get_by_label("Groot denken")).to_have_value("Elke leraar leest mee")
+
+    with live_server.app.test_request_context():
+        services.set_locked(board_id, True, None)
+        db.session.remove()
+    phone.page.reload()
+    expect(phone.page.locator("#bp-locked")).to_be_visible()
+    title = phone.page.get_by_label("Uw voorstel in één regel")
+    expect(title).to_be_disabled()
+    expect(title).to_have_value("Open access voor leraren")
+    expect(title).to_have_css("cursor", "not-allowed")
+    expect(phone.page.get_by_role("button", name="Voorstel plaatsen")).to_be_disabled()
+    watch.assert_clean()
+
+
 def test_a_spent_budget_is_said_once_at_the_bottom_not_under_every_card(new_context, live_server):
     from sessie_app.board import services
     from sessie_app.extensions import db
