@@ -1,9 +1,11 @@
 """The "lijkt op" hint's labelled board (tests/board/paraphrases_nl.toml): building it and scoring
 what an implementation of the hint finds on it. The test and bench/similar.py both use it."""
 
-import random
+import csv
+import io
 import tomllib
 
+from sessie_app.board import io as board_io
 from sessie_app.board import services
 from sessie_app.board.models import OPPEREN
 
@@ -17,17 +19,17 @@ def load_paraphrases() -> dict:
         return tomllib.load(fh)
 
 
-def cid() -> str:
-    return f"bench-{random.getrandbits(64):016x}"
-
-
 def board_with(proposals: list[tuple[str, str]]) -> int:
-    """A board in "opperen" with these (title, groot denken) proposals, written by one phone."""
+    """A board in "opperen" with these (title, groot denken) proposals, in this order, typed in from
+    paper: the import takes any number, where phones are held to the board's ceiling."""
     board = services.create_board("Bench")
     services.set_phase(board.id, OPPEREN, None)
-    author = services.join(board.id, None)
-    for title, big in proposals:
-        services.add_proposal(author.id, cid(), title, big=big)
+    sheet = io.StringIO()
+    writer = csv.writer(sheet)
+    writer.writerow(["title", "groot_denken"])
+    writer.writerows(proposals)
+    report = board_io.import_csv(board.id, sheet.getvalue())
+    assert report.imported == len(proposals), report
     return board.id
 
 

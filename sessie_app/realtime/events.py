@@ -271,6 +271,14 @@ def _message(error: BoardError) -> str:
             return _("Het bord staat even op slot. Wacht tot de begeleider het weer opent.")
         case "budget_exceeded":
             return _("Uw stemmen zijn op. Haal ergens een stem weg om opnieuw te stemmen.")
+        case "too_many" if details.get("scope") == "participant":
+            return _(
+                "U heeft hier al %(max)d keer iets geplaatst; meer kan niet op dit bord.", max=details.get("max", 0)
+            )
+        case "too_many":
+            return _(
+                "Het bord is vol: er staan er al %(max)d. Vraag de begeleider om ruimte.", max=details.get("max", 0)
+            )
         case "max_per_proposal":
             return _("Meer dan %(max)d stemmen op één voorstel kan niet.", max=details.get("max", 0))
         case "no_vote_to_take_back":
@@ -286,7 +294,7 @@ def refusal(error: BoardError) -> dict:
     ack = {"ok": False, "error": error.code, "message": _message(error)}
     if error.code == "invalid":
         ack["field"] = str(error)
-    for key in ("limit", "phase", "max", "retry_after"):
+    for key in ("limit", "phase", "max", "retry_after", "scope"):
         if key in error.details:
             ack[key] = error.details[key]
     return ack

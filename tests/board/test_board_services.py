@@ -119,6 +119,27 @@ def test_theme_comes_from_the_bottleneck_answered(board):
     assert made["theme_id"] == starter["theme_id"]
 
 
+def test_a_participant_and_a_board_hold_only_so_many_posts(board, monkeypatch):
+    from sessie_app.board.models import Bottleneck
+    from sessie_app.board.services import actions
+
+    monkeypatch.setitem(actions.CEILINGS, Bottleneck, (2, 3))  # a small board's worth
+    first, second, third = (services.join(board.id, None) for _ in range(3))
+    posted = [services.add_bottleneck(first.id, cid(n), f"Knelpunt {n}")["bottleneck"]["id"] for n in range(2)]
+    with pytest.raises(services.TooManyPosts) as refused:
+        services.add_bottleneck(first.id, cid(2), "Nog een")
+    assert refused.value.details == {"scope": "participant", "max": 2}
+    services.add_bottleneck(second.id, cid(3), "Van een ander")
+    with pytest.raises(services.TooManyPosts) as refused:
+        services.add_bottleneck(third.id, cid(4), "Het bord is vol")
+    assert refused.value.details == {"scope": "board", "max": 3}
+    # Hiding makes room on the board; the participant's own count keeps what was hidden.
+    services.set_bottleneck_hidden(board.id, posted[0], True, "Reclame", None)
+    assert services.add_bottleneck(third.id, cid(5), "Nu past het")["bottleneck"]["text"] == "Nu past het"
+    with pytest.raises(services.TooManyPosts):
+        services.add_bottleneck(first.id, cid(6), "Nog steeds te veel")
+
+
 def test_moderation_is_logged_with_reason(board):
     p = services.join(board.id, None)
     pid = proposal(board, p)

@@ -449,6 +449,19 @@ def test_hiding_everything_from_one_participant_takes_it_off_every_screen_and_th
     assert refused(ack, "invalid")["field"] == "author"
 
 
+def test_a_phone_past_its_ceiling_is_told_in_dutch(live_app, board, monkeypatch):
+    from sessie_app.board.models import Proposal
+    from sessie_app.board.services import actions
+
+    monkeypatch.setitem(actions.CEILINGS, Proposal, (1, 300))
+    in_app(live_app, services.set_phase, board.id, OPPEREN, None)
+    phone = open_phone(live_app, board)
+    assert phone.emit("proposal", {"client_id": cid(1), "title": "Eerste"})["ok"]
+    ack = refused(phone.emit("proposal", {"client_id": cid(2), "title": "Tweede"}), "too_many")
+    assert ack["scope"] == "participant" and ack["max"] == 1
+    assert ack["message"] == "U heeft hier al 1 keer iets geplaatst; meer kan niet op dit bord."
+
+
 def test_phase_timer_and_lock_reach_every_screen(live_app, board):
     console, phone = open_console(live_app, board), open_phone(live_app, board)
     projector = open_console(live_app, board, "projector")

@@ -32,6 +32,7 @@ from .errors import (
     NotFound,
     NothingToTakeBack,
     TooManyOnOne,
+    TooManyPosts,
     WrongPhase,
 )
 from .moderation import (
@@ -67,6 +68,7 @@ __all__ = [
     "NotFound",
     "NothingToTakeBack",
     "TooManyOnOne",
+    "TooManyPosts",
     "WrongPhase",
     "add_bottleneck",
     "add_proposal",

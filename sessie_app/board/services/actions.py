@@ -20,6 +20,7 @@ from .errors import (
     NotFound,
     NothingToTakeBack,
     TooManyOnOne,
+    TooManyPosts,
     WrongPhase,
 )
 from .fields import check_client_id, checked_text
@@ -103,10 +104,30 @@ def _idempotent(participant_id: int, client_id, kind: str, act) -> dict:
     return result
 
 
+# How many bottlenecks and proposals one participant may post on a board, and how many a board holds
+# in view (hidden and merged ones do not count there, so a facilitator who hides a flood makes room):
+# a person says a handful of things in a session, a hall a few hundred; a script with the code gets
+# no further, and every phone's snapshot stays within these numbers times the field limits.
+CEILINGS = {Bottleneck: (20, 300), Proposal: (20, 300)}
+
+
+def _check_ceilings(model, board_id: int, participant_id: int) -> None:
+    per_participant, per_board = CEILINGS[model]
+    mine = select(func.count(model.id)).where(model.board_id == board_id, model.participant_id == participant_id)
+    if db.session.scalar(mine) >= per_participant:
+        raise TooManyPosts(scope="participant", max=per_participant)
+    in_view = select(func.count(model.id)).where(model.board_id == board_id, model.hidden.is_(False))
+    if model is Proposal:
+        in_view = in_view.where(Proposal.merged_into_id.is_(None))
+    if db.session.scalar(in_view) >= per_board:
+        raise TooManyPosts(scope="board", max=per_board)
+
+
 def add_bottleneck(participant_id: int, client_id, text) -> dict:
     def act():
         participant = _participant(participant_id)
         _open_board(participant, (MOPPEREN,))
+        _check_ceilings(Bottleneck, participant.board_id, participant.id)
         bottleneck = Bottleneck(
             board_id=participant.board_id, participant_id=participant.id, text=checked_text(text, LIMITS["text"], True)
         )
@@ -125,6 +146,7 @@ def add_proposal(
     def act():
         participant = _participant(participant_id)
         board = _open_board(participant, (OPPEREN,))
+        _check_ceilings(Proposal, board.id, participant.id)
         bottleneck = None
         if bottleneck_id not in (None, ""):
             bottleneck = db.session.get(Bottleneck, bottleneck_id) if isinstance(bottleneck_id, int) else None

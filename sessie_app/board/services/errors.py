@@ -60,5 +60,12 @@ class TooManyOnOne(BoardError):
     code = "max_per_proposal"
 
 
+class TooManyPosts(BoardError):
+    """A participant, or the whole board, has as many bottlenecks or proposals as it may hold;
+    ``details``: ``scope`` ("participant" or "board") and ``max``."""
+
+    code = "too_many"
+
+
 class NothingToTakeBack(BoardError):
     code = "no_vote_to_take_back"
