@@ -34,7 +34,7 @@ class Allowance:
         prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
         return [*([prefix] if prefix else []), get_remote_address(), self.scope]
 
-    def seconds_until_allowed(self) -> float:
+    def seconds_until_allowed(self) -> int:
         """0 while this address has some left; otherwise the whole seconds until it has again."""
         if not _enabled():
             return 0
