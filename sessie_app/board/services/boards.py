@@ -21,6 +21,7 @@ from ..models import (
     MIN_VOTES,
     Action,
     Board,
+    Bottleneck,
     Participant,
     Proposal,
     Theme,
@@ -143,6 +144,17 @@ def theme_on_board(board_id: int, theme_id) -> int | None:
     if theme is None or theme.board_id != board_id:
         raise Invalid("theme_id")
     return theme.id
+
+
+def bottleneck_on_board(board_id: int, bottleneck_id) -> Bottleneck:
+    bottleneck = (
+        db.session.get(Bottleneck, bottleneck_id)
+        if isinstance(bottleneck_id, int) and not isinstance(bottleneck_id, bool)
+        else None
+    )
+    if bottleneck is None or bottleneck.board_id != board_id:
+        raise NotFound("bottleneck")
+    return bottleneck
 
 
 def proposal_on_board(board_id: int, proposal_id) -> Proposal:

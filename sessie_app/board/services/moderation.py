@@ -9,8 +9,8 @@ from ...extensions import db
 from ...limits import BOARD_FIELDS as LIMITS
 from ...timeutil import utcnow
 from ..models import PHASES, Bottleneck, ModerationEntry, Proposal, Vote
-from .boards import bump_version, get_board, proposal_on_board, theme_on_board
-from .errors import Invalid, NotFound
+from .boards import bottleneck_on_board, bump_version, get_board, proposal_on_board, theme_on_board
+from .errors import Invalid
 from .fields import checked_text
 from .snapshots import board_state, bottleneck_dict, proposal_result
 
@@ -78,23 +78,12 @@ def set_hidden(board_id: int, proposal_id, hidden: bool, reason, organiser_id: i
 
 
 def set_bottleneck_hidden(board_id: int, bottleneck_id, hidden: bool, reason, organiser_id: int | None) -> dict:
-    bottleneck = _bottleneck_on_board(board_id, bottleneck_id)
+    bottleneck = bottleneck_on_board(board_id, bottleneck_id)
     reason = checked_text(reason, LIMITS["reason"], required=bool(hidden), field="reason")
     bottleneck.hidden = bool(hidden)
     _log(board_id, organiser_id, "hide" if hidden else "unhide", f"bottleneck:{bottleneck.id}", reason)
     db.session.commit()
     return bottleneck_dict(bottleneck)
-
-
-def _bottleneck_on_board(board_id: int, bottleneck_id) -> Bottleneck:
-    bottleneck = (
-        db.session.get(Bottleneck, bottleneck_id)
-        if isinstance(bottleneck_id, int) and not isinstance(bottleneck_id, bool)
-        else None
-    )
-    if bottleneck is None or bottleneck.board_id != board_id:
-        raise NotFound("bottleneck")
-    return bottleneck
 
 
 def hide_author(board_id: int, proposal_id, bottleneck_id, reason, organiser_id: int | None) -> dict:
@@ -105,7 +94,7 @@ def hide_author(board_id: int, proposal_id, bottleneck_id, reason, organiser_id:
     item = (
         proposal_on_board(board_id, proposal_id)
         if proposal_id is not None
-        else _bottleneck_on_board(board_id, bottleneck_id)
+        else bottleneck_on_board(board_id, bottleneck_id)
     )
     reason = checked_text(reason, LIMITS["reason"], required=True, field="reason")
     if item.participant_id is None:
