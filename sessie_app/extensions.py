@@ -1,5 +1,8 @@
 """Extensions, created unbound here and bound to the app in create_app."""
 
+import json
+from functools import partial
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,4 +34,14 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-socketio = SocketIO()
+
+
+class Utf8Json:
+    """Socket.IO's JSON with text as UTF-8, not ``\\u`` escapes: a snapshot weighs what its texts weigh
+    (an "ë" two bytes, not six), which is what the board's text budget counts."""
+
+    dumps = staticmethod(partial(json.dumps, ensure_ascii=False))
+    loads = staticmethod(json.loads)
+
+
+socketio = SocketIO(json=Utf8Json)

@@ -207,6 +207,12 @@ def console(board: Board) -> dict:
                 count=COUNT,
             )
         ),
+        "selected": _plural(
+            lambda n: ngettext("%(count)s bijdrage gekozen", "%(count)s bijdragen gekozen", n, count=COUNT)
+        ),
+        "hidden-selected": _plural(
+            lambda n: ngettext("%(count)s bijdrage verborgen.", "%(count)s bijdragen verborgen.", n, count=COUNT)
+        ),
         "merged-returned": _plural(
             lambda n: ngettext(
                 "Samengevoegd. %(count)s stem die dubbel stond, is terug bij wie hem gaf.",

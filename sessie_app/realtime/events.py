@@ -88,6 +88,23 @@ class Id(Field):
         return value
 
 
+class Ids(Field):
+    """A list of at most ``most`` rows' ids (missing: none)."""
+
+    def __init__(self, key: str, most: int):
+        super().__init__(key)
+        self.most = most
+        self._one = Id(key)
+
+    def parse(self, data: dict) -> list[int]:
+        values = data.get(self.key)
+        if values is None:
+            return []
+        if not isinstance(values, list) or len(values) > self.most:
+            raise Invalid(self.key)
+        return [self._one.parse({self.key: value}) for value in values]
+
+
 class Delta(Field):
     """A dot put on (1) or taken back (-1)."""
 
@@ -275,6 +292,8 @@ def _message(error: BoardError) -> str:
             return _(
                 "U heeft hier al %(max)d keer iets geplaatst; meer kan niet op dit bord.", max=details.get("max", 0)
             )
+        case "too_many" if details.get("scope") == "text":
+            return _("Het bord is vol: er staat al zoveel tekst op. Vraag de begeleider om ruimte.")
         case "too_many":
             return _(
                 "Het bord is vol: er staan er al %(max)d. Vraag de begeleider om ruimte.", max=details.get("max", 0)
@@ -546,6 +565,24 @@ def _hide_author(data, board_id, organiser_id):
 
 
 @control_action(
+    "hide_selected",
+    Ids("proposal_ids", services.MOST_IN_VIEW["proposals"]),
+    Ids("bottleneck_ids", services.MOST_IN_VIEW["bottlenecks"]),
+    Text("reason", LIMITS["reason"]),
+)
+def _hide_selected(data, board_id, organiser_id):
+    hidden = services.hide_selected(
+        board_id, data["proposal_ids"], data["bottleneck_ids"], data["reason"], organiser_id
+    )
+    for item in hidden["proposals"]:
+        broadcast.proposal(board_id, item)
+    for item in hidden["bottlenecks"]:
+        broadcast.bottleneck(board_id, item)
+    broadcast.mark_dirty(board_id)  # hidden proposals leave the tally
+    return hidden
+
+
+@control_action(
     "edit",
     Id("proposal_id"),
     Text("title", LIMITS["title"]),
@@ -600,10 +637,11 @@ def _log(data, board_id, organiser_id):
 def control(data, conn):
     """The facilitator's console steers the board: phase, timer, lock, moderation, merge, starters, log."""
     action, values = data["action"]
+    mark = services.last_logged(conn.board_id)
     result = action.run(values, conn.board_id, conn.organiser_id)
-    if action.name != "log":
-        # Every other action wrote one entry to the log; consoles show it as it happens.
-        broadcast.moderation(conn.board_id, services.moderation_log(conn.board_id, limit=1)[0])
+    # What the action wrote to the log (one entry, one per item hidden, or none); consoles show it as it happens.
+    for entry in reversed(services.moderation_log(conn.board_id, after=mark)):
+        broadcast.moderation(conn.board_id, entry)
     return result
 
 

@@ -233,6 +233,7 @@ function renderProposal(p) {
   const hide = li.querySelector('[data-act="hide"]');
   hide.textContent = p.hidden ? t("unhide") : t("hide");
   hide.classList.toggle("button-danger", !p.hidden);
+  showChoice("proposals", p.id, li, p.hidden);
   const select = li.querySelector('select[data-act="theme"]');
   if (document.activeElement !== select) {
     fillThemeSelect(select, p.theme_id);
@@ -253,6 +254,8 @@ function upsertProposal(p) {
 }
 
 function removeProposal(id) {
+  selection.proposals.delete(id);
+  selectionChanged();
   state.proposals.delete(id);
   items.get(id)?.remove();
   items.delete(id);
@@ -457,11 +460,15 @@ function onProposalClick(event) {
 
 function onProposalChange(event) {
   const select = event.target;
+  const li = event.currentTarget;
+  const id = Number(li.dataset.id);
+  if (select.dataset.act === "select") {
+    choose("proposals", id, select.checked);
+    return;
+  }
   if (select.dataset.act !== "theme") {
     return;
   }
-  const li = event.currentTarget;
-  const id = Number(li.dataset.id);
   send(
     { action: "theme", proposal_id: id, theme_id: select.value ? Number(select.value) : null },
     {
@@ -581,6 +588,11 @@ function createBottleneckItem(id) {
       say(status, "");
     }
   });
+  li.addEventListener("change", (event) => {
+    if (event.target.dataset.act === "select") {
+      choose("bottlenecks", id, event.target.checked);
+    }
+  });
   li.addEventListener("submit", (event) => {
     event.preventDefault();
     const form = event.target;
@@ -629,6 +641,7 @@ function upsertBottleneck(b) {
   const hide = li.querySelector('[data-act="hide"]');
   hide.textContent = b.hidden ? t("unhide") : t("hide");
   hide.classList.toggle("button-danger", !b.hidden);
+  showChoice("bottlenecks", b.id, li, b.hidden);
   bottlenecksChanged();
 }
 
@@ -642,6 +655,86 @@ function bottlenecksChanged() {
   $("bottleneck-count").textContent = String(visible);
   $("bottleneck-empty").hidden = state.bottlenecks.size > 0;
 }
+
+// --- a selection: a flood hidden with one reason -------------------------------------------------
+
+const selection = { proposals: new Set(), bottlenecks: new Set() };
+const selectionForm = $("selection-form");
+const selectionStatus = $("selection-status");
+
+function choose(kind, id, on) {
+  if (on) {
+    selection[kind].add(id);
+  } else {
+    selection[kind].delete(id);
+  }
+  const li = (kind === "proposals" ? items : bottleneckItems).get(id);
+  if (li) {
+    li.classList.toggle("is-selected", on);
+    li.querySelector('[data-act="select"]').checked = on;
+  }
+  selectionChanged();
+}
+
+// A hidden item cannot be chosen (it is hidden already); one hidden meanwhile leaves the selection.
+function showChoice(kind, id, li, hidden) {
+  const box = li.querySelector('[data-act="select"]');
+  if (hidden && selection[kind].delete(id)) {
+    selectionChanged();
+  }
+  box.disabled = hidden;
+  box.checked = selection[kind].has(id);
+  li.classList.toggle("is-selected", box.checked);
+}
+
+function selectionChanged() {
+  const count = selection.proposals.size + selection.bottlenecks.size;
+  selectionForm.hidden = count === 0;
+  $("selection-count").textContent = t("selected", { count });
+}
+
+function clearSelection() {
+  for (const kind of ["proposals", "bottlenecks"]) {
+    for (const id of Array.from(selection[kind])) {
+      choose(kind, id, false);
+    }
+  }
+  say(selectionStatus, "");
+}
+
+selectionForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const field = selectionForm.elements.reason;
+  const reason = field.value.trim();
+  if (!reason) {
+    say(selectionStatus, t("reason-required"), true);
+    field.focus();
+    return;
+  }
+  send(
+    {
+      action: "hide_selected",
+      proposal_ids: Array.from(selection.proposals),
+      bottleneck_ids: Array.from(selection.bottlenecks),
+      reason,
+    },
+    {
+      control: selectionForm.querySelector('button[type="submit"]'),
+      status: selectionStatus,
+      okText: "",
+      onOk: (ack) => {
+        // The bar goes with the selection; the console's own status line says what happened.
+        say(globalStatus, t("hidden-selected", { count: ack.proposals.length + ack.bottlenecks.length }), false, true);
+        selectionForm.reset();
+        refreshCounts(selectionForm);
+        clearSelection();
+        scheduleReorder();
+      },
+    },
+  );
+});
+
+$("selection-clear").addEventListener("click", clearSelection);
 
 // --- moderation log --------------------------------------------------------------------------
 
@@ -748,12 +841,14 @@ function applySnapshot(snapshot) {
       li.remove();
       bottleneckItems.delete(id);
       state.bottlenecks.delete(id);
+      selection.bottlenecks.delete(id);
     }
   }
   for (const b of bottlenecks) {
     upsertBottleneck(b);
   }
   bottlenecksChanged();
+  selectionChanged();
   applyBoard(snapshot.board);
   setParticipants(snapshot.participants || 0);
   proposalsChanged();

@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from sessie_app import words
 from sessie_app.board import io as board_io
 from sessie_app.board import services
-from sessie_app.board.models import OPPEREN, STEMMEN, Vote
+from sessie_app.board.models import OPPEREN, STEMMEN, Proposal, Vote
 from sessie_app.extensions import db
 from sessie_app.reports.labels import moderation_label
 
@@ -138,6 +138,35 @@ def test_a_participant_and_a_board_hold_only_so_many_posts(board, monkeypatch):
     assert services.add_bottleneck(third.id, cid(5), "Nu past het")["bottleneck"]["text"] == "Nu past het"
     with pytest.raises(services.TooManyPosts):
         services.add_bottleneck(first.id, cid(6), "Nog steeds te veel")
+
+
+def test_the_snapshot_stays_within_the_text_budget_however_the_board_is_filled(board):
+    from sessie_app.board.services import actions
+    from sessie_app.extensions import Utf8Json
+    from sessie_app.limits import BOARD_FIELDS
+
+    services.set_phase(board.id, OPPEREN, None)
+    # The heaviest texts a phone may send: every field full, every character four bytes.
+    heaviest = {field: "\U0001f642" * BOARD_FIELDS[field] for field in ("title", "big", "small")}
+    refusal, posted = None, 0
+    while refusal is None:
+        phone = services.join(board.id, None)
+        for _ in range(actions.CEILINGS[Proposal][0]):
+            try:
+                services.add_proposal(phone.id, cid(posted), **heaviest)
+            except services.TooManyPosts as error:
+                refusal = error
+                break
+            posted += 1
+    assert refusal.details == {"scope": "text", "max": actions.BOARD_TEXT_BUDGET}
+    assert posted < actions.CEILINGS[Proposal][1]
+    wire = Utf8Json.dumps(services.snapshot(board.id, phone.id)).encode()
+    # The texts, and for each proposal its keys and numbers: a few hundred bytes.
+    assert len(wire) <= actions.BOARD_TEXT_BUDGET + 400 * posted + 4000
+    # Hiding the flood makes room again.
+    for item in services.snapshot(board.id)["proposals"][:2]:
+        services.set_hidden(board.id, item["id"], True, "Onzin", None)
+    assert services.add_proposal(services.join(board.id, None).id, cid(posted), **heaviest)["proposal"]
 
 
 def test_moderation_is_logged_with_reason(board):

@@ -550,6 +550,48 @@ def test_the_console_hides_everything_from_one_participant_at_once(new_context, 
     expect(console.locator("#proposal-count")).to_have_text("1")
 
 
+def test_the_console_hides_a_selection_with_one_reason_while_the_bar_stays_in_sight(new_context, live_server, board):
+    from sessie_app.board import services
+    from sessie_app.extensions import db
+
+    code, board_id = board
+    spam, real = [f"Koop nu goedkoop {n}" for n in range(8)], "Onderzoekstijd voor leraren"
+    with live_server.app.test_request_context():
+        services.set_phase(board_id, "opperen", None)
+        honest = services.join(board_id, None).id
+        services.add_proposal(honest, "real-proposal-1", real)
+        for n, title in enumerate(spam):  # each from a phone of its own, as a script with the code does
+            services.add_proposal(services.join(board_id, None).id, f"spam-proposal-{n}", title, big="Klik hier " * 20)
+        db.session.remove()
+
+    phone = Phone(new_context("phone").new_page())
+    phone.open(f"/b/{code}")
+    expect(phone.page.locator("#bp-proposals > li")).to_have_count(9)
+    console = new_context("desktop").new_page()
+    log_in_as_organiser(console)
+    console.goto(f"/organisator/borden/{code}")
+    bar = console.locator("#selection-form")
+    expect(bar).to_be_hidden()
+    for title in spam:
+        console.locator("#proposal-list > li").filter(has_text=title).get_by_label("Kiezen").check()
+    expect(bar.locator("#selection-count")).to_have_text("8 bijdragen gekozen")
+    # Ticking the last of a long list leaves the bar on screen.
+    expect(bar).to_be_in_viewport()
+    bar.get_by_role("button", name="Gekozen verbergen").click()
+    expect(bar.locator("#selection-status")).to_have_text("Vul een reden in: die komt in het moderatielog.")
+    bar.get_by_label("Waarom verbergen? (verplicht, komt in het log)").fill("Reclame")
+    screenshot(console, "console-selection-1366.png")
+    bar.get_by_role("button", name="Gekozen verbergen").click()
+    expect(console.locator("#console-status")).to_have_text("8 bijdragen verborgen.")
+    expect(bar).to_be_hidden()
+    expect(phone.page.locator("#bp-proposals > li")).to_have_count(1)
+    expect(phone.card(real)).to_have_count(1)
+    expect(console.locator("#proposal-count")).to_have_text("1")
+    expect(console.locator("#log-body tr").filter(has_text="Reclame")).to_have_count(8)
+    hidden_box = console.locator("#proposal-list > li").filter(has_text=spam[0]).get_by_label("Kiezen")
+    expect(hidden_box).to_be_disabled()
+
+
 def test_a_half_typed_text_survives_a_reload_and_a_locked_form_looks_locked(new_context, live_server, board):
     from sessie_app.board import services
     from sessie_app.extensions import db

@@ -449,6 +449,55 @@ def test_hiding_everything_from_one_participant_takes_it_off_every_screen_and_th
     assert refused(ack, "invalid")["field"] == "author"
 
 
+def test_hiding_a_selection_takes_it_off_every_screen_and_the_tally_in_one_go(live_app, board, app):
+    console, first, second = open_console(live_app, board), open_phone(live_app, board), open_phone(live_app, board)
+    flood = [
+        first.emit("bottleneck", {"client_id": cid(n), "text": f"Reclame {n}"})["bottleneck"]["id"] for n in (1, 2)
+    ]
+    kept_bottleneck = second.emit("bottleneck", {"client_id": cid(3), "text": "Echt knelpunt"})["bottleneck"]["id"]
+    in_app(live_app, services.set_phase, board.id, OPPEREN, None)
+    spam = [
+        phone.emit("proposal", {"client_id": cid(10 + n), "title": f"Koop nu {n}"})["proposal"]["id"]
+        for n, phone in enumerate((first, second))
+    ]
+    kept = second.emit("proposal", {"client_id": cid(20), "title": "Echt voorstel"})["proposal"]["id"]
+    in_app(live_app, services.set_phase, board.id, STEMMEN, None)
+    assert vote(first, 30, spam[1])["ok"] and vote(second, 31, kept)["ok"]
+
+    def elsewhere():
+        other = services.create_board("Elders")
+        services.set_phase(other.id, OPPEREN, None)
+        return services.add_proposal(services.join(other.id, None).id, cid(99), "Elders")["proposal"]["id"]
+
+    foreign = in_app(live_app, elsewhere)
+    selection = {"action": "hide_selected", "proposal_ids": spam, "bottleneck_ids": flood, "reason": "Reclame"}
+    refused(console.emit("control", {**selection, "reason": ""}), "invalid")
+    refused(console.emit("control", {"action": "hide_selected", "reason": "Reclame"}), "invalid")
+    refused(console.emit("control", {**selection, "proposal_ids": spam[0]}), "invalid")
+    refused(console.emit("control", {**selection, "proposal_ids": [*spam, "1"]}), "invalid")
+    too_many = list(range(1, services.MOST_IN_VIEW["proposals"] + 2))
+    refused(console.emit("control", {**selection, "proposal_ids": too_many}), "invalid")
+    # An id from another board hides nothing at all, not even the rest of the selection.
+    refused(console.emit("control", {**selection, "proposal_ids": [*spam, foreign]}), "not_found")
+    refused(console.emit("control", {**selection, "bottleneck_ids": [*flood, 10**6]}), "not_found")
+    assert not any(p.get("hidden") for p in second.received("proposal"))
+
+    ack = console.emit("control", {**selection, "proposal_ids": [*spam, spam[0]]})
+    assert ack["ok"] and sorted(p["id"] for p in ack["proposals"]) == sorted(spam)
+    assert sorted(b["id"] for b in ack["bottlenecks"]) == sorted(flood)
+    for phone in (first, second):
+        assert {p["id"] for p in phone.received("proposal") if p.get("hidden")} == set(spam)
+        assert {b["id"] for b in phone.received("bottleneck") if b.get("hidden")} == set(flood)
+    snapshot = second.emit("snapshot", {})["snapshot"]
+    assert [p["id"] for p in snapshot["proposals"]] == [kept]
+    assert [b["id"] for b in snapshot["bottlenecks"]] == [kept_bottleneck]
+    assert in_app(live_app, services.tally, board.id)["counts"] == {str(kept): 1}
+    log = console.received("moderation")[-4:]
+    assert [(e["action"], e["reason"]) for e in log] == [("hide", "Reclame")] * 4
+    # Hiding them again changes nothing and logs nothing.
+    assert console.emit("control", selection)["proposals"] == []
+
+
 def test_a_phone_past_its_ceiling_is_told_in_dutch(live_app, board, monkeypatch):
     from sessie_app.board.models import Proposal
     from sessie_app.board.services import actions
@@ -460,6 +509,10 @@ def test_a_phone_past_its_ceiling_is_told_in_dutch(live_app, board, monkeypatch)
     ack = refused(phone.emit("proposal", {"client_id": cid(2), "title": "Tweede"}), "too_many")
     assert ack["scope"] == "participant" and ack["max"] == 1
     assert ack["message"] == "U heeft hier al 1 keer iets geplaatst; meer kan niet op dit bord."
+    monkeypatch.setattr(actions, "BOARD_TEXT_BUDGET", len("Eerste"))
+    ack = refused(open_phone(live_app, board).emit("proposal", {"client_id": cid(3), "title": "Derde"}), "too_many")
+    assert ack["scope"] == "text"
+    assert ack["message"] == "Het bord is vol: er staat al zoveel tekst op. Vraag de begeleider om ruimte."
 
 
 def test_phase_timer_and_lock_reach_every_screen(live_app, board):

@@ -5,7 +5,7 @@ BoardError. The modules follow the seams of the work (docs/board.md); callers us
 re-exported here: ``from sessie_app.board import services; services.vote(...)``.
 """
 
-from .actions import add_bottleneck, add_proposal, vote
+from .actions import MOST_IN_VIEW, add_bottleneck, add_proposal, vote
 from .boards import (
     CODE_LENGTH,
     MAX_VOTES_PER_PARTICIPANT,
@@ -39,6 +39,8 @@ from .moderation import (
     assign_theme,
     edit_proposal,
     hide_author,
+    hide_selected,
+    last_logged,
     load_starters,
     merge,
     moderation_log,
@@ -58,6 +60,7 @@ __all__ = [
     "MAX_VOTES_PER_PARTICIPANT",
     "MAX_VOTES_PER_PROPOSAL",
     "MIN_VOTES",
+    "MOST_IN_VIEW",
     "BoardError",
     "BoardFull",
     "BoardLocked",
@@ -81,7 +84,9 @@ __all__ = [
     "forget_participants",
     "get_board",
     "hide_author",
+    "hide_selected",
     "join",
+    "last_logged",
     "load_starters",
     "merge",
     "moderation_log",

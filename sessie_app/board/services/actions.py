@@ -3,8 +3,10 @@ id in the transaction of its effect, so a retry gets the first answer instead of
 
 import json
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Integer, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ...choices import ACTOR_LABELS
 from ...extensions import db
@@ -107,11 +109,46 @@ def _idempotent(participant_id: int, client_id, kind: str, act) -> dict:
 # How many bottlenecks and proposals one participant may post on a board, and how many a board holds
 # in view (hidden and merged ones do not count there, so a facilitator who hides a flood makes room):
 # a person says a handful of things in a session, a hall a few hundred; a script with the code gets
-# no further, and every phone's snapshot stays within these numbers times the field limits.
-CEILINGS = {Bottleneck: (20, 300), Proposal: (20, 300)}
+# no further.
+CEILINGS = {Bottleneck: (20, 300), Proposal: (20, 500)}
+# What a facilitator can select at once on the console: everything a board holds in view.
+MOST_IN_VIEW = {"proposals": CEILINGS[Proposal][1], "bottlenecks": CEILINGS[Bottleneck][1]}
+# The UTF-8 bytes of every bottleneck and proposal in view together. A room's texts are short (a
+# real proposal has two or three hundred characters: 500 of them fit twice over); a script that
+# posts only maximum-length texts, or emoji, meets this before the count. It is what bounds the
+# snapshot every phone downloads (README, Who gets on a board).
+BOARD_TEXT_BUDGET = 250_000
 
 
-def _check_ceilings(model, board_id: int, participant_id: int) -> None:
+class Utf8Bytes(FunctionElement):
+    """A text's length in UTF-8 bytes: what it weighs in a snapshot (a character may take four)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(Utf8Bytes)
+def _octet_length(element, compiler, **kw):
+    return f"coalesce(octet_length({compiler.process(element.clauses, **kw)}), 0)"
+
+
+@compiles(Utf8Bytes, "sqlite")
+def _blob_length(element, compiler, **kw):
+    # SQLite before 3.43 has no octet_length; a TEXT cast to BLOB is its UTF-8 bytes.
+    return f"coalesce(length(CAST({compiler.process(element.clauses, **kw)} AS BLOB)), 0)"
+
+
+def _text_in_view(board_id: int) -> int:
+    proposals = select(func.sum(Utf8Bytes(Proposal.title) + Utf8Bytes(Proposal.big) + Utf8Bytes(Proposal.small))).where(
+        Proposal.board_id == board_id, Proposal.hidden.is_(False), Proposal.merged_into_id.is_(None)
+    )
+    bottlenecks = select(func.sum(Utf8Bytes(Bottleneck.text))).where(
+        Bottleneck.board_id == board_id, Bottleneck.hidden.is_(False)
+    )
+    return (db.session.scalar(proposals) or 0) + (db.session.scalar(bottlenecks) or 0)
+
+
+def _check_ceilings(model, board_id: int, participant_id: int, *texts: str | None) -> None:
     per_participant, per_board = CEILINGS[model]
     mine = select(func.count(model.id)).where(model.board_id == board_id, model.participant_id == participant_id)
     if db.session.scalar(mine) >= per_participant:
@@ -121,16 +158,17 @@ def _check_ceilings(model, board_id: int, participant_id: int) -> None:
         in_view = in_view.where(Proposal.merged_into_id.is_(None))
     if db.session.scalar(in_view) >= per_board:
         raise TooManyPosts(scope="board", max=per_board)
+    if _text_in_view(board_id) + sum(len((text or "").encode()) for text in texts) > BOARD_TEXT_BUDGET:
+        raise TooManyPosts(scope="text", max=BOARD_TEXT_BUDGET)
 
 
 def add_bottleneck(participant_id: int, client_id, text) -> dict:
     def act():
         participant = _participant(participant_id)
         _open_board(participant, (MOPPEREN,))
-        _check_ceilings(Bottleneck, participant.board_id, participant.id)
-        bottleneck = Bottleneck(
-            board_id=participant.board_id, participant_id=participant.id, text=checked_text(text, LIMITS["text"], True)
-        )
+        cleaned = checked_text(text, LIMITS["text"], True)
+        _check_ceilings(Bottleneck, participant.board_id, participant.id, cleaned)
+        bottleneck = Bottleneck(board_id=participant.board_id, participant_id=participant.id, text=cleaned)
         db.session.add(bottleneck)
         db.session.flush()
         return participant.board_id, {"bottleneck": bottleneck_dict(bottleneck)}
@@ -146,7 +184,12 @@ def add_proposal(
     def act():
         participant = _participant(participant_id)
         board = _open_board(participant, (OPPEREN,))
-        _check_ceilings(Proposal, board.id, participant.id)
+        texts = {
+            "title": checked_text(title, LIMITS["title"], True, "title"),
+            "big": checked_text(big, LIMITS["big"], field="big", multiline=True),
+            "small": checked_text(small, LIMITS["small"], field="small", multiline=True),
+        }
+        _check_ceilings(Proposal, board.id, participant.id, *texts.values())
         bottleneck = None
         if bottleneck_id not in (None, ""):
             bottleneck = db.session.get(Bottleneck, bottleneck_id) if isinstance(bottleneck_id, int) else None
@@ -157,9 +200,7 @@ def add_proposal(
         proposal = Proposal(
             board_id=board.id,
             participant_id=participant.id,
-            title=checked_text(title, LIMITS["title"], True, "title"),
-            big=checked_text(big, LIMITS["big"], field="big", multiline=True),
-            small=checked_text(small, LIMITS["small"], field="small", multiline=True),
+            **texts,
             actor=actor or None,
             bottleneck_id=bottleneck.id if bottleneck else None,
             theme_id=(

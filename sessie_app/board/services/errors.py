@@ -62,7 +62,7 @@ class TooManyOnOne(BoardError):
 
 class TooManyPosts(BoardError):
     """A participant, or the whole board, has as many bottlenecks or proposals as it may hold;
-    ``details``: ``scope`` ("participant" or "board") and ``max``."""
+    ``details``: ``scope`` ("participant", "board", or "text" for the board's characters) and ``max``."""
 
     code = "too_many"
 
