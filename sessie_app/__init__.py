@@ -28,6 +28,9 @@ def create_app(config: dict | None = None) -> Flask:
     instance_dir.mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config_module.from_environment(instance_dir))
     app.config.update(config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config_module.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    ) | app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = config_module.persistent_secret_key(instance_dir)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))

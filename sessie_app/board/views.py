@@ -1,7 +1,9 @@
 """Participant pages of the live board: the phone page behind the QR code, typing a code, the QR itself."""
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..choices import ACTORS, ROLES, SECTORS
 from ..qr import svg as qr_svg
@@ -40,6 +42,51 @@ def _no_room(board: Board, reason: str, wait: int = 0):
     return page, {"busy": 429, "closed": 403, "full": 409}[reason], headers
 
 
+# Rendered phone pages of phones with nothing of their own on them yet, per board state and
+# language; at most this many, so query strings or languages cannot grow it without end.
+PHONE_PAGES_KEPT = 256
+
+
+def _phone_page(board: Board, participant) -> str:
+    """The phone page. Until a phone sets a nickname, role or sector, its page is the same as every
+    other phone's on the board, so a hall that scans the QR code at once costs one render, not one
+    each: the rendering, mostly looking up translations, was most of a newcomer's time on the server."""
+    join_url = external_url("board.phone", code=board.code)
+
+    def render() -> str:
+        return render_template(
+            "board/phone.html",
+            board=board,
+            join_url=join_url,
+            participant=participant,
+            roles=ROLES,
+            sectors=SECTORS,
+            actors=ACTORS,
+        )
+
+    # Everything the page shows besides the participant's own profile (base.html: the language
+    # switch keeps the path, an organiser sees their menu, a flash message is shown once).
+    if participant.nickname or participant.role or participant.sector or "_flashes" in session:
+        return render()
+    key = (
+        board.id,
+        board.code,
+        board.title,
+        board.phase,
+        str(get_locale()),
+        request.full_path,
+        join_url,
+        current_user.is_authenticated,
+    )
+    pages = current_app.extensions.setdefault("sessie_phone_pages", {})
+    page = pages.get(key)
+    if page is None:
+        if len(pages) >= PHONE_PAGES_KEPT:
+            pages.clear()
+        page = pages[key] = render()
+    return page
+
+
 @bp.get("/b/<code>")
 @code_guesses
 def phone(code: str):
@@ -69,17 +116,7 @@ def phone(code: str):
         except services.BoardFull:
             return _no_room(board, "full")
         new_token = participant.token
-    response = make_response(
-        render_template(
-            "board/phone.html",
-            board=board,
-            join_url=external_url("board.phone", code=board.code),
-            participant=participant,
-            roles=ROLES,
-            sectors=SECTORS,
-            actors=ACTORS,
-        )
-    )
+    response = make_response(_phone_page(board, participant))
     if new_token:
         identity.set_cookie(response, board.code, new_token)
     # The page carries the participant's state; a shared phone or proxy must not replay it.

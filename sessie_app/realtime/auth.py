@@ -84,10 +84,10 @@ def identify(board_id: int, code: str, role: str) -> Connection:
         if not token:
             raise NotJoined()
         try:
-            participant = services.participant_by_token(board_id, token)
+            participant_id = services.participant_id_by_token(board_id, token)
         except services.NotFound:
             raise NotJoined() from None
-        return Connection(board_id, PARTICIPANT, participant_id=participant.id, token=token)
+        return Connection(board_id, PARTICIPANT, participant_id=participant_id, token=token)
     require_organiser()
     return Connection(board_id, role, organiser_id=current_user.id)
 

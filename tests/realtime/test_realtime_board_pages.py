@@ -38,6 +38,34 @@ def test_the_phone_page_shows_the_board_and_its_join_address(live_app, board):
     assert board.code in html and f"http://sessie.test/b/{board.code}" in html
 
 
+def test_newcomers_share_one_rendered_page_that_follows_the_board_and_holds_nothing_of_anyone(live_app, board):
+    from sessie_app.board.models import OPPEREN
+
+    def page(client=None, path=f"/b/{board.code}"):
+        return (client or live_app.test_client()).get(path).get_data(as_text=True)
+
+    first, second = page(), page()
+    assert first == second and "U doet anoniem mee." in first
+    # A phone that named itself sees its own name; the next newcomer does not.
+    named = live_app.test_client()
+    page(named)
+    with live_app.app_context():
+        token = identity.read_token(
+            {identity.cookie_name(board.code): named.get_cookie(identity.cookie_name(board.code)).value}, board.code
+        )
+        services.join(board.id, token, nickname="Els")
+    assert "U doet mee als Els." in page(named)
+    assert "Els" not in page()
+    # The page follows the board's phase, title and language.
+    with live_app.app_context():
+        services.set_phase(board.id, OPPEREN, None)
+    assert 'data-phase="opperen"' in page() and 'data-phase="mopperen"' in first
+    english = live_app.test_client()
+    english.get("/taal/en")
+    assert "You take part anonymously." in page(english)
+    assert "U doet anoniem mee." in page()
+
+
 def test_a_forged_cookie_is_replaced_by_a_new_participant(live_app, board):
     client = live_app.test_client()
     client.set_cookie(identity.cookie_name(board.code), "forged.value")

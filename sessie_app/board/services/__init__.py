@@ -20,6 +20,7 @@ from .boards import (
     join,
     normalise_code,
     participant_by_token,
+    participant_id_by_token,
 )
 from .errors import (
     BoardError,
@@ -92,6 +93,7 @@ __all__ = [
     "moderation_log",
     "normalise_code",
     "participant_by_token",
+    "participant_id_by_token",
     "participant_view",
     "proposal_data",
     "refresh_match_words",
