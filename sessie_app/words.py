@@ -233,7 +233,7 @@ def console(board: Board) -> dict:
         "open-joining": _("Meedoen weer openen"),
         "joining-closed-state": _("Meedoen gesloten: wie al meedoet, blijft; nieuwe telefoons komen er niet bij."),
         "joining-open-state": _("Nieuwe telefoons kunnen meedoen."),
-        "open-state": _("Open: deelnemers kunnen meedoen."),
+        "open-state": _("Niet vergrendeld: deelnemers kunnen toevoegen en stemmen."),
         "no-timer": _("geen timer"),
         "timer-minutes": _("Vul een aantal minuten in van 1 tot en met 180."),
         "pin": _("Uitlichten"),
