@@ -3,7 +3,8 @@
 
 - Failed codes: codes typed in the form, unknown /b/<code> addresses and Socket.IO joins that name no
   board of theirs, so guessing has no side door. Generous for people, far too slow to find one of
-  25^6 codes.
+  25^6 codes. Only a failure asks for it: a stranger who spends it must not lock out the hall that
+  shares the address, whose codes and cookies are right.
 - Newcomers: participants created from one address. A venue's Wi-Fi puts a whole hall behind one
   address, so the allowance lets several hundred phones in within a minute (README, Live board).
 """
@@ -34,23 +35,20 @@ class Allowance:
         prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
         return [*([prefix] if prefix else []), get_remote_address(), self.scope]
 
-    def seconds_until_allowed(self) -> int:
-        """0 while this address has some left; otherwise the whole seconds until it has again."""
+    def take(self) -> int:
+        """Spend one from this address's allowance: 0 when it had one, else the whole seconds until it
+        has again (nothing spent). Spending is the check, in one step of the limiter's storage: a check
+        followed by a spend let a burst of requests under gevent all pass the check first."""
         if not _enabled():
             return 0
         identifiers = self._identifiers()
+        refused = [item for item in parse_many(self.rate()) if not limiter.limiter.hit(item, *identifiers)]
+        if not refused:
+            return 0
         waits = [
-            max(1.0, limiter.limiter.get_window_stats(item, *identifiers).reset_time - time.time())
-            for item in parse_many(self.rate())
-            if not limiter.limiter.test(item, *identifiers)
+            max(1.0, limiter.limiter.get_window_stats(item, *identifiers).reset_time - time.time()) for item in refused
         ]
-        return math.ceil(max(waits)) if waits else 0
-
-    def spend(self) -> None:
-        if _enabled():
-            identifiers = self._identifiers()
-            for item in parse_many(self.rate()):
-                limiter.limiter.hit(item, *identifiers)
+        return math.ceil(max(waits))
 
 
 def _enabled() -> bool:
@@ -60,10 +58,3 @@ def _enabled() -> bool:
 
 failed_codes = Allowance("board-code", "BOARD_JOIN_RATE_LIMIT")
 newcomers = Allowance("board-newcomer", "BOARD_NEWCOMER_RATE_LIMIT")
-
-# The views' decorators on the same allowance of failed codes: an unknown /b/<code> counts (404),
-# and so does every typed code.
-code_guesses = limiter.shared_limit(
-    failed_codes.rate, scope=failed_codes.scope, deduct_when=lambda response: response.status_code == 404
-)
-typed_codes = limiter.shared_limit(failed_codes.rate, scope=failed_codes.scope, methods=["POST"])

@@ -9,7 +9,7 @@ from ..choices import ACTORS, ROLES, SECTORS
 from ..qr import svg as qr_svg
 from ..urls import external_url
 from . import identity, services
-from .allowances import code_guesses, newcomers, typed_codes
+from .allowances import failed_codes, newcomers
 from .forms import JoinForm
 from .models import Board
 
@@ -24,7 +24,11 @@ def _board(code: str) -> Board | None:
 
 
 def _unknown_code(code: str):
-    """The friendly 404: the code as typed, marked wrong, in the form to try again."""
+    """The friendly 404: the code as typed, marked wrong, in the form to try again; a 429 once this
+    address has guessed too many."""
+    wait = failed_codes.take()
+    if wait:
+        abort(429, retry_after=wait)
     form = JoinForm(data={"code": services.normalise_code(code)})
     form.code.errors = [_("Er is geen bord met deze code. Controleer de code op het scherm in de zaal.")]
     return render_template("board/join.html", form=form, not_found=True), 404
@@ -88,7 +92,6 @@ def _phone_page(board: Board, participant) -> str:
 
 
 @bp.get("/b/<code>")
-@code_guesses
 def phone(code: str):
     board = _board(code)
     if board is None:
@@ -104,10 +107,9 @@ def phone(code: str):
             participant = None
     new_token = None
     if participant is None:
-        wait = newcomers.seconds_until_allowed()
+        wait = newcomers.take()
         if wait:
-            return _no_room(board, "busy", int(wait))
-        newcomers.spend()
+            return _no_room(board, "busy", wait)
         try:
             # Scanning the QR code is all it takes: the page can post at once.
             participant = services.join(board.id, None, max_participants=current_app.config["BOARD_MAX_PARTICIPANTS"])
@@ -125,13 +127,15 @@ def phone(code: str):
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@typed_codes
 def join():
     form = JoinForm()
     if form.validate_on_submit():
         board = _board(form.code.data)
         if board is not None:
             return redirect(url_for(".phone", code=board.code))
+        wait = failed_codes.take()
+        if wait:
+            abort(429, retry_after=wait)
         form.code.errors.append(_("Er is geen bord met deze code. Controleer de code op het scherm in de zaal."))
     return render_template("board/join.html", form=form, not_found=False)
 

@@ -350,14 +350,13 @@ def _participant_joining(code: str):
     """The board and the phone's identity on it. A wrong code and a real one without this phone's
     cookie are refused alike, and both count against the address's allowance of failed codes, as
     over HTTP: the answer must not tell a stranger which codes exist."""
-    wait = failed_codes.seconds_until_allowed()
-    if wait:
-        raise auth.RateLimited(retry_after=wait)
     try:
         board = services.board_by_code(code)
         return board, auth.identify(board.id, board.code, auth.PARTICIPANT)
     except (services.NotFound, auth.NotJoined):
-        failed_codes.spend()
+        wait = failed_codes.take()
+        if wait:
+            raise auth.RateLimited(retry_after=wait) from None
         raise auth.NotJoined() from None
 
 
