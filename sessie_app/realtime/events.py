@@ -554,12 +554,19 @@ def _hide_bottleneck(data, board_id, organiser_id):
 def _hide_author(data, board_id, organiser_id):
     if (data["proposal_id"] is None) == (data["bottleneck_id"] is None):
         raise Invalid("proposal_id")
-    hidden = services.hide_author(board_id, data["proposal_id"], data["bottleneck_id"], data["reason"], organiser_id)
+    return _announce_hidden(
+        board_id,
+        services.hide_author(board_id, data["proposal_id"], data["bottleneck_id"], data["reason"], organiser_id),
+    )
+
+
+def _announce_hidden(board_id: int, hidden: dict) -> dict:
+    """Every screen learns of each item hidden at once; the tally follows (hidden proposals leave it)."""
     for item in hidden["proposals"]:
         broadcast.proposal(board_id, item)
     for item in hidden["bottlenecks"]:
         broadcast.bottleneck(board_id, item)
-    broadcast.mark_dirty(board_id)  # hidden proposals leave the tally
+    broadcast.mark_dirty(board_id)
     return hidden
 
 
@@ -570,15 +577,10 @@ def _hide_author(data, board_id, organiser_id):
     Text("reason", LIMITS["reason"]),
 )
 def _hide_selected(data, board_id, organiser_id):
-    hidden = services.hide_selected(
-        board_id, data["proposal_ids"], data["bottleneck_ids"], data["reason"], organiser_id
+    return _announce_hidden(
+        board_id,
+        services.hide_selected(board_id, data["proposal_ids"], data["bottleneck_ids"], data["reason"], organiser_id),
     )
-    for item in hidden["proposals"]:
-        broadcast.proposal(board_id, item)
-    for item in hidden["bottlenecks"]:
-        broadcast.bottleneck(board_id, item)
-    broadcast.mark_dirty(board_id)  # hidden proposals leave the tally
-    return hidden
 
 
 @control_action(
