@@ -1,7 +1,6 @@
 """Extensions, created unbound here and bound to the app in create_app."""
 
 import json
-from functools import partial
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -40,7 +39,18 @@ class Utf8Json:
     """Socket.IO's JSON with text as UTF-8, not ``\\u`` escapes: a snapshot weighs what its texts weigh
     (an "ë" two bytes, not six), which is what the board's text budget counts."""
 
-    dumps = staticmethod(partial(json.dumps, ensure_ascii=False))
+    @staticmethod
+    def dumps(value, **options) -> str:
+        text = json.dumps(value, ensure_ascii=False, **options)
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            # A lone surrogate cannot go out as UTF-8: the websocket's writer would die on it and
+            # the connection fall silent. python-socketio's JSON is process-wide, so this holds for
+            # a Python client in the same process too (the tests' and the benches').
+            return json.dumps(value, **options)
+        return text
+
     loads = staticmethod(json.loads)
 
 

@@ -44,3 +44,13 @@ def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_socket_io_sends_text_as_utf8_and_a_lone_surrogate_escaped_rather_than_killing_the_connection():
+    from sessie_app.extensions import Utf8Json
+
+    assert Utf8Json.dumps({"title": "Meer tijd voor één 🙂"}) == '{"title": "Meer tijd voor één 🙂"}'
+    # Half an emoji, as a script may send it: it cannot be UTF-8, so the whole message goes escaped.
+    wire = Utf8Json.dumps({"title": "half \ud83d", "word": "één"})
+    assert wire.encode() == b'{"title": "half \\ud83d", "word": "\\u00e9\\u00e9n"}'
+    assert Utf8Json.loads(wire) == {"title": "half \ud83d", "word": "één"}
