@@ -7,8 +7,12 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app sessie_app
 VENDOR := static/vendor
 
-# The production server: one gunicorn process with gevent's worker (deploy/gunicorn.conf.py).
-SERVE := BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+# The production server: one gunicorn process with gevent's worker (deploy/gunicorn.conf.py). Links
+# in mails and QR codes use BASE_URL; on loopback it defaults to this server, beyond loopback it must
+# be given (gunicorn.conf.py says so and stops).
+LOOPBACK := $(filter 127.0.0.1 localhost ::1,$(HOST))
+SERVE_BASE_URL = $(or $(BASE_URL),$(if $(LOOPBACK),http://$(HOST):$(PORT)))
+SERVE = BIND=$(HOST):$(PORT) BASE_URL=$(SERVE_BASE_URL) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 # Debian packages, and why (README, System packages): WeasyPrint's libraries and fonts for the PDFs
 # (Pango, HarfBuzz with its subsetter, fontconfig, GLib; DejaVu, and Noto Color Emoji for emoji),

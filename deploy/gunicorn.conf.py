@@ -10,6 +10,14 @@ collapse beyond a few hundred (README, Performance, has the figures behind this 
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:5000")
+# Every absolute link (mails, calendar files, QR codes, the poster) is built on BASE_URL, never on a
+# request's Host header. On loopback the default names this machine; reachable from other machines,
+# only the operator knows the address phones use.
+if bind.rpartition(":")[0].strip("[]") not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("BASE_URL"):
+    raise SystemExit(
+        f"BASE_URL ontbreekt: de app luistert op {bind} en is dus van buitenaf bereikbaar. Zet BASE_URL op het"
+        " adres dat deelnemers gebruiken, bijvoorbeeld: make serve HOST=0.0.0.0 BASE_URL=http://192.168.1.20:5000"
+    )
 workers = 1
 # gevent-websocket's worker, not `-k gevent` with simple-websocket: at 1,000 phones and 100 votes/s it
 # gave p95 487 ms against 787 ms (README, Performance). With gevent-websocket installed, plain

@@ -13,6 +13,7 @@ from whitenoise import WhiteNoise
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from .outbox import sender as outbox_sender
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_blueprints(app)
+    outbox_sender.register(app)
     register_commands(app)
     register_errorhandlers(app)
     register_security_headers(app)
@@ -187,4 +189,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
+        # Erased personal data (a registrant's, their mails) is overwritten in the file, not left in
+        # free pages for anyone who copies instance/.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

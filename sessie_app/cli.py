@@ -21,6 +21,7 @@ from .reports import services as report_services
 from .reports.report import Report
 from .textclean import spreadsheet_safe
 from .timeutil import today_local
+from .urls import link_context
 
 sessions_cli = AppGroup("sessions", help="De sessies van de reeks.")
 organiser_cli = AppGroup("organiser", help="Organisator-accounts.")
@@ -100,19 +101,9 @@ def organiser_hint() -> None:
 @click.option("--older-than", "days", type=click.IntRange(min=0), required=True, help="Dagen na de sessie.")
 def purge(days: int) -> None:
     """Erase personal data of sessions held more than DAYS ago; anonymous counts stay."""
-    count = registration_services.purge_past(days)
+    count = registration_services.purge_past(days, Path(current_app.config["MAIL_OUTBOX_DIR"]))
     participants = board_services.forget_participants(today_local() - timedelta(days=days))
     click.echo(f"Persoonsgegevens gewist van {count} aanmelding(en) en {participants} deelnemer(s) aan live borden.")
-
-
-DEFAULT_BASE_URL = "http://127.0.0.1:5000"
-
-
-def _request_context():
-    """A request context on BASE_URL (or the local development address), so links are absolute
-    and messages come out in Dutch."""
-    base = current_app.config.get("BASE_URL") or DEFAULT_BASE_URL
-    return current_app.test_request_context(base_url=base)
 
 
 def _board_or_fail(code: str):
@@ -167,7 +158,7 @@ def create_board(
         )
     except board_services.InvalidBoard as refusal:
         raise click.ClickException(f"Geen bord aangemaakt. {refusal}") from None
-    with _request_context():
+    with link_context():
         url = external_url("board.phone", code=board.code)
     click.echo(f"Bord aangemaakt: {board.title}")
     click.echo(f"Code: {board.code}")
@@ -181,7 +172,7 @@ def import_csv(code: str, file: Path) -> None:
     """Import proposals from a CSV file (title, groot_denken, klein_doen, actor, votes).
     Exits with 1 when nothing could be imported."""
     board = _board_or_fail(code)
-    with _request_context():
+    with link_context():
         try:
             with file.open("rb") as fh:
                 data = fh.read(board_io.MAX_IMPORT_BYTES + 1)
@@ -231,7 +222,7 @@ def set_board_phase(code: str, phase: str) -> None:
 def export_board(code: str, fmt: str, output: Path | None) -> None:
     """Export every proposal of a board as CSV (for Excel) or JSON."""
     board = _board_or_fail(code)
-    with _request_context():
+    with link_context():
         if fmt == "csv":
             text = board_io.export_csv(board.id, cell=spreadsheet_safe)
         else:
@@ -281,7 +272,7 @@ def report_pdf(session_slug: str | None, all_sessions: bool, output: Path) -> No
     from .reports.document import report_pdf as render
 
     scope = _report_scope(session_slug, all_sessions)
-    with _request_context():
+    with link_context():
         report = _build_report(scope)
         try:
             body = render(report)
@@ -307,7 +298,7 @@ def report_synthesis(
 ) -> None:
     """The report's data (groups, support, bridging proposals, who must act) as JSON or CSV."""
     scope = _report_scope(session_slug, all_sessions)
-    with _request_context():
+    with link_context():
         report = _build_report(scope, suggest=suggest)
     text = report_exports.synthesis_json(report) + "\n" if fmt == "json" else report_exports.synthesis_csv(report)
     if output is None:

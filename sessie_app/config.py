@@ -104,6 +104,8 @@ def from_environment(instance_dir: Path) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Kennisinfrastructuur onderwijs <noreply@sessie.local>"),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_dir / "outbox")),
+        # Deliver the outbox from the serving process (outbox/sender.py); the tests deliver it themselves.
+        "OUTBOX_SENDER": _bool("OUTBOX_SENDER", True),
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "a.pansier@poraad.nl"),
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,

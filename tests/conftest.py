@@ -33,6 +33,9 @@ from tests.helpers import (
     registration_for,
 )
 
+# smtp_server and smtp_inbox: a real SMTP server on loopback.
+pytest_plugins = ["tests.smtp"]
+
 # A test that uses one of these fixtures (directly or through another fixture) gets the marker:
 # `make test-fast` runs `-m 'not (server or postgres or redis or browser)'`.
 MARKER_OF_FIXTURE = {

@@ -45,6 +45,8 @@ def base_config(tmp_path: Path) -> dict:
         "RATELIMIT_ENABLED": False,
         "BASE_URL": "http://sessie.test",
         "SERVER_NAME": None,
+        # The tests deliver the outbox themselves (deliver, outbox below), when they look.
+        "OUTBOX_SENDER": False,
     }
 
 
@@ -107,8 +109,17 @@ def post_form(client, page_url: str, data: dict, post_url: str | None = None, **
     )
 
 
+def deliver(app, now=None) -> int:
+    """What the outbox's sender would do next: send every mail due (at ``now``)."""
+    from sessie_app.outbox.sender import deliver_due
+
+    with app.app_context():
+        return deliver_due(now)
+
+
 def outbox(app) -> list:
-    """The mails written to the outbox folder, oldest first, parsed."""
+    """The mails due are delivered, then those written to the outbox folder read, oldest first."""
+    deliver(app)
     folder = Path(app.config["MAIL_OUTBOX_DIR"])
     if not folder.exists():
         return []

@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..board.models import Board, Participant, Proposal
 from ..choices import ROLE_LABELS, ROLES, SECTOR_LABELS, SECTORS
 from ..extensions import db
+from ..outbox import services as outbox_services
 from ..registration import services as registration_services
 from ..registration.meetings import meetings_in_date_order, slug_taken
 from ..registration.models import CANCELLED, CONFIRMED, STATUSES, WAITLISTED, Meeting, Registration
@@ -135,6 +136,7 @@ class MeetingSummary:
     waitlisted: int
     checked_in: int
     registration_open: bool
+    mail_failed: int = 0
 
 
 def _checked_in_counts() -> dict[int, int]:
@@ -163,6 +165,7 @@ def meeting_overview() -> list[MeetingSummary]:
     """Every session with its numbers, in date order."""
     availability = registration_services.availability()
     checked_in = _checked_in_counts()
+    failed = outbox_services.failed_counts()
     return [
         MeetingSummary(
             meeting=meeting,
@@ -170,6 +173,7 @@ def meeting_overview() -> list[MeetingSummary]:
             waitlisted=availability[meeting.id].waitlisted,
             checked_in=checked_in.get(meeting.id, 0),
             registration_open=registration_services.is_open(meeting),
+            mail_failed=failed.get(meeting.id, 0),
         )
         for meeting in meetings_in_date_order()
     ]

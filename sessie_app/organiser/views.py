@@ -10,7 +10,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import tokens
 from ..extensions import limiter
 from ..i18n import safe_next
-from ..registration import mail, notifications
+from ..outbox import services as outbox
+from ..outbox.models import FAILED, SENT, WAITING
+from ..registration import notifications
 from ..registration import services as registration_services
 from ..registration.forms import ConfirmForm
 from ..registration.meetings import MeetingNotFound, is_valid_slug, meeting_by_slug
@@ -109,8 +111,8 @@ def meeting_edit(slug: str):
     form = MeetingForm(obj=meeting)
     if form.validate_on_submit():
         change = registration_services.update_meeting(meeting.id, **_meeting_values(form))
-        sent = notifications.meeting_changed(meeting.id, change)
-        schedule_mails, promoted = sent.count(mail.SCHEDULE_CHANGED), sent.count(mail.PROMOTED)
+        schedule_mails = change.mails.count(notifications.SCHEDULE_CHANGED)
+        promoted = change.mails.count(notifications.PROMOTED)
         flash(_("De sessie is opgeslagen."), "success")
         if change.schedule_changed:
             flash(
@@ -164,6 +166,49 @@ def registrations(slug: str):
         report=services.meeting_report(meeting.id),
         csv_url=url_for(".registrations_csv", slug=slug, **export_args),
     )
+
+
+def _mail_labels() -> dict:
+    return {
+        notifications.CONFIRMATION: _("Bevestiging of wachtlijst"),
+        notifications.LINK_AGAIN: _("Persoonlijke link opnieuw"),
+        notifications.PROMOTED: _("Plek vrijgekomen"),
+        notifications.SCHEDULE_CHANGED: _("Tijd of locatie gewijzigd"),
+        notifications.CANCELLED: _("Afmelding"),
+        WAITING: _("Wacht"),
+        SENT: _("Verstuurd"),
+        FAILED: _("Mislukt"),
+    }
+
+
+@bp.get("/sessies/<slug>/mail")
+@login_required
+def outbox_view(slug: str):
+    """What was sent to this session's registrants, what waits, and what failed with the reason."""
+    meeting = _meeting_or_404(slug)
+    return render_template(
+        "organiser/outbox.html",
+        meeting=meeting,
+        outbox=outbox.for_meeting(meeting.id),
+        labels=_mail_labels(),
+        retry_form=ConfirmForm(),
+        max_attempts=outbox.MAX_ATTEMPTS,
+    )
+
+
+@bp.post("/sessies/<slug>/mail/<int(max=2147483647):mail_id>/opnieuw")
+@login_required
+def outbox_retry(slug: str, mail_id: int):
+    meeting = _meeting_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        outbox.retry(meeting.id, mail_id)
+    except outbox.MailNotFound:
+        flash(_("Die mail bestaat niet (meer) of is al verstuurd."), "error")
+    else:
+        flash(_("De mail wordt opnieuw verstuurd."), "success")
+    return redirect(url_for(".outbox_view", slug=slug))
 
 
 @bp.get("/sessies/<slug>/aanmeldingen.csv")

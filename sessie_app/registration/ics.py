@@ -11,13 +11,18 @@ TIMEZONE_WINDOW = timedelta(days=366)
 
 
 def location_text(meeting: Meeting) -> str:
-    parts = [meeting.venue or _("Locatie volgt"), meeting.address, meeting.city]
+    """Venue, address and city, the city once: an address usually ends with it ("8017 CA Zwolle")."""
+    parts = [meeting.venue or _("Locatie volgt"), meeting.address]
+    if not (meeting.address and meeting.city.casefold() in meeting.address.casefold()):
+        parts.append(meeting.city)
     return ", ".join(p for p in parts if p)
 
 
-def calendar_for(registration: Registration, meeting: Meeting, manage_url: str) -> bytes:
-    """The calendar entry keeps one UID per registration and takes the session's schedule
-    version as SEQUENCE, so an update replaces the entry people already have."""
+def calendar_for(registration: Registration, meeting: Meeting, session_url: str) -> bytes:
+    """The calendar entry keeps one UID per registration; its SEQUENCE is the session's schedule
+    version plus the registration's own changes, so every update replaces the entry people have.
+    It links to the session's public page, never to the personal manage link: a calendar entry is
+    shared, synced and forwarded more freely than a mail."""
     cancelled = registration.status == CANCELLED
     calendar = Calendar()
     calendar.add("prodid", "-//sessie_app//Kennisinfrastructuur onderwijs//NL")
@@ -28,14 +33,18 @@ def calendar_for(registration: Registration, meeting: Meeting, manage_url: str) 
     event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", meeting.starts)
     event.add("dtend", meeting.ends)
-    # A cancellation must outrank the last schedule update the person received.
-    event.add("sequence", meeting.schedule_version + (1 if cancelled else 0))
+    event.add("sequence", meeting.schedule_version + registration.calendar_version)
     event.add("summary", _("Sessie Kennisinfrastructuur onderwijs – %(city)s", city=meeting.city))
     event.add("location", location_text(meeting))
     event.add(
-        "description", _("Niet mopperen, maar opperen. Uw aanmelding bekijken of wijzigen: %(url)s", url=manage_url)
+        "description",
+        _(
+            "Niet mopperen, maar opperen. Over de sessie: %(url)s – uw aanmelding wijzigen of afmelden doet u via de"
+            " link in uw bevestigingsmail.",
+            url=session_url,
+        ),
     )
-    event.add("url", manage_url)
+    event.add("url", session_url)
     if cancelled:
         event.add("status", "CANCELLED")
     elif registration.status == WAITLISTED:

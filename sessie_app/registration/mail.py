@@ -1,7 +1,8 @@
-"""The mails a registrant receives, each with the calendar file and their personal link."""
+"""The mails a registrant receives, each with the calendar file and their personal link; rendered
+by the outbox's sender when it sends them, from the registration as it is then."""
 
 import io
-from email.utils import formataddr
+from email.message import EmailMessage
 
 import qrcode
 from flask import render_template
@@ -9,16 +10,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from .. import mailer, tokens
+from ..extensions import db
 from ..i18n import locale_for
 from ..urls import external_url
 from .ics import calendar_for, location_text
 from .models import CONFIRMED, Registration
-
-CONFIRMATION = "confirmation"
-REMINDER = "reminder"
-PROMOTED = "promoted"
-SCHEDULE_CHANGED = "schedule_changed"
-CANCELLED = "cancelled"
+from .notifications import CANCELLED, LINK_AGAIN, PROMOTED, SCHEDULE_CHANGED
 
 
 def manage_url(registration: Registration) -> str:
@@ -29,6 +26,10 @@ def check_in_url(registration: Registration) -> str:
     return external_url("organiser.check_in_code", code=tokens.sign(tokens.CHECK_IN, registration.token))
 
 
+def session_url(registration: Registration) -> str:
+    return external_url("registration.meeting", slug=registration.meeting.slug)
+
+
 def _subject(kind: str, registration: Registration) -> str:
     city = registration.meeting.city
     if kind == CANCELLED:
@@ -37,6 +38,8 @@ def _subject(kind: str, registration: Registration) -> str:
         return _("Gewijzigd: tijd of locatie van de sessie in %(city)s", city=city)
     if kind == PROMOTED:
         return _("Er is een plek vrijgekomen: u bent aangemeld voor %(city)s", city=city)
+    if kind == LINK_AGAIN:
+        return _("Uw persoonlijke link voor de sessie in %(city)s", city=city)
     if registration.status == CONFIRMED:
         return _("Aanmelding bevestigd: sessie %(city)s", city=city)
     return _("U staat op de wachtlijst: sessie %(city)s", city=city)
@@ -48,23 +51,27 @@ def _qr_png(data: str) -> bytes:
     return buffer.getvalue()
 
 
-def send_registration_mail(registration: Registration, kind: str) -> None:
-    """Render and send one mail to the registrant, in the language they registered in."""
+def registration_mail(registration_id: int, kind: str, recipient: str) -> EmailMessage | None:
+    """The mail of ``kind`` to a registrant, in the language they registered in; None when their
+    data has been deleted since it was queued. Needs a request context on BASE_URL (urls.link_context).
+
+    Nothing the registrant typed appears in it: the form is public, so a name or an organisation in
+    the mail would let anyone send text of their choosing to any address from the organisers."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.anonymised_at is not None:
+        return None
     with force_locale(locale_for(registration.locale)):
         meeting = registration.meeting
-        link = manage_url(registration)
         show_check_in = registration.status == CONFIRMED and kind != CANCELLED
         context = {
             "kind": kind,
             "registration": registration,
             "meeting": meeting,
             "location": location_text(meeting),
-            "manage_url": link,
+            "manage_url": manage_url(registration),
             "show_check_in": show_check_in,
         }
-        message = mailer.new_message(
-            formataddr((registration.name or "", registration.email)), _subject(kind, registration)
-        )
+        message = mailer.new_message(recipient, _subject(kind, registration))
         message.set_content(render_template("emails/registration.txt", **context))
         message.add_alternative(render_template("emails/registration.html", **context), subtype="html")
         if show_check_in:
@@ -73,10 +80,10 @@ def send_registration_mail(registration: Registration, kind: str) -> None:
                 _qr_png(check_in_url(registration)), "image", "png", cid="<check-in-qr>", filename="aanmelding-qr.png"
             )
         message.add_attachment(
-            calendar_for(registration, meeting, link),
+            calendar_for(registration, meeting, session_url(registration)),
             maintype="text",
             subtype="calendar",
             filename=f"sessie-{meeting.slug}.ics",
             params={"method": "CANCEL" if kind == CANCELLED else "PUBLISH"},
         )
-    mailer.send(message)
+    return message

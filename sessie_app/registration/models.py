@@ -61,6 +61,9 @@ class Registration(db.Model):
     token: Mapped[str | None] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
     # Kept apart from the token: a calendar entry is shared more freely than a mail.
     calendar_uid: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: f"{uuid.uuid4()}@sessie-app")
+    # Raised when this person's entry changes (promoted, cancelled); with the session's
+    # schedule_version it is the entry's SEQUENCE, so every update replaces the one they have.
+    calendar_version: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(16))
     name: Mapped[str | None] = mapped_column(String(limits.NAME))
     email: Mapped[str | None] = mapped_column(String(limits.EMAIL))

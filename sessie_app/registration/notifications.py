@@ -1,15 +1,29 @@
-"""Which mail follows which change: views and commands report the event after the service has
-committed it, and this module alone decides who hears of it and with which mail.
+"""Which mail follows which change: the registration services call these inside their transaction,
+before they commit, and this module alone decides who hears of a change and with which mail. The
+mail is a row in the outbox, committed with the change; the outbox's sender renders and sends it.
 
-Each function is named after its event, takes ids rather than request state, and answers what
-it sent, so the caller can tell the organiser or the registrant.
+Each function is named after its event and answers the mails it queued, so the caller can tell the
+organiser or the registrant.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from . import mail, services
-from .models import Registration
-from .services import MeetingChange, Outcome
+from ..outbox import services as outbox
+from ..timeutil import utcnow
+from .models import Meeting, Registration
+
+CONFIRMATION = "confirmation"
+# "You were already registered; here is your link again": what a second registration with the same
+# address gets, so the form never tells a stranger whether an address is known.
+LINK_AGAIN = "link_again"
+PROMOTED = "promoted"
+SCHEDULE_CHANGED = "schedule_changed"
+CANCELLED = "cancelled"
+
+# However often a form is posted with someone's address, that person gets their link again at most
+# once in this time: enough for someone who lost the mail, useless for flooding an inbox.
+LINK_AGAIN_EVERY = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -19,53 +33,57 @@ class Mail:
 
 
 @dataclass(frozen=True)
-class Sent:
-    """The mails one event caused, in the order they went out."""
+class Queued:
+    """The mails one change queued, in the order they will go out."""
 
     mails: tuple[Mail, ...] = ()
 
     def count(self, kind: str) -> int:
-        return sum(1 for sent in self.mails if sent.kind == kind)
+        return sum(1 for queued in self.mails if queued.kind == kind)
+
+    def __add__(self, other: "Queued") -> "Queued":
+        return Queued(self.mails + other.mails)
 
 
-def _send(registration: Registration, kind: str) -> Mail:
-    mail.send_registration_mail(registration, kind)
+def _queue(registration: Registration, kind: str) -> Mail:
+    outbox.queue(
+        meeting_id=registration.meeting_id, registration_id=registration.id, kind=kind, recipient=registration.email
+    )
     return Mail(registration.id, kind)
 
 
-def _promotions(promoted: list[int]) -> list[Mail]:
-    return [_send(services.get_registration(registration_id), mail.PROMOTED) for registration_id in promoted]
+def _promotions(promoted: list[Registration]) -> Queued:
+    return Queued(tuple(_queue(registration, PROMOTED) for registration in promoted))
 
 
-def registered(outcome: Outcome) -> Sent:
-    """A new registration hears it is confirmed or wait-listed; a repeat with the same address
-    gets a reminder of the registration that stands."""
-    kind = mail.REMINDER if outcome.duplicate else mail.CONFIRMATION
-    return Sent((_send(services.get_registration(outcome.registration_id), kind),))
+def registered(registration: Registration, *, duplicate: bool) -> Queued:
+    """A new registration hears it is confirmed or wait-listed; a repeat with the same address gets
+    the link of the registration that stands, at most once per LINK_AGAIN_EVERY."""
+    if not duplicate:
+        return Queued((_queue(registration, CONFIRMATION),))
+    if outbox.queued_since(registration.id, (CONFIRMATION, LINK_AGAIN), utcnow() - LINK_AGAIN_EVERY):
+        return Queued()
+    return Queued((_queue(registration, LINK_AGAIN),))
 
 
-def cancelled(registration_id: int, promoted: list[int]) -> Sent:
+def cancelled(registration: Registration, promoted: list[Registration]) -> Queued:
     """The person who cancelled gets the cancellation (it withdraws their calendar entry);
     whoever got their seat hears so."""
-    own = _send(services.get_registration(registration_id), mail.CANCELLED)
-    return Sent((own, *_promotions(promoted)))
+    return Queued((_queue(registration, CANCELLED),)) + _promotions(promoted)
 
 
-def personal_data_deleted(promoted: list[int]) -> Sent:
+def personal_data_deleted(promoted: list[Registration]) -> Queued:
     """The erased address hears nothing more; whoever got the freed seat hears so."""
-    return Sent(tuple(_promotions(promoted)))
+    return _promotions(promoted)
 
 
-def meeting_changed(meeting_id: int, change: MeetingChange) -> Sent:
+def meeting_changed(meeting: Meeting, *, schedule_changed: bool, promoted: list[Registration], active) -> Queued:
     """One mail per person: the promoted hear of their seat (with the new schedule), everyone
     else still registered hears of the new date, time or place."""
-    promotions = _promotions(change.promoted)
-    schedule_mails = []
-    if change.schedule_changed:
-        promoted = set(change.promoted)
-        schedule_mails = [
-            _send(registration, mail.SCHEDULE_CHANGED)
-            for registration in services.active_registrations(meeting_id)
-            if registration.id not in promoted
-        ]
-    return Sent((*promotions, *schedule_mails))
+    promotions = _promotions(promoted)
+    if not schedule_changed:
+        return promotions
+    seated = {registration.id for registration in promoted}
+    return promotions + Queued(
+        tuple(_queue(registration, SCHEDULE_CHANGED) for registration in active if registration.id not in seated)
+    )

@@ -1,17 +1,20 @@
 """Registration rules: seats, the waiting list, duplicates, changes and deletion.
 
-Functions take plain arguments, commit their own transaction and return plain data;
-the notifications module decides which mails follow.
+Functions take plain arguments, commit their own transaction and return plain data. The
+notifications module decides which mails follow a change; they are queued in the same transaction.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..outbox import services as outbox
 from ..timeutil import today_local, utcnow
+from . import notifications
 from .meetings import meeting_by_id
 from .models import CANCELLED, CONFIRMED, WAITLISTED, Meeting, Registration
 
@@ -56,6 +59,15 @@ class Outcome:
     registration_id: int
     status: str
     duplicate: bool = False
+    mails: notifications.Queued = field(default_factory=notifications.Queued)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a cancellation or an erasure did: who got a seat, and the mails it queued."""
+
+    promoted: list[int]
+    mails: notifications.Queued
 
 
 @dataclass(frozen=True)
@@ -136,19 +148,28 @@ def register(meeting_id: int, details: Details, *, lock: bool = True) -> Outcome
         existing = _active_registration(meeting_id, details.email)
         if existing is not None:
             db.session.rollback()
-            return Outcome(existing.id, existing.status, duplicate=True)
+            return _repeated(meeting_id, details.email)
         status = CONFIRMED if _count(meeting_id, CONFIRMED) < meeting.capacity else WAITLISTED
         registration = Registration(meeting_id=meeting_id, status=status, **details.personal_fields())
         db.session.add(registration)
+        db.session.flush()
+        mails = notifications.registered(registration, duplicate=False)
         db.session.commit()
     except IntegrityError:
         # Lost a race for the same address: the other request's registration stands.
         db.session.rollback()
-        existing = _active_registration(meeting_id, details.email)
-        if existing is None:
-            raise
-        return Outcome(existing.id, existing.status, duplicate=True)
-    return Outcome(registration.id, registration.status)
+        return _repeated(meeting_id, details.email)
+    return Outcome(registration.id, registration.status, mails=mails)
+
+
+def _repeated(meeting_id: int, email: str) -> Outcome:
+    """A second registration with an address that has one: the first stands, and hears of it."""
+    existing = _active_registration(meeting_id, email)
+    if existing is None:
+        raise RegistrationError(email)
+    mails = notifications.registered(existing, duplicate=True)
+    db.session.commit()
+    return Outcome(existing.id, existing.status, duplicate=True, mails=mails)
 
 
 def get_registration(registration_id: int) -> Registration:
@@ -174,7 +195,7 @@ def update_details(registration_id: int, details: Details) -> None:
     db.session.commit()
 
 
-def _promote_waiting(meeting: Meeting) -> list[int]:
+def _promote_waiting(meeting: Meeting) -> list[Registration]:
     """Give free seats to the longest-waiting people; caller holds the lock."""
     free = meeting.capacity - _count(meeting.id, CONFIRMED)
     if free <= 0:
@@ -187,24 +208,29 @@ def _promote_waiting(meeting: Meeting) -> list[int]:
     ).all()
     for registration in waiting:
         registration.status = CONFIRMED
-    return [r.id for r in waiting]
+        # Their calendar entry changes from tentative to confirmed: a higher SEQUENCE replaces it.
+        registration.calendar_version += 1
+    return list(waiting)
 
 
-def cancel(registration_id: int) -> list[int]:
-    """Cancel a registration; returns the ids of the people promoted from the waiting list."""
+def cancel(registration_id: int) -> Change:
+    """Cancel a registration; whoever gets the seat from the waiting list is promoted."""
     registration = get_registration(registration_id)
     if registration.status == CANCELLED:
-        return []
+        return Change([], notifications.Queued())
     _lock_meeting(registration.meeting_id)
     registration.status = CANCELLED
     registration.cancelled_at = utcnow()
+    registration.calendar_version += 1
     db.session.flush()
     promoted = _promote_waiting(registration.meeting)
+    mails = notifications.cancelled(registration, promoted)
     db.session.commit()
-    return promoted
+    return Change([r.id for r in promoted], mails)
 
 
-def _anonymise(registration: Registration) -> None:
+def _anonymise(registration: Registration, outbox_dir: Path) -> None:
+    outbox.forget([registration.id], outbox_dir)
     registration.name = registration.email = registration.organisation = None
     registration.dietary = registration.accessibility = None
     registration.token = None
@@ -212,32 +238,31 @@ def _anonymise(registration: Registration) -> None:
     registration.anonymised_at = utcnow()
 
 
-def delete_personal_data(registration_id: int) -> list[int]:
-    """Cancel (when still active) and erase everything personal; role, sector and meal stay as counts.
-
-    Returns the ids promoted from the waiting list.
-    """
+def delete_personal_data(registration_id: int, outbox_dir: Path) -> Change:
+    """Cancel (when still active) and erase everything personal, the mails to them and their files
+    in ``outbox_dir`` included; role, sector and meal stay as counts."""
     registration = get_registration(registration_id)
     _lock_meeting(registration.meeting_id)
-    promoted: list[int] = []
+    promoted: list[Registration] = []
     if registration.status != CANCELLED:
         registration.status = CANCELLED
         registration.cancelled_at = utcnow()
         db.session.flush()
         promoted = _promote_waiting(registration.meeting)
-    _anonymise(registration)
+    _anonymise(registration, outbox_dir)
+    mails = notifications.personal_data_deleted(promoted)
     db.session.commit()
-    return promoted
+    return Change([r.id for r in promoted], mails)
 
 
-def purge_past(older_than_days: int) -> int:
-    """Erase personal data of sessions that ended more than ``older_than_days`` ago."""
+def purge_past(older_than_days: int, outbox_dir: Path) -> int:
+    """Erase personal data (and mails) of sessions that ended more than ``older_than_days`` ago."""
     cutoff = today_local() - timedelta(days=older_than_days)
     registrations = db.session.scalars(
         select(Registration).join(Meeting).where(Meeting.date < cutoff, Registration.anonymised_at.is_(None))
     ).all()
     for registration in registrations:
-        _anonymise(registration)
+        _anonymise(registration, outbox_dir)
     db.session.commit()
     return len(registrations)
 
@@ -246,6 +271,7 @@ def purge_past(older_than_days: int) -> int:
 class MeetingChange:
     schedule_changed: bool
     promoted: list[int]
+    mails: notifications.Queued
 
 
 def update_meeting(
@@ -281,8 +307,11 @@ def update_meeting(
         meeting.schedule_version += 1
     db.session.flush()
     promoted = _promote_waiting(meeting)
+    mails = notifications.meeting_changed(
+        meeting, schedule_changed=schedule_changed, promoted=promoted, active=active_registrations(meeting_id)
+    )
     db.session.commit()
-    return MeetingChange(schedule_changed=schedule_changed, promoted=promoted)
+    return MeetingChange(schedule_changed=schedule_changed, promoted=[r.id for r in promoted], mails=mails)
 
 
 def create_meeting(

@@ -1,5 +1,7 @@
 """Public pages: the series, a session with its form, and the personal manage page."""
 
+from pathlib import Path
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -7,7 +9,7 @@ from .. import tokens
 from ..extensions import limiter
 from ..i18n import current_language
 from ..urls import external_url
-from . import mail, notifications, services
+from . import mail, services
 from .forms import ConfirmForm, DetailsForm, RegistrationForm
 from .ics import calendar_for
 from .meetings import MeetingNotFound, meeting_by_slug, meetings_in_date_order
@@ -79,11 +81,10 @@ def meeting(slug: str):
     if open_for_registration and form.validate_on_submit():
         if not form.is_bot:
             try:
-                outcome = services.register(meeting.id, _details_from(form, form.email.data))
+                services.register(meeting.id, _details_from(form, form.email.data))
             except services.RegistrationClosed:
                 flash(_("Aanmelden voor deze sessie is gesloten."), "error")
                 return redirect(url_for(".meeting", slug=slug))
-            notifications.registered(outcome)
         # Same answer for a new registration, a repeat and a bot: the page never tells whether
         # an address was known.
         session[JUST_REGISTERED] = form.email.data
@@ -160,8 +161,7 @@ def cancel(token: str):
         return _confirm_page(registration, token, "cancel")
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    promoted = services.cancel(registration.id)
-    notifications.cancelled(registration.id, promoted)
+    services.cancel(registration.id)
     flash(_("U bent afgemeld. Jammer dat u er niet bij kunt zijn!"), "success")
     return redirect(url_for(".manage", token=token))
 
@@ -175,8 +175,7 @@ def delete(token: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     meeting = registration.meeting
-    promoted = services.delete_personal_data(registration.id)
-    notifications.personal_data_deleted(promoted)
+    services.delete_personal_data(registration.id, Path(current_app.config["MAIL_OUTBOX_DIR"]))
     return render_template("registration/deleted.html", meeting=meeting)
 
 
@@ -184,7 +183,7 @@ def delete(token: str):
 @limiter.limit("60 per minute")
 def calendar(token: str):
     registration = _registration_from_link(token)
-    body = calendar_for(registration, registration.meeting, mail.manage_url(registration))
+    body = calendar_for(registration, registration.meeting, mail.session_url(registration))
     return (
         body,
         200,

@@ -3,6 +3,7 @@
 import importlib
 import io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -161,7 +162,7 @@ def test_a_forged_or_unknown_code_gives_a_clear_404(organiser_client, guests, ma
 
 def test_a_code_stops_working_once_the_personal_data_is_deleted(app, organiser_client, guests):
     path = code_path(app, guests["jan"])
-    registration_services.delete_personal_data(guests["jan"].id)
+    registration_services.delete_personal_data(guests["jan"].id, Path(app.config["MAIL_OUTBOX_DIR"]))
     assert organiser_client.get(path).status_code == 404
 
 

@@ -107,10 +107,11 @@ def test_creating_a_session_refuses_bad_slugs_times_and_capacity_with_dutch_mess
 def test_editing_without_schedule_change_sends_no_mail(app, organiser_client, meetings, add_registration):
     tilburg = meetings["tilburg"]
     add_registration(tilburg)
+    before = len(outbox(app))
     response = post_form(organiser_client, edit_url("tilburg"), meeting_form_data(tilburg, city="Tilburg-Noord"))
     assert response.status_code == 302
     assert meeting_by_slug("tilburg").city == "Tilburg-Noord"
-    assert outbox(app) == []
+    assert len(outbox(app)) == before
 
 
 def test_the_edit_form_is_filled_with_the_current_values(organiser_client, meetings):
@@ -128,7 +129,8 @@ def test_editing_the_venue_mails_each_registrant_once_with_an_updated_calendar_e
         post_form(client, "/sessies/zwolle", {**VALID_REGISTRATION, "email": email})
     gone = add_registration(zwolle)
     registration_services.cancel(gone.id)
-    first_mails = {m["To"].addresses[0].addr_spec: event_of(m) for m in outbox(app)}
+    mails_before = outbox(app)
+    first_mails = {m["To"].addresses[0].addr_spec: event_of(m) for m in mails_before[:2]}
     assert set(first_mails) == {"een@example.nl", "twee@example.nl"}
 
     response = post_form(
@@ -138,7 +140,7 @@ def test_editing_the_venue_mails_each_registrant_once_with_an_updated_calendar_e
     flashed = organiser_client.get("/organisator/").get_data(as_text=True)
     assert "2 deelnemers zijn gemaild" in flashed
 
-    later = outbox(app)[2:]
+    later = outbox(app)[len(mails_before) :]
     recipients = [m["To"].addresses[0].addr_spec for m in later]
     assert sorted(recipients) == ["een@example.nl", "twee@example.nl"]  # once each, not the cancelled one
     for message in later:
@@ -155,7 +157,7 @@ def test_raising_capacity_promotes_waitlisted_people_and_mails_them(app, organis
     seated = add_registration(den_haag)
     waiting = [add_registration(den_haag) for _ in range(3)]
     assert [r.status for r in waiting] == [WAITLISTED] * 3
-    assert outbox(app) == []
+    before = len(outbox(app))
 
     response = post_form(
         organiser_client, edit_url("den-haag"), meeting_form_data(db.session.get(Meeting, den_haag.id), capacity="3")
@@ -164,7 +166,7 @@ def test_raising_capacity_promotes_waitlisted_people_and_mails_them(app, organis
     db.session.expire_all()
     statuses = [db.session.get(Registration, r.id).status for r in (seated, *waiting)]
     assert statuses == [CONFIRMED, CONFIRMED, CONFIRMED, WAITLISTED]  # the longest-waiting two moved up
-    mails = outbox(app)
+    mails = outbox(app)[before:]
     assert sorted(m["To"].addresses[0].addr_spec for m in mails) == sorted([waiting[0].email, waiting[1].email])
     assert all("plek vrijgekomen" in m["Subject"] for m in mails)
     assert "2 personen van de wachtlijst hebben een plaats gekregen" in organiser_client.get("/organisator/").get_data(
@@ -178,14 +180,15 @@ def test_moving_the_date_and_raising_capacity_sends_one_mail_per_person(
     den_haag = meetings["den-haag"]
     post_form(organiser_client, edit_url("den-haag"), meeting_form_data(den_haag, capacity="1"))
     seated, waiting = add_registration(den_haag), add_registration(den_haag)
+    before = len(outbox(app))
     meeting = db.session.get(Meeting, den_haag.id)
     post_form(
         organiser_client,
         edit_url("den-haag"),
         meeting_form_data(meeting, capacity="2", date=(meeting.date + timedelta(days=1)).isoformat()),
     )
-    mails = {m["To"].addresses[0].addr_spec: m["Subject"] for m in outbox(app)}
-    assert len(outbox(app)) == 2
+    mails = {m["To"].addresses[0].addr_spec: m["Subject"] for m in outbox(app)[before:]}
+    assert len(outbox(app)) == before + 2
     assert "Gewijzigd" in mails[seated.email] and "plek vrijgekomen" in mails[waiting.email]
 
 

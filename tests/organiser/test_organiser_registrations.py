@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -116,8 +117,8 @@ def test_unknown_filter_values_are_ignored_and_shown_as_all(organiser_client, pe
     assert '<option selected value="leraar">Leraar</option>' in html
 
 
-def test_erased_registrations_count_but_are_not_listed(organiser_client, people):
-    registration_services.delete_personal_data(people["ans"].id)
+def test_erased_registrations_count_but_are_not_listed(app, organiser_client, people):
+    registration_services.delete_personal_data(people["ans"].id, Path(app.config["MAIL_OUTBOX_DIR"]))
     html = organiser_client.get(LIST_URL).get_data(as_text=True)
     assert "Ans de Vries" not in html and "ans@school.nl" not in html
     report = services.meeting_report(people["ans"].meeting_id)

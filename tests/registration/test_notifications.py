@@ -1,18 +1,17 @@
-"""Which mail follows which event, and what each event function answers."""
+"""Which mail follows which change: queued with the change, in its transaction, and what each
+service answers about it."""
+
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from sessie_app.extensions import db
-from sessie_app.registration import mail, notifications, services
+from sessie_app.outbox.models import OutboxMail
+from sessie_app.registration import notifications, services
 from sessie_app.registration.meetings import meeting_by_slug
 from tests.helpers import outbox
-
-
-@pytest.fixture
-def request_context(app):
-    # Mails carry absolute links, built from BASE_URL inside a request context as the views do.
-    with app.test_request_context():
-        yield
 
 
 def _register(name: str, slug: str = "tilburg") -> services.Outcome:
@@ -22,81 +21,114 @@ def _register(name: str, slug: str = "tilburg") -> services.Outcome:
     return services.register(meeting_by_slug(slug).id, details)
 
 
-def _sent(sent: notifications.Sent) -> list[tuple[int, str]]:
-    return [(m.registration_id, m.kind) for m in sent.mails]
+def _queued(mails: notifications.Queued) -> list[tuple[int, str]]:
+    return [(m.registration_id, m.kind) for m in mails.mails]
 
 
 def _recipients(app) -> list[str]:
     return [message["To"].addresses[0].username for message in outbox(app)]
 
 
-def test_a_new_registration_gets_a_confirmation_and_a_repeat_a_reminder(app, meetings, request_context):
+def _rows() -> list[tuple[int, str, str]]:
+    return list(db.session.execute(select(OutboxMail.registration_id, OutboxMail.kind, OutboxMail.recipient)))
+
+
+def test_a_new_registration_gets_a_confirmation_and_a_repeat_its_link_again_once(app, meetings):
     first = _register("Ans")
-    assert _sent(notifications.registered(first)) == [(first.registration_id, mail.CONFIRMATION)]
+    assert _queued(first.mails) == [(first.registration_id, notifications.CONFIRMATION)]
+    # Queued with the registration, committed with it; nothing is sent by the request.
+    assert _rows() == [(first.registration_id, "confirmation", "ans@example.nl")]
+
     repeat = _register("Ans")
-    assert repeat.duplicate
-    assert _sent(notifications.registered(repeat)) == [(first.registration_id, mail.REMINDER)]
+    assert repeat.duplicate and repeat.registration_id == first.registration_id
+    # The confirmation went out minutes ago: no second mail for a second form.
+    assert _queued(repeat.mails) == []
+    assert [m["Subject"] for m in outbox(app)] == ["Aanmelding bevestigd: sessie Tilburg"]
+
+
+def test_the_link_again_goes_at_most_once_per_twelve_hours_however_often_the_form_is_sent(app, meetings):
+    first = _register("Ans")
+    db.session.execute(
+        OutboxMail.__table__.update().values(
+            created_at=OutboxMail.created_at - notifications.LINK_AGAIN_EVERY - timedelta(minutes=1)
+        )
+    )
+    db.session.commit()
+    repeats = [_register("Ans") for _ in range(20)]
+    assert [_queued(r.mails) for r in repeats if r.mails.mails] == [[(first.registration_id, notifications.LINK_AGAIN)]]
     assert [m["Subject"] for m in outbox(app)] == [
         "Aanmelding bevestigd: sessie Tilburg",
-        "Aanmelding bevestigd: sessie Tilburg",
+        "Uw persoonlijke link voor de sessie in Tilburg",
     ]
 
 
-def test_a_cancellation_mails_the_person_and_whoever_got_the_seat(app, meetings, request_context):
+def test_a_cancellation_mails_the_person_and_whoever_got_the_seat(app, meetings):
     meetings["tilburg"].capacity = 1
     db.session.commit()
     ans, bram = _register("Ans"), _register("Bram")
-    promoted = services.cancel(ans.registration_id)
-    sent = notifications.cancelled(ans.registration_id, promoted)
-    assert _sent(sent) == [(ans.registration_id, mail.CANCELLED), (bram.registration_id, mail.PROMOTED)]
+    change = services.cancel(ans.registration_id)
+    assert change.promoted == [bram.registration_id]
+    assert _queued(change.mails) == [
+        (ans.registration_id, notifications.CANCELLED),
+        (bram.registration_id, notifications.PROMOTED),
+    ]
+    assert _recipients(app) == ["ans", "bram", "ans", "bram"]
+
+
+def test_deleting_personal_data_mails_only_whoever_got_the_seat_and_forgets_the_persons_mails(app, meetings):
+    meetings["tilburg"].capacity = 1
+    db.session.commit()
+    ans, bram = _register("Ans"), _register("Bram")
     assert _recipients(app) == ["ans", "bram"]
+    change = services.delete_personal_data(ans.registration_id, Path(app.config["MAIL_OUTBOX_DIR"]))
+    assert _queued(change.mails) == [(bram.registration_id, notifications.PROMOTED)]
+    # Ans's confirmation is gone, row and file; Bram's wait-list mail and promotion stay.
+    assert [row[2] for row in _rows()] == ["bram@example.nl", "bram@example.nl"]
+    assert _recipients(app) == ["bram", "bram"]
 
 
-def test_deleting_personal_data_mails_only_whoever_got_the_seat(app, meetings, request_context):
-    meetings["tilburg"].capacity = 1
-    db.session.commit()
-    ans, bram = _register("Ans"), _register("Bram")
-    sent = notifications.personal_data_deleted(services.delete_personal_data(ans.registration_id))
-    assert _sent(sent) == [(bram.registration_id, mail.PROMOTED)]
-    assert _recipients(app) == ["bram"]
+def _move(meeting, **changes) -> services.MeetingChange:
+    values = {
+        "city": meeting.city,
+        "venue": meeting.venue,
+        "address": meeting.address,
+        "date": meeting.date,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "capacity": meeting.capacity,
+        "registration_open": True,
+    }
+    return services.update_meeting(meeting.id, **{**values, **changes})
 
 
-def test_a_changed_session_mails_each_person_once(app, meetings, request_context):
+def test_a_changed_session_mails_each_person_once(app, meetings):
     tilburg = meetings["tilburg"]
     tilburg.capacity = 1
     db.session.commit()
     ans, bram = _register("Ans"), _register("Bram")
-    change = services.update_meeting(
-        tilburg.id,
-        city=tilburg.city,
-        venue="Een andere zaal",
-        address=tilburg.address,
-        date=tilburg.date,
-        starts_at=tilburg.starts_at,
-        ends_at=tilburg.ends_at,
-        capacity=2,
-        registration_open=True,
-    )
-    sent = notifications.meeting_changed(tilburg.id, change)
-    assert _sent(sent) == [(bram.registration_id, mail.PROMOTED), (ans.registration_id, mail.SCHEDULE_CHANGED)]
-    assert sent.count(mail.PROMOTED) == 1 and sent.count(mail.SCHEDULE_CHANGED) == 1
-    assert sorted(_recipients(app)) == ["ans", "bram"]
+    change = _move(tilburg, venue="Een andere zaal", capacity=2)
+    assert _queued(change.mails) == [
+        (bram.registration_id, notifications.PROMOTED),
+        (ans.registration_id, notifications.SCHEDULE_CHANGED),
+    ]
+    assert sorted(_recipients(app)[2:]) == ["ans", "bram"]
 
 
-def test_a_change_that_neither_moves_the_session_nor_frees_seats_mails_nobody(app, meetings, request_context):
-    tilburg = meetings["tilburg"]
+def test_a_change_that_neither_moves_the_session_nor_frees_seats_mails_nobody(app, meetings):
     _register("Ans")
-    outbox_before = len(outbox(app))
-    change = services.update_meeting(
-        tilburg.id,
-        city="Tilburg-Noord",
-        venue=tilburg.venue,
-        address=tilburg.address,
-        date=tilburg.date,
-        starts_at=tilburg.starts_at,
-        ends_at=tilburg.ends_at,
-        capacity=tilburg.capacity,
-        registration_open=True,
-    )
-    assert notifications.meeting_changed(tilburg.id, change) == notifications.Sent()
-    assert len(outbox(app)) == outbox_before
+    before = len(outbox(app))
+    change = _move(meetings["tilburg"], city="Tilburg-Noord")
+    assert change.mails == notifications.Queued()
+    assert len(outbox(app)) == before
+
+
+def test_a_registration_that_fails_to_commit_queues_no_mail(app, meetings, monkeypatch):
+    def broken_commit():
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(db.session, "commit", broken_commit)
+    with pytest.raises(RuntimeError):
+        _register("Ans")
+    db.session.rollback()
+    monkeypatch.undo()
+    assert _rows() == [] and outbox(app) == []

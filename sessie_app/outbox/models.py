@@ -1,0 +1,44 @@
+"""The outbox: one row per mail, written in the transaction of the change that causes it."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .. import limits
+from ..extensions import db
+from ..timeutil import utcnow
+
+WAITING = "waiting"  # due at next_attempt_at, also after a failed try
+SENT = "sent"
+FAILED = "failed"  # tried MAX_ATTEMPTS times; waits for an organiser's retry
+STATUSES = (WAITING, SENT, FAILED)
+
+
+class OutboxMail(db.Model):
+    __tablename__ = "outbox_mails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Deleting a registration's personal data deletes its mails (registration/services.py).
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    # Kept apart from the registration: the organiser's outbox shows where a mail went.
+    recipient: Mapped[str] = mapped_column(String(limits.EMAIL))
+    status: Mapped[str] = mapped_column(String(16), default=WAITING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A sender that claimed the row holds it until then; one that died gives it back by expiring.
+    claimed_until: Mapped[datetime | None]
+    claim: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # The .eml written when no MAIL_SERVER is set, so deleting the person deletes the file too.
+    file_name: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_outbox_mails_due", "status", "next_attempt_at"),
+        Index("ix_outbox_mails_meeting_created", "meeting_id", "created_at"),
+        Index("ix_outbox_mails_registration_kind", "registration_id", "kind"),
+    )
