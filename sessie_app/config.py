@@ -104,6 +104,9 @@ def from_environment(instance_dir: Path) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Kennisinfrastructuur onderwijs <noreply@sessie.local>"),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_dir / "outbox")),
+        # Reminders with "Ik kom" / "Ik kan niet meer", and one nudge to who has not answered.
+        "REMINDER_DAYS_BEFORE": int(os.environ.get("REMINDER_DAYS_BEFORE", "7")),
+        "NUDGE_DAYS_BEFORE": int(os.environ.get("NUDGE_DAYS_BEFORE", "2")),
         # Deliver the outbox from the serving process (outbox/sender.py); the tests deliver it themselves.
         "OUTBOX_SENDER": _bool("OUTBOX_SENDER", True),
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "a.pansier@poraad.nl"),

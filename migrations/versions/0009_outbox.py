@@ -1,4 +1,4 @@
-"""outbox: every mail a row, written with the change that causes it; a calendar version per registration
+"""outbox: every mail a row, written with the change that causes it; a calendar version per registration, reconfirmed from the reminder
 
 Revision ID: 8c3f5a1d0e92
 Revises: 6d2a9c4e81f5
@@ -44,10 +44,12 @@ def upgrade():
     op.create_index("ix_outbox_mails_registration_kind", "outbox_mails", ["registration_id", "kind"])
     with op.batch_alter_table("registrations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("calendar_version", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("reconfirmed_at", sa.DateTime(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table("registrations", schema=None) as batch_op:
+        batch_op.drop_column("reconfirmed_at")
         batch_op.drop_column("calendar_version")
     op.drop_index("ix_outbox_mails_registration_kind", table_name="outbox_mails")
     op.drop_index("ix_outbox_mails_meeting_created", table_name="outbox_mails")

@@ -20,6 +20,8 @@ from ..board.models import Board, Participant, Proposal
 from ..choices import ROLE_LABELS, ROLES, SECTOR_LABELS, SECTORS
 from ..extensions import db
 from ..outbox import services as outbox_services
+from ..outbox.models import OutboxMail
+from ..registration import notifications
 from ..registration import services as registration_services
 from ..registration.meetings import meetings_in_date_order, slug_taken
 from ..registration.models import CANCELLED, CONFIRMED, STATUSES, WAITLISTED, Meeting, Registration
@@ -250,6 +252,12 @@ class MeetingReport:
     by_sector: dict[str, int]
     checked_in: int
     meals: int
+    # After the reminder: who said "Ik kom", who cancelled since, who has not answered.
+    reminded: int = 0
+    reconfirmed: int = 0
+    meals_reconfirmed: int = 0
+    cancelled_after_reminder: int = 0
+    no_answer: int = 0
     dietary: list[TextCount] = field(default_factory=list)
     accessibility: list[TextCount] = field(default_factory=list)
 
@@ -286,15 +294,28 @@ def meeting_report(meeting_id: int) -> MeetingReport:
             Registration.health_consent,
             Registration.dietary,
             Registration.accessibility,
+            Registration.reconfirmed_at,
+            Registration.id.in_(
+                select(OutboxMail.registration_id).where(
+                    OutboxMail.meeting_id == meeting_id, OutboxMail.kind == notifications.REMINDER
+                )
+            ),
         ).where(Registration.meeting_id == meeting_id)
     ).all()
     by_status = Counter(dict.fromkeys(STATUSES, 0))
     by_role: Counter[str] = Counter()
     by_sector: Counter[str] = Counter()
-    checked_in = meals = 0
+    checked_in = meals = reminded = reconfirmed = meals_reconfirmed = cancelled_after_reminder = no_answer = 0
     dietary, accessibility = [], []
-    for status, role, sector, meal, checked_in_at, consent, diet, access in rows:
+    for status, role, sector, meal, checked_in_at, consent, diet, access, reconfirmed_at, was_reminded in rows:
         by_status[status] += 1
+        if was_reminded:
+            reminded += 1
+            cancelled_after_reminder += status == CANCELLED
+            no_answer += status == CONFIRMED and reconfirmed_at is None
+        if status == CONFIRMED and reconfirmed_at is not None:
+            reconfirmed += 1
+            meals_reconfirmed += bool(meal)
         if checked_in_at is not None:
             checked_in += 1
         if status != CANCELLED:
@@ -313,6 +334,11 @@ def meeting_report(meeting_id: int) -> MeetingReport:
         | {code: n for code, n in by_sector.items() if code not in SECTOR_LABELS},
         checked_in=checked_in,
         meals=meals,
+        reminded=reminded,
+        reconfirmed=reconfirmed,
+        meals_reconfirmed=meals_reconfirmed,
+        cancelled_after_reminder=cancelled_after_reminder,
+        no_answer=no_answer,
         dietary=group_texts(dietary),
         accessibility=group_texts(accessibility),
     )

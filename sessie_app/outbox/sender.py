@@ -10,13 +10,15 @@ import logging
 import os
 import smtplib
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 
 from .. import mailer
 from ..extensions import db, socketio
+from ..registration import services as registration_services
 from ..registration.mail import registration_mail
+from ..timeutil import utcnow
 from ..urls import link_context
 from . import services
 
@@ -27,7 +29,14 @@ POLL_SECONDS = 2.0
 
 
 def deliver_due(now: datetime | None = None) -> int:
-    """Send what is due now, batch after batch; returns how many mails were tried. In an app context."""
+    """Queue the reminders whose moment has come, then send what is due, batch after batch; returns
+    how many mails were tried. In an app context."""
+    config = current_app.config
+    registration_services.queue_due_reminders(
+        now or utcnow(),
+        timedelta(days=config["REMINDER_DAYS_BEFORE"]),
+        timedelta(days=config["NUDGE_DAYS_BEFORE"]),
+    )
     tried = 0
     while claimed := services.claim_due(now):
         with mailer.Transport(current_app.config) as transport:

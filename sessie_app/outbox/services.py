@@ -32,9 +32,19 @@ class MailNotFound(Exception):
     pass
 
 
-def queue(*, meeting_id: int, registration_id: int | None, kind: str, recipient: str) -> OutboxMail:
-    """Add a mail to the caller's transaction, due at once."""
-    mail = OutboxMail(meeting_id=meeting_id, registration_id=registration_id, kind=kind, recipient=recipient)
+def queue(
+    *, meeting_id: int, registration_id: int | None, kind: str, recipient: str, now: datetime | None = None
+) -> OutboxMail:
+    """Add a mail to the caller's transaction, due at once (``now``)."""
+    now = now or utcnow()
+    mail = OutboxMail(
+        meeting_id=meeting_id,
+        registration_id=registration_id,
+        kind=kind,
+        recipient=recipient,
+        created_at=now,
+        next_attempt_at=now,
+    )
     db.session.add(mail)
     return mail
 

@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import qrcode
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from .. import mailer, tokens
@@ -15,11 +15,15 @@ from ..i18n import locale_for
 from ..urls import external_url
 from .ics import calendar_for, location_text
 from .models import CONFIRMED, Registration
-from .notifications import CANCELLED, LINK_AGAIN, PROMOTED, SCHEDULE_CHANGED
+from .notifications import CANCELLED, LINK_AGAIN, NUDGE, PROMOTED, REMINDER, SCHEDULE_CHANGED
 
 
 def manage_url(registration: Registration) -> str:
-    return external_url("registration.manage", token=tokens.sign(tokens.MANAGE, registration.token))
+    return external_url("registration.manage", token=_signed(registration))
+
+
+def _signed(registration: Registration) -> str:
+    return tokens.sign(tokens.MANAGE, registration.token)
 
 
 def check_in_url(registration: Registration) -> str:
@@ -38,6 +42,12 @@ def _subject(kind: str, registration: Registration) -> str:
         return _("Gewijzigd: tijd of locatie van de sessie in %(city)s", city=city)
     if kind == PROMOTED:
         return _("Er is een plek vrijgekomen: u bent aangemeld voor %(city)s", city=city)
+    if kind == REMINDER:
+        return _(
+            "Herinnering: sessie %(city)s op %(date)s", city=city, date=format_date(registration.meeting.date, "full")
+        )
+    if kind == NUDGE:
+        return _("Komt u naar de sessie in %(city)s? Laat het ons even weten", city=city)
     if kind == LINK_AGAIN:
         return _("Uw persoonlijke link voor de sessie in %(city)s", city=city)
     if registration.status == CONFIRMED:
@@ -60,6 +70,8 @@ def registration_mail(registration_id: int, kind: str, recipient: str) -> EmailM
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.anonymised_at is not None:
         return None
+    if kind in (REMINDER, NUDGE) and registration.status != CONFIRMED:
+        return None  # cancelled since the reminder was queued: nothing to remind of
     with force_locale(locale_for(registration.locale)):
         meeting = registration.meeting
         show_check_in = registration.status == CONFIRMED and kind != CANCELLED
@@ -69,6 +81,9 @@ def registration_mail(registration_id: int, kind: str, recipient: str) -> EmailM
             "meeting": meeting,
             "location": location_text(meeting),
             "manage_url": manage_url(registration),
+            # Each leads to a page with one button: a mail scanner that opens links changes nothing.
+            "reconfirm_url": external_url("registration.reconfirm", token=_signed(registration)),
+            "cancel_url": external_url("registration.cancel", token=_signed(registration)),
             "show_check_in": show_check_in,
         }
         message = mailer.new_message(recipient, _subject(kind, registration))

@@ -80,6 +80,8 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
+    # "Ik kom" in the reminder: the caterer counts these apart.
+    reconfirmed_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="registrations")

@@ -7,7 +7,7 @@ organiser or the registrant.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..outbox import services as outbox
 from ..timeutil import utcnow
@@ -20,6 +20,13 @@ LINK_AGAIN = "link_again"
 PROMOTED = "promoted"
 SCHEDULE_CHANGED = "schedule_changed"
 CANCELLED = "cancelled"
+# A week before (REMINDER_DAYS_BEFORE): date, place, what to bring and "Ik kom" / "Ik kan niet meer",
+# so a seat someone no longer needs goes to the waiting list and the caterer counts real people.
+REMINDER = "reminder"
+# Closer to the day (NUDGE_DAYS_BEFORE), once, to whoever has not answered the reminder.
+NUDGE = "nudge"
+# A nudge needs a reminder that had time to be read, also when the sender was off for days.
+NUDGE_AFTER_REMINDER = timedelta(days=1)
 
 # However often a form is posted with someone's address, that person gets their link again at most
 # once in this time: enough for someone who lost the mail, useless for flooding an inbox.
@@ -45,9 +52,13 @@ class Queued:
         return Queued(self.mails + other.mails)
 
 
-def _queue(registration: Registration, kind: str) -> Mail:
+def _queue(registration: Registration, kind: str, now: datetime | None = None) -> Mail:
     outbox.queue(
-        meeting_id=registration.meeting_id, registration_id=registration.id, kind=kind, recipient=registration.email
+        meeting_id=registration.meeting_id,
+        registration_id=registration.id,
+        kind=kind,
+        recipient=registration.email,
+        now=now,
     )
     return Mail(registration.id, kind)
 
@@ -64,6 +75,21 @@ def registered(registration: Registration, *, duplicate: bool) -> Queued:
     if outbox.queued_since(registration.id, (CONFIRMATION, LINK_AGAIN), utcnow() - LINK_AGAIN_EVERY):
         return Queued()
     return Queued((_queue(registration, LINK_AGAIN),))
+
+
+def reminder_kinds_due(starts: datetime, now: datetime, reminder_before: timedelta, nudge_before: timedelta):
+    """The reminder mails whose moment has come for a session starting at ``starts`` (both naive
+    UTC): computed from the session's time whenever it is asked, so a session that moves takes its
+    reminders along."""
+    if now >= starts:
+        return ()
+    return tuple(
+        kind for kind, before in ((REMINDER, reminder_before), (NUDGE, nudge_before)) if now >= starts - before
+    )
+
+
+def reminded(registration: Registration, kind: str, now: datetime) -> Queued:
+    return Queued((_queue(registration, kind, now),))
 
 
 def cancelled(registration: Registration, promoted: list[Registration]) -> Queued:

@@ -5,7 +5,7 @@ notifications module decides which mails follow a change; they are queued in the
 """
 
 from dataclasses import dataclass, field, fields
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select, update
@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..outbox import services as outbox
+from ..outbox.models import OutboxMail
 from ..timeutil import today_local, utcnow
 from . import notifications
 from .meetings import meeting_by_id
@@ -355,6 +356,63 @@ def active_registrations(meeting_id: int) -> list[Registration]:
             .order_by(Registration.id)
         )
     )
+
+
+def reconfirm(registration_id: int) -> bool:
+    """ "Ik kom" from the reminder; False when the registration holds no seat (cancelled, waiting)."""
+    registration = get_registration(registration_id)
+    if registration.status != CONFIRMED:
+        return False
+    if registration.reconfirmed_at is None:
+        registration.reconfirmed_at = utcnow()
+        db.session.commit()
+    return True
+
+
+def _without_mail(meeting_id: int, kind: str):
+    """Confirmed registrations of a session that have no mail of ``kind`` yet."""
+    mailed = select(OutboxMail.registration_id).where(OutboxMail.kind == kind, OutboxMail.registration_id.is_not(None))
+    return (
+        select(Registration)
+        .where(
+            Registration.meeting_id == meeting_id,
+            Registration.status == CONFIRMED,
+            Registration.anonymised_at.is_(None),
+            Registration.id.not_in(mailed),
+        )
+        .order_by(Registration.id)
+    )
+
+
+def _reminder_candidates(meeting: Meeting, kind: str, starts: datetime, reminder_before: timedelta, now: datetime):
+    query = _without_mail(meeting.id, kind)
+    if kind == notifications.REMINDER:
+        # Who registered after the reminder's moment has the confirmation fresh in their inbox.
+        return query.where(Registration.created_at < starts - reminder_before)
+    reminded = select(OutboxMail.registration_id).where(
+        OutboxMail.kind == notifications.REMINDER,
+        OutboxMail.created_at <= now - notifications.NUDGE_AFTER_REMINDER,
+    )
+    return query.where(Registration.reconfirmed_at.is_(None), Registration.id.in_(reminded))
+
+
+def queue_due_reminders(now: datetime, reminder_before: timedelta, nudge_before: timedelta) -> notifications.Queued:
+    """Queue the reminders and nudges whose moment has come (notifications decides when), each once:
+    the session is locked before its candidates are read, so two senders cannot both queue one."""
+    queued = notifications.Queued()
+    upcoming = db.session.scalars(select(Meeting).where(Meeting.date >= (now - timedelta(days=1)).date())).all()
+    for meeting in upcoming:
+        starts = meeting.starts.astimezone(UTC).replace(tzinfo=None)
+        for kind in notifications.reminder_kinds_due(starts, now, reminder_before, nudge_before):
+            candidates = _reminder_candidates(meeting, kind, starts, reminder_before, now)
+            if db.session.scalar(candidates.limit(1)) is None:
+                continue
+            _lock_meeting(meeting.id)
+            for registration in db.session.scalars(candidates):
+                queued += notifications.reminded(registration, kind, now)
+            db.session.commit()
+    db.session.rollback()
+    return queued
 
 
 def set_checked_in(registration_id: int, present: bool) -> Registration:

@@ -22,6 +22,7 @@ JUST_REGISTERED = "registered_email"
 PRIVATE_ENDPOINTS = {
     "registration.manage",
     "registration.cancel",
+    "registration.reconfirm",
     "registration.delete",
     "registration.calendar",
     "registration.check_mail",
@@ -163,6 +164,22 @@ def cancel(token: str):
         abort(400)
     services.cancel(registration.id)
     flash(_("U bent afgemeld. Jammer dat u er niet bij kunt zijn!"), "success")
+    return redirect(url_for(".manage", token=token))
+
+
+@bp.route("/aanmelding/<token>/ik-kom", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def reconfirm(token: str):
+    """ "Ik kom" from the reminder: the link shows one button, and only pressing it counts."""
+    registration = _registration_from_link(token)
+    if request.method == "GET":
+        return _confirm_page(registration, token, "reconfirm")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if services.reconfirm(registration.id):
+        flash(_("Fijn dat u komt! Tot dan."), "success")
+    else:
+        flash(_("U heeft (nog) geen plaats bij deze sessie, dus er is niets te bevestigen."), "error")
     return redirect(url_for(".manage", token=token))
 
 
