@@ -30,12 +30,12 @@ from wtforms.validators import (
 from .. import limits
 from ..board import services as board_services
 from ..choices import ROLES, SECTORS, select_choices
+from ..registration.forms import TOO_LONG, DetailsForm, normalised_email
 from ..registration.meetings import SLUG_RE
 from ..textclean import clean_line
 from .services import STATUS_LABELS
 
 MAX_CAPACITY = 5000
-TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 
 
 class LoginForm(FlaskForm):
@@ -143,6 +143,36 @@ class _SearchForm(FlaskForm):
     def search(self) -> str:
         """The search text, or empty when it was refused."""
         return "" if self.q.errors else (self.q.data or "")
+
+
+class AddRegistrationForm(DetailsForm):
+    """Someone who registers by phone or walks in at the door: name, role and sector at least."""
+
+    organisation = StringField(
+        _l("Organisatie (optioneel)"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=limits.ORGANISATION, message=TOO_LONG)],
+    )
+    email = EmailField(
+        _l("E-mailadres (optioneel: dan krijgt de persoon de bevestiging en de herinnering)"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=limits.EMAIL, message=TOO_LONG)],
+    )
+    check_in_now = BooleanField(
+        _l("Staat nu aan de deur: meteen inchecken (krijgt een plaats, ook als de sessie vol is)")
+    )
+
+    def validate_email(self, field):
+        if field.data:
+            field.data = normalised_email(field.data)
+
+
+class SureForm(FlaskForm):
+    """A button that cannot be undone, with a box to tick first."""
+
+    sure = BooleanField(
+        _l("Ja, ik weet het zeker"), validators=[DataRequired(_l("Vink eerst aan dat u het zeker weet."))]
+    )
 
 
 class RegistrationFilterForm(_SearchForm):

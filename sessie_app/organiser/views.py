@@ -1,6 +1,7 @@
 """Organiser pages for the sessions: login, dashboard, editing a session, registrations and check-in."""
 
 from dataclasses import asdict
+from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -18,7 +19,16 @@ from ..registration.forms import ConfirmForm
 from ..registration.meetings import MeetingNotFound, is_valid_slug, meeting_by_slug
 from ..registration.models import CANCELLED, WAITLISTED, Meeting
 from . import bp, download, log, services
-from .forms import CheckInSearchForm, LoginForm, MeetingForm, NewMeetingForm, PresenceForm, RegistrationFilterForm
+from .forms import (
+    AddRegistrationForm,
+    CheckInSearchForm,
+    LoginForm,
+    MeetingForm,
+    NewMeetingForm,
+    PresenceForm,
+    RegistrationFilterForm,
+    SureForm,
+)
 
 # The session last used at the check-in desk, so a code opened from the phone's camera app can
 # warn about a registration for another session.
@@ -209,6 +219,98 @@ def outbox_retry(slug: str, mail_id: int):
     else:
         flash(_("De mail wordt opnieuw verstuurd."), "success")
     return redirect(url_for(".outbox_view", slug=slug))
+
+
+@bp.route("/sessies/<slug>/aanmeldingen/nieuw", methods=["GET", "POST"])
+@login_required
+def registration_add(slug: str):
+    """A phone registration or a walk-in at the door."""
+    meeting = _meeting_or_404(slug)
+    form = AddRegistrationForm()
+    if form.validate_on_submit():
+        details = registration_services.Details(
+            name=form.name.data,
+            email=form.email.data or None,
+            organisation=form.organisation.data or "",
+            role=form.role.data,
+            sector=form.sector.data,
+            meal=form.meal.data == "ja",
+            health_consent=bool(form.health_consent.data),
+            dietary=form.dietary.data or None,
+            accessibility=form.accessibility.data or None,
+        )
+        try:
+            outcome = registration_services.add_by_organiser(meeting.id, details, check_in_now=form.check_in_now.data)
+        except registration_services.AlreadyRegistered:
+            form.email.errors.append(_("Met dit e-mailadres is al iemand aangemeld voor deze sessie."))
+        else:
+            log.info("Organiser %s added registration %s to %s", current_user.id, outcome.registration_id, slug)
+            if outcome.status == WAITLISTED:
+                flash(_("%(name)s staat op de wachtlijst: de sessie is vol.", name=details.name), "success")
+            else:
+                flash(_("%(name)s is aangemeld.", name=details.name), "success")
+            return redirect(url_for(".registrations", slug=slug))
+    return render_template("organiser/registration_add.html", meeting=meeting, form=form)
+
+
+def _registration_or_404(registration_id: int):
+    try:
+        return registration_services.get_registration(registration_id)
+    except registration_services.RegistrationNotFound:
+        abort(404)
+
+
+@bp.get("/aanmeldingen/<int(max=2147483647):registration_id>")
+@login_required
+def registration_detail(registration_id: int):
+    registration = _registration_or_404(registration_id)
+    return render_template(
+        "organiser/registration_detail.html",
+        registration=registration,
+        meeting=registration.meeting,
+        cancel_form=SureForm(prefix="cancel"),
+        delete_form=SureForm(prefix="delete"),
+    )
+
+
+@bp.post("/aanmeldingen/<int(max=2147483647):registration_id>/afmelden")
+@login_required
+def registration_cancel(registration_id: int):
+    """Cancel for someone (a call, a mail): the waiting list moves up and both hear of it."""
+    registration = _registration_or_404(registration_id)
+    form = SureForm(prefix="cancel")
+    if not form.validate_on_submit():
+        flash(_("Vink eerst aan dat u het zeker weet."), "error")
+        return redirect(url_for(".registration_detail", registration_id=registration_id))
+    change = registration_services.cancel(registration.id)
+    log.info("Organiser %s cancelled registration %s", current_user.id, registration_id)
+    flash(_("De aanmelding is afgemeld."), "success")
+    if change.promoted:
+        flash(
+            ngettext(
+                "%(num)d persoon van de wachtlijst heeft de plaats gekregen en is gemaild.",
+                "%(num)d personen van de wachtlijst hebben een plaats gekregen en zijn gemaild.",
+                len(change.promoted),
+            ),
+            "success",
+        )
+    return redirect(url_for(".registrations", slug=registration.meeting.slug))
+
+
+@bp.post("/aanmeldingen/<int(max=2147483647):registration_id>/verwijderen")
+@login_required
+def registration_delete(registration_id: int):
+    """Erase someone's personal data (a fake or a request by phone); the counts stay."""
+    registration = _registration_or_404(registration_id)
+    slug = registration.meeting.slug
+    form = SureForm(prefix="delete")
+    if not form.validate_on_submit():
+        flash(_("Vink eerst aan dat u het zeker weet."), "error")
+        return redirect(url_for(".registration_detail", registration_id=registration_id))
+    registration_services.delete_personal_data(registration.id, Path(current_app.config["MAIL_OUTBOX_DIR"]))
+    log.info("Organiser %s deleted the personal data of registration %s", current_user.id, registration_id)
+    flash(_("De persoonsgegevens van deze aanmelding zijn verwijderd."), "success")
+    return redirect(url_for(".registrations", slug=slug))
 
 
 @bp.get("/sessies/<slug>/aanmeldingen.csv")

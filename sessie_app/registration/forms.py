@@ -15,6 +15,16 @@ TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 MEAL_CHOICES = [("ja", _l("Ja, ik eet mee")), ("nee", _l("Nee, ik eet niet mee"))]
 
 
+def normalised_email(address: str) -> str:
+    """The address as stored, or a ValidationError in Dutch."""
+    try:
+        result = check_email_syntax(address, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(_l("Dit lijkt geen geldig e-mailadres. Controleer het nog eens.")) from None
+    # Addresses are case-insensitive in practice; one spelling per person finds duplicates.
+    return result.normalized.lower()
+
+
 class DetailsForm(FlaskForm):
     """What a registrant can fill in and later change."""
 
@@ -109,12 +119,7 @@ class RegistrationForm(DetailsForm):
     website = StringField(_l("Laat dit veld leeg"), render_kw={"autocomplete": "off", "tabindex": "-1"})
 
     def validate_email(self, field):
-        try:
-            result = check_email_syntax(field.data, check_deliverability=False)
-        except EmailNotValidError:
-            raise ValidationError(_l("Dit lijkt geen geldig e-mailadres. Controleer het nog eens.")) from None
-        # Addresses are case-insensitive in practice; one spelling per person finds duplicates.
-        field.data = result.normalized.lower()
+        field.data = normalised_email(field.data)
 
     @property
     def is_bot(self) -> bool:

@@ -32,12 +32,16 @@ class RegistrationNotFound(RegistrationError):
     pass
 
 
+class AlreadyRegistered(RegistrationError):
+    """An organiser adds someone whose address already has a live registration for the session."""
+
+
 @dataclass(frozen=True)
 class Details:
     """What a person fills in; e-mail is normalised by the form before it gets here."""
 
     name: str
-    email: str
+    email: str | None  # None only for someone an organiser adds without an address
     organisation: str
     role: str
     sector: str
@@ -171,6 +175,31 @@ def _repeated(meeting_id: int, email: str) -> Outcome:
     mails = notifications.registered(existing, duplicate=True)
     db.session.commit()
     return Outcome(existing.id, existing.status, duplicate=True, mails=mails)
+
+
+def add_by_organiser(meeting_id: int, details: Details, *, check_in_now: bool) -> Outcome:
+    """A phone registration or a walk-in, added by an organiser, also when the form is closed.
+
+    The seat follows the same rule as the form, except for a walk-in checked in at the door: they
+    are in the room, so they are confirmed even when the session is full. With an address, they
+    get the confirmation mail as anyone does. Raises AlreadyRegistered."""
+    meeting = meeting_by_id(meeting_id)
+    _lock_meeting(meeting_id)
+    if details.email and _active_registration(meeting_id, details.email) is not None:
+        db.session.rollback()
+        raise AlreadyRegistered(details.email)
+    seated = check_in_now or _count(meeting_id, CONFIRMED) < meeting.capacity
+    registration = Registration(
+        meeting_id=meeting_id,
+        status=CONFIRMED if seated else WAITLISTED,
+        checked_in_at=utcnow() if check_in_now else None,
+        **details.personal_fields(),
+    )
+    db.session.add(registration)
+    db.session.flush()
+    mails = notifications.registered(registration, duplicate=False) if registration.email else notifications.Queued()
+    db.session.commit()
+    return Outcome(registration.id, registration.status, mails=mails)
 
 
 def get_registration(registration_id: int) -> Registration:
