@@ -71,6 +71,9 @@ class Stage:
             db.session.remove()
         self.manage_token = self._new_registration("Stage Aanmelder")
         self.check_in_token = self._new_registration("Stage Incheck", check_in=True)
+        # The organiser's pages of one registration get their own: cancelling or erasing it there
+        # must not take the check-in code's page along.
+        self._new_registration("Stage Organisatie")
 
     def _new_registration(self, name: str, check_in: bool = False) -> str:
         from sessie_app import tokens
@@ -176,7 +179,8 @@ class Stage:
         assert done.status_code == 302, f"organiser login failed: {done.status_code}"
 
     def restore(self, actor: Actor, path: str) -> str:
-        """A page the last submission used up: a new registration for a cancelled one, a new login."""
+        """A page the last submission used up: a new registration for a cancelled or erased one, a new
+        login."""
         for old, check_in in ((self.manage_token, False), (self.check_in_token, True)):
             if old in path:
                 new = self._new_registration("Stage opnieuw", check_in=check_in)
@@ -187,6 +191,10 @@ class Stage:
                 return path.replace(old, new)
         if actor.name == "organiser":
             self.log_in(actor)
+        organised = re.match(r"/organisator/aanmeldingen/(\d+)", path)
+        if organised:
+            self._new_registration("Stage opnieuw")
+            return path.replace(organised.group(0), f"/organisator/aanmeldingen/{self.registration_id}", 1)
         return path
 
     def socket_targets(self) -> tuple[list[tuple[str, dict]], list[tuple[str, dict]]]:

@@ -200,15 +200,13 @@ class Sweep:
         for attempt in range(2):
             response = self.get(actor, path)
             if response.status_code == 200:
-                same = [
-                    f
-                    for f in forms_on(response.text, path)
-                    if f.method == form.method
-                    and f.key[0] == form.key[0]
-                    and urlsplit(f.action).path == urlsplit(form.action).path
+                alike = [
+                    f for f in forms_on(response.text, path) if f.method == form.method and f.key[0] == form.key[0]
                 ]
-                if same:
-                    return path, same[0]
+                same = [f for f in alike if urlsplit(f.action).path == urlsplit(form.action).path]
+                # On a restored page the form acts on the new row: its action names the new id.
+                if same or (attempt == 1 and alike):
+                    return path, (same or alike)[0]
             if attempt == 0 and restore is not None:
                 path = restore(actor, path)
         return path, None

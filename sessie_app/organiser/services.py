@@ -9,7 +9,7 @@ import secrets
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -139,6 +139,8 @@ class MeetingSummary:
     checked_in: int
     registration_open: bool
     mail_failed: int = 0
+    # Registrations in the last REGISTRATION_BURST_WINDOW when more than REGISTRATION_BURST: see there.
+    burst: int = 0
 
 
 def _checked_in_counts() -> dict[int, int]:
@@ -163,11 +165,36 @@ def checked_in_for_board(board_id: int) -> int | None:
     )
 
 
-def meeting_overview() -> list[MeetingSummary]:
+# Seats can be taken by a script: the form is public, and a per-address limit only slows a script
+# with several addresses (120 registrations from 12 addresses filled a session in seconds). Nothing
+# can tell such a wave from the invitation reaching a mailing list, so the app does not refuse it:
+# it makes it impossible to miss. More than this many new registrations for one session within the
+# window puts a warning on the dashboard that leads to the session's list, where each registration
+# shows when it came in and can be erased (the seat goes to the waiting list).
+REGISTRATION_BURST = 25
+REGISTRATION_BURST_WINDOW = timedelta(hours=1)
+
+
+def _recent_registrations(now: datetime) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(Registration.meeting_id, func.count(Registration.id))
+            .where(
+                Registration.created_at >= now - REGISTRATION_BURST_WINDOW,
+                Registration.anonymised_at.is_(None),
+                Registration.status != CANCELLED,
+            )
+            .group_by(Registration.meeting_id)
+        ).all()
+    )
+
+
+def meeting_overview(now: datetime | None = None) -> list[MeetingSummary]:
     """Every session with its numbers, in date order."""
     availability = registration_services.availability()
     checked_in = _checked_in_counts()
     failed = outbox_services.failed_counts()
+    recent = _recent_registrations(now or utcnow())
     return [
         MeetingSummary(
             meeting=meeting,
@@ -176,6 +203,7 @@ def meeting_overview() -> list[MeetingSummary]:
             checked_in=checked_in.get(meeting.id, 0),
             registration_open=registration_services.is_open(meeting),
             mail_failed=failed.get(meeting.id, 0),
+            burst=recent.get(meeting.id, 0) if recent.get(meeting.id, 0) > REGISTRATION_BURST else 0,
         )
         for meeting in meetings_in_date_order()
     ]
