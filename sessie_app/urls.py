@@ -1,8 +1,6 @@
 """Absolute links (mails, calendar files, QR codes, the poster): always on BASE_URL, never on the
 Host or X-Forwarded-Host header of a request, which whoever sends the request chooses."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, url_for
 
 # What `make run` serves on; deploy/gunicorn.conf.py refuses to listen beyond loopback without a
@@ -16,10 +14,6 @@ def base_url() -> str:
 
 def external_url(endpoint: str, **values) -> str:
     return base_url() + url_for(endpoint, **values)
-
-
-def base_domain() -> str:
-    return urlsplit(base_url()).hostname or "localhost"
 
 
 def link_context():

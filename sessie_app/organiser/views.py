@@ -228,17 +228,7 @@ def registration_add(slug: str):
     meeting = _meeting_or_404(slug)
     form = AddRegistrationForm()
     if form.validate_on_submit():
-        details = registration_services.Details(
-            name=form.name.data,
-            email=form.email.data or None,
-            organisation=form.organisation.data or "",
-            role=form.role.data,
-            sector=form.sector.data,
-            meal=form.meal.data == "ja",
-            health_consent=bool(form.health_consent.data),
-            dietary=form.dietary.data or None,
-            accessibility=form.accessibility.data or None,
-        )
+        details = form.details(form.email.data or None)
         try:
             outcome = registration_services.add_by_organiser(meeting.id, details, check_in_now=form.check_in_now.data)
         except registration_services.AlreadyRegistered:
@@ -273,15 +263,21 @@ def registration_detail(registration_id: int):
     )
 
 
+def _not_sure(prefix: str, registration_id: int):
+    """Back to the registration's page unless the box of this action was ticked."""
+    if SureForm(prefix=prefix).validate_on_submit():
+        return None
+    flash(_("Vink eerst aan dat u het zeker weet."), "error")
+    return redirect(url_for(".registration_detail", registration_id=registration_id))
+
+
 @bp.post("/aanmeldingen/<int(max=2147483647):registration_id>/afmelden")
 @login_required
 def registration_cancel(registration_id: int):
     """Cancel for someone (a call, a mail): the waiting list moves up and both hear of it."""
     registration = _registration_or_404(registration_id)
-    form = SureForm(prefix="cancel")
-    if not form.validate_on_submit():
-        flash(_("Vink eerst aan dat u het zeker weet."), "error")
-        return redirect(url_for(".registration_detail", registration_id=registration_id))
+    if back := _not_sure("cancel", registration_id):
+        return back
     change = registration_services.cancel(registration.id)
     log.info("Organiser %s cancelled registration %s", current_user.id, registration_id)
     flash(_("De aanmelding is afgemeld."), "success")
@@ -303,10 +299,8 @@ def registration_delete(registration_id: int):
     """Erase someone's personal data (a fake or a request by phone); the counts stay."""
     registration = _registration_or_404(registration_id)
     slug = registration.meeting.slug
-    form = SureForm(prefix="delete")
-    if not form.validate_on_submit():
-        flash(_("Vink eerst aan dat u het zeker weet."), "error")
-        return redirect(url_for(".registration_detail", registration_id=registration_id))
+    if back := _not_sure("delete", registration_id):
+        return back
     registration_services.delete_personal_data(registration.id, Path(current_app.config["MAIL_OUTBOX_DIR"]))
     log.info("Organiser %s deleted the personal data of registration %s", current_user.id, registration_id)
     flash(_("De persoonsgegevens van deze aanmelding zijn verwijderd."), "success")

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from .. import limits
 from ..choices import ROLES, SECTORS, select_choices
 from ..textclean import clean_block, clean_line
+from .services import Details
 
 TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 MEAL_CHOICES = [("ja", _l("Ja, ik eet mee")), ("nee", _l("Nee, ik eet niet mee"))]
@@ -79,6 +80,21 @@ class DetailsForm(FlaskForm):
         validators=[Optional(), Length(max=limits.ACCESSIBILITY, message=TOO_LONG)],
         render_kw={"rows": 2},
     )
+
+    def details(self, email: str | None, locale: str = "nl") -> Details:
+        """What was filled in, for the registration services."""
+        return Details(
+            name=self.name.data,
+            email=email,
+            organisation=self.organisation.data or "",
+            role=self.role.data,
+            sector=self.sector.data,
+            meal=self.meal.data == "ja",
+            health_consent=bool(self.health_consent.data),
+            dietary=self.dietary.data or None,
+            accessibility=self.accessibility.data or None,
+            locale=locale,
+        )
 
     def validate_role(self, field):
         if field.data not in dict(ROLES):

@@ -259,8 +259,7 @@ def cancel(registration_id: int) -> Change:
     return Change([r.id for r in promoted], mails)
 
 
-def _anonymise(registration: Registration, outbox_dir: Path) -> None:
-    outbox.forget([registration.id], outbox_dir)
+def _anonymise(registration: Registration) -> None:
     registration.name = registration.email = registration.organisation = None
     registration.dietary = registration.accessibility = None
     registration.token = None
@@ -279,7 +278,8 @@ def delete_personal_data(registration_id: int, outbox_dir: Path) -> Change:
         registration.cancelled_at = utcnow()
         db.session.flush()
         promoted = _promote_waiting(registration.meeting)
-    _anonymise(registration, outbox_dir)
+    _anonymise(registration)
+    outbox.forget([registration.id], outbox_dir)
     mails = notifications.personal_data_deleted(promoted)
     db.session.commit()
     return Change([r.id for r in promoted], mails)
@@ -292,7 +292,8 @@ def purge_past(older_than_days: int, outbox_dir: Path) -> int:
         select(Registration).join(Meeting).where(Meeting.date < cutoff, Registration.anonymised_at.is_(None))
     ).all()
     for registration in registrations:
-        _anonymise(registration, outbox_dir)
+        _anonymise(registration)
+    outbox.forget([registration.id for registration in registrations], outbox_dir)
     db.session.commit()
     return len(registrations)
 

@@ -47,21 +47,6 @@ def _meeting_or_404(slug: str):
         abort(404)
 
 
-def _details_from(form: DetailsForm, email: str) -> services.Details:
-    return services.Details(
-        name=form.name.data,
-        email=email,
-        organisation=form.organisation.data,
-        role=form.role.data,
-        sector=form.sector.data,
-        meal=form.meal.data == "ja",
-        health_consent=bool(form.health_consent.data),
-        dietary=form.dietary.data or None,
-        accessibility=form.accessibility.data or None,
-        locale=current_language(),
-    )
-
-
 @bp.get("/")
 def index():
     return render_template(
@@ -82,7 +67,7 @@ def meeting(slug: str):
     if open_for_registration and form.validate_on_submit():
         if not form.is_bot:
             try:
-                services.register(meeting.id, _details_from(form, form.email.data))
+                services.register(meeting.id, form.details(form.email.data, current_language()))
             except services.RegistrationClosed:
                 flash(_("Aanmelden voor deze sessie is gesloten."), "error")
                 return redirect(url_for(".meeting", slug=slug))
@@ -128,7 +113,7 @@ def manage(token: str):
     registration = _registration_from_link(token)
     form = DetailsForm()
     if form.validate_on_submit():
-        services.update_details(registration.id, _details_from(form, registration.email))
+        services.update_details(registration.id, form.details(registration.email, current_language()))
         flash(_("Uw gegevens zijn bijgewerkt."), "success")
         return redirect(url_for(".manage", token=token))
     if not form.is_submitted():

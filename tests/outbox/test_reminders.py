@@ -165,3 +165,19 @@ def test_the_waiting_list_gets_no_reminder_and_the_button_says_why(app, client, 
     page = client.get(f"/aanmelding/{tokens.sign(tokens.MANAGE, registration.token)}/ik-kom").get_data(as_text=True)
     assert "geen plaats" in page and "Ja, ik kom" not in page
     assert utcnow() < starts(meeting)
+
+
+def test_ik_kom_a_thousand_times_from_one_address_is_refused_beyond_the_limit(app_config, session):
+    from sessie_app import create_app, tokens
+
+    _meeting, people = session
+    registration = db.session.get(Registration, people["ans"])
+    link = f"/aanmelding/{tokens.sign(tokens.MANAGE, registration.token)}/ik-kom"
+    limited = create_app({**app_config, "RATELIMIT_ENABLED": True})
+    script = limited.test_client()
+    # A new cookie for every call: the limit is the address's, not the browser's.
+    codes = [script.get(link, headers={"Cookie": ""}).status_code for _ in range(1000)]
+    # 30 a minute in fixed windows: the first 30 pass, and a run that crosses into the next
+    # minute gets that minute's 30 at most; the rest is refused, with a page, not a 500.
+    assert codes[:30] == [200] * 30 and set(codes) == {200, 429}
+    assert codes.count(200) <= 2 * 30

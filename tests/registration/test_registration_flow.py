@@ -148,7 +148,9 @@ def test_delete_my_data_erases_it_and_kills_the_link(app, client, meetings):
     "link", ["/aanmelding/nonsense", "/aanmelding/eyJ0b2tlbiI6IngifQ.forged", "/aanmelding/%00%ff"]
 )
 def test_forged_manage_links_are_not_found(client, meetings, link):
-    assert client.get(link).status_code == 404
+    # The page and every action behind it, the reminder's "Ik kom" included.
+    for action in ("", "/ik-kom", "/afmelden", "/verwijderen", "/agenda.ics"):
+        assert client.get(link + action).status_code == 404, action
 
 
 def test_calendar_download_from_the_manage_page(app, client, meetings):
