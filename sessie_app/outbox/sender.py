@@ -42,6 +42,9 @@ def deliver_due(now: datetime | None = None) -> int:
         with mailer.Transport(current_app.config) as transport:
             for mail in claimed:
                 _deliver(transport, mail, now)
+                # Rendering a mail (QR image, calendar file) takes about 15 ms of the one gevent
+                # worker; between two mails the phones and the registration form get their turn.
+                socketio.sleep(0)
         tried += len(claimed)
     return tried
 
