@@ -190,6 +190,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         # Erased personal data (a registrant's, their mails) is overwritten in the file, not left in
-        # free pages for anyone who copies instance/.
+        # free pages for anyone who copies instance/; empty_sqlite_wal does the same for the log.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

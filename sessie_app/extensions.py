@@ -1,6 +1,7 @@
 """Extensions, created unbound here and bound to the app in create_app."""
 
 import json
+import logging
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -33,6 +34,24 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+log = logging.getLogger(__name__)
+
+
+def empty_sqlite_wal() -> None:
+    """After an erasure has been committed: SQLite's write-ahead log (``-wal`` beside the database,
+    which runs in WAL mode, see create_app) still holds the pages as they were, the person's address
+    in them, until it is checkpointed and overwritten. TRUNCATE copies it into the database file,
+    where secure_delete has zeroed what was erased, and empties it. PostgreSQL's log is the
+    server's, outside instance/: nothing to do."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as connection:
+        busy, _log_pages, _copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:
+        # A reader held on to an older snapshot for all of busy_timeout; the log empties at a
+        # later erasure, and whoever copies instance/ meanwhile should know.
+        log.warning("The SQLite write-ahead log could not be emptied after an erasure")
 
 
 class Utf8Json:

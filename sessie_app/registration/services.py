@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
+from ..extensions import db, empty_sqlite_wal
 from ..outbox import services as outbox
 from ..outbox.models import OutboxMail
 from ..timeutil import today_local, utcnow
@@ -282,11 +282,14 @@ def delete_personal_data(registration_id: int, outbox_dir: Path) -> Change:
     outbox.forget([registration.id], outbox_dir)
     mails = notifications.personal_data_deleted(promoted)
     db.session.commit()
+    empty_sqlite_wal()
     return Change([r.id for r in promoted], mails)
 
 
 def purge_past(older_than_days: int, outbox_dir: Path) -> int:
-    """Erase personal data (and mails) of sessions that ended more than ``older_than_days`` ago."""
+    """Erase personal data (and mails) of sessions that ended more than ``older_than_days`` ago. The
+    caller empties SQLite's log (empty_sqlite_wal) once it has erased all it erases: the purge command
+    forgets the boards' participants after this."""
     cutoff = today_local() - timedelta(days=older_than_days)
     registrations = db.session.scalars(
         select(Registration).join(Meeting).where(Meeting.date < cutoff, Registration.anonymised_at.is_(None))
