@@ -27,6 +27,9 @@ ADDRESS = 300
 SLUG = 60
 BOARD_TITLE = 120
 SEARCH = 200
+# A message to a session's registrants: a subject line a phone shows whole, a text of a few paragraphs.
+MESSAGE_SUBJECT = 120
+MESSAGE_BODY = 4000
 
 # The reports' group review.
 GROUP_TITLE = PROPOSAL_TITLE  # a new group takes the title of one of its proposals

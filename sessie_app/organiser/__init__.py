@@ -1,15 +1,18 @@
 """Organiser area: the blueprint every organiser page registers on, and the hooks those pages share.
 
-views.py (sessions, registrations, check-in) and boards.py (live boards) add their routes to ``bp``;
+views.py (sessions, registrations, check-in), messages.py (messages to registrants) and boards.py
+(live boards) add their routes to ``bp``;
 reports borrows the hooks for its own blueprint.
 """
 
 import logging
 
-from flask import Blueprint
+from flask import Blueprint, abort
 
 from ..extensions import login_manager
 from ..registration.forms import ConfirmForm
+from ..registration.meetings import MeetingNotFound, meeting_by_slug
+from ..registration.models import Meeting
 from . import services
 
 bp = Blueprint("organiser", __name__, url_prefix="/organisator")
@@ -38,6 +41,13 @@ def organiser_context():
     return {"logout_form": ConfirmForm(formdata=None), "status_labels": services.STATUS_LABELS}
 
 
+def meeting_or_404(slug: str) -> Meeting:
+    try:
+        return meeting_by_slug(slug)
+    except MeetingNotFound:
+        abort(404)
+
+
 def download(body: str, filename: str, content_type: str):
     """A UTF-8 text file the browser saves rather than shows."""
     return (
@@ -51,4 +61,4 @@ def download(body: str, filename: str, content_type: str):
 
 
 # Last, so that the routes find `bp` and the hooks above when they register on it.
-from . import boards, views  # noqa: E402, F401
+from . import boards, messages, views  # noqa: E402, F401

@@ -14,6 +14,7 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.validators import (
@@ -30,9 +31,10 @@ from wtforms.validators import (
 from .. import limits
 from ..board import services as board_services
 from ..choices import ROLES, SECTORS, select_choices
+from ..registration import messages
 from ..registration.forms import TOO_LONG, DetailsForm, normalised_email
 from ..registration.meetings import SLUG_RE
-from ..textclean import clean_line
+from ..textclean import clean_block, clean_line
 from .services import STATUS_LABELS
 
 MAX_CAPACITY = 5000
@@ -268,3 +270,33 @@ class BoardImportForm(FlaskForm):
         ],
         render_kw={"accept": ".csv,.txt,text/csv"},
     )
+
+
+class MessageForm(FlaskForm):
+    """An organiser's message to a session's registrants: written, previewed, then sent."""
+
+    audience = SelectField(
+        _l("Aan wie"),
+        choices=select_choices(messages.AUDIENCES.items()),
+        validators=[InputRequired(), AnyOf(list(messages.AUDIENCES), message=_l("Kies aan wie het bericht gaat."))],
+        validate_choice=False,
+    )
+    subject = StringField(
+        _l("Onderwerp"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Vul een onderwerp in.")),
+            Length(max=limits.MESSAGE_SUBJECT, message=TOO_LONG),
+        ],
+    )
+    body = TextAreaField(
+        _l("Bericht"),
+        filters=[clean_block],
+        validators=[DataRequired(_l("Schrijf het bericht.")), Length(max=limits.MESSAGE_BODY, message=TOO_LONG)],
+        render_kw={"rows": 10},
+    )
+    # The preview's key (messages.send): a second click sends nothing twice.
+    draft = HiddenField(validators=[Regexp(r"^[0-9a-f]{32}$")])
+    # The number of recipients the preview showed: if it changed, the organiser sees the new one first.
+    expected = HiddenField()
+

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import limits
 from ..extensions import db
@@ -23,6 +23,11 @@ class OutboxMail(db.Model):
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
     kind: Mapped[str] = mapped_column(String(32))
+    # An organiser's message (registrant_messages) for kind "message": its text is rendered when sent.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("registrant_messages.id"))
+    # What a schedule change changed ("date,time,venue"), so the mail can say it: the session as it
+    # is at sending time no longer knows what it was.
+    changes: Mapped[str | None] = mapped_column(String(64))
     # Kept apart from the registration: the organiser's outbox shows where a mail went.
     recipient: Mapped[str] = mapped_column(String(limits.EMAIL))
     status: Mapped[str] = mapped_column(String(16), default=WAITING)
@@ -36,6 +41,8 @@ class OutboxMail(db.Model):
     file_name: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+    message = relationship("RegistrantMessage", lazy="joined")
 
     __table_args__ = (
         Index("ix_outbox_mails_due", "status", "next_attempt_at"),

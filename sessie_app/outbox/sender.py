@@ -52,7 +52,9 @@ def deliver_due(now: datetime | None = None) -> int:
 def _deliver(transport: mailer.Transport, mail: services.Claimed, now: datetime | None) -> None:
     try:
         with link_context():
-            message = registration_mail(mail.registration_id, mail.kind, mail.recipient)
+            message = registration_mail(
+                mail.registration_id, mail.kind, mail.recipient, message_id=mail.message_id, changes=mail.changes
+            )
     except Exception as error:  # a mail that cannot be rendered is a bug: keep it, say why, go on
         log.exception("Rendering outbox mail %d (%s) failed", mail.id, mail.kind)
         db.session.rollback()

@@ -33,7 +33,14 @@ class MailNotFound(Exception):
 
 
 def queue(
-    *, meeting_id: int, registration_id: int | None, kind: str, recipient: str, now: datetime | None = None
+    *,
+    meeting_id: int,
+    registration_id: int | None,
+    kind: str,
+    recipient: str,
+    now: datetime | None = None,
+    message_id: int | None = None,
+    changes: str | None = None,
 ) -> OutboxMail:
     """Add a mail to the caller's transaction, due at once (``now``)."""
     now = now or utcnow()
@@ -42,6 +49,8 @@ def queue(
         registration_id=registration_id,
         kind=kind,
         recipient=recipient,
+        message_id=message_id,
+        changes=changes,
         created_at=now,
         next_attempt_at=now,
     )
@@ -75,6 +84,8 @@ class Claimed:
     registration_id: int | None
     kind: str
     recipient: str
+    message_id: int | None = None
+    changes: str | None = None
 
 
 def claim_due(now: datetime | None = None, limit: int = BATCH) -> list[Claimed]:
@@ -105,7 +116,14 @@ def claim_due(now: datetime | None = None, limit: int = BATCH) -> list[Claimed]:
     )
     db.session.commit()
     rows = db.session.execute(
-        select(OutboxMail.id, OutboxMail.registration_id, OutboxMail.kind, OutboxMail.recipient)
+        select(
+            OutboxMail.id,
+            OutboxMail.registration_id,
+            OutboxMail.kind,
+            OutboxMail.recipient,
+            OutboxMail.message_id,
+            OutboxMail.changes,
+        )
         .where(OutboxMail.claim == token)
         .order_by(OutboxMail.id)
     )

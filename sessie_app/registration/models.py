@@ -99,3 +99,22 @@ class Registration(db.Model):
         ),
         Index("ix_registrations_meeting_status_created", "meeting_id", "status", "created_at"),
     )
+
+
+class RegistrantMessage(db.Model):
+    """An organiser's message to (part of) a session's registrants; each recipient's mail is an
+    outbox row that points here, rendered with their own manage link when it is sent."""
+
+    __tablename__ = "registrant_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    audience: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(limits.MESSAGE_SUBJECT))
+    body: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int]
+    sent_by: Mapped[int | None] = mapped_column(ForeignKey("organisers.id"))
+    # The key of the preview it was sent from: a second click on "Versturen" (slow Wi-Fi, a reload)
+    # finds the message already sent instead of mailing everyone twice.
+    draft: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,6 +25,8 @@ CANCELLED = "cancelled"
 REMINDER = "reminder"
 # Closer to the day (NUDGE_DAYS_BEFORE), once, to whoever has not answered the reminder.
 NUDGE = "nudge"
+# An organiser's message to (part of) a session's registrants, each with their own manage link.
+MESSAGE = "message"
 # A nudge needs a reminder that had time to be read, also when the sender was off for days.
 NUDGE_AFTER_REMINDER = timedelta(days=1)
 
@@ -52,29 +54,59 @@ class Queued:
         return Queued(self.mails + other.mails)
 
 
-def _queue(registration: Registration, kind: str, now: datetime | None = None) -> Mail:
+# What a change of schedule can change, in the order a mail names them. A place given where there
+# was none ("nog niet bekend") is news of its own: "De locatie is bekend".
+DATE_CHANGED = "date"
+TIME_CHANGED = "time"
+VENUE_KNOWN = "venue_known"
+VENUE_CHANGED = "venue"
+SCHEDULE_CHANGES = (DATE_CHANGED, TIME_CHANGED, VENUE_KNOWN, VENUE_CHANGED)
+
+
+def schedule_changes(before: dict, after: dict) -> tuple[str, ...]:
+    """What changed between two schedules (dicts of date, starts_at, ends_at, venue, address)."""
+    changed = set()
+    if before["date"] != after["date"]:
+        changed.add(DATE_CHANGED)
+    if (before["starts_at"], before["ends_at"]) != (after["starts_at"], after["ends_at"]):
+        changed.add(TIME_CHANGED)
+    if (before["venue"], before["address"]) != (after["venue"], after["address"]):
+        changed.add(VENUE_KNOWN if not (before["venue"] or before["address"]) else VENUE_CHANGED)
+    return tuple(change for change in SCHEDULE_CHANGES if change in changed)
+
+
+def _queue(registration: Registration, kind: str, now: datetime | None = None, **details) -> Queued:
+    """The mail in the caller's transaction; none for a registration without an address (taken by
+    phone or at the door), which the organiser informs in person."""
+    if not registration.email:
+        return Queued()
     outbox.queue(
         meeting_id=registration.meeting_id,
         registration_id=registration.id,
         kind=kind,
         recipient=registration.email,
         now=now,
+        **details,
     )
-    return Mail(registration.id, kind)
+    return Queued((Mail(registration.id, kind),))
+
+
+def _each(registrations, kind: str, **details) -> Queued:
+    return sum((_queue(registration, kind, **details) for registration in registrations), Queued())
 
 
 def _promotions(promoted: list[Registration]) -> Queued:
-    return Queued(tuple(_queue(registration, PROMOTED) for registration in promoted))
+    return _each(promoted, PROMOTED)
 
 
 def registered(registration: Registration, *, duplicate: bool) -> Queued:
     """A new registration hears it is confirmed or wait-listed; a repeat with the same address gets
     the link of the registration that stands, at most once per LINK_AGAIN_EVERY."""
     if not duplicate:
-        return Queued((_queue(registration, CONFIRMATION),))
+        return _queue(registration, CONFIRMATION)
     if outbox.queued_since(registration.id, (CONFIRMATION, LINK_AGAIN), utcnow() - LINK_AGAIN_EVERY):
         return Queued()
-    return Queued((_queue(registration, LINK_AGAIN),))
+    return _queue(registration, LINK_AGAIN)
 
 
 def reminder_kinds_due(starts: datetime, now: datetime, reminder_before: timedelta, nudge_before: timedelta):
@@ -89,13 +121,13 @@ def reminder_kinds_due(starts: datetime, now: datetime, reminder_before: timedel
 
 
 def reminded(registration: Registration, kind: str, now: datetime) -> Queued:
-    return Queued((_queue(registration, kind, now),))
+    return _queue(registration, kind, now)
 
 
 def cancelled(registration: Registration, promoted: list[Registration]) -> Queued:
     """The person who cancelled gets the cancellation (it withdraws their calendar entry);
     whoever got their seat hears so."""
-    return Queued((_queue(registration, CANCELLED),)) + _promotions(promoted)
+    return _queue(registration, CANCELLED) + _promotions(promoted)
 
 
 def personal_data_deleted(promoted: list[Registration]) -> Queued:
@@ -103,13 +135,17 @@ def personal_data_deleted(promoted: list[Registration]) -> Queued:
     return _promotions(promoted)
 
 
-def meeting_changed(meeting: Meeting, *, schedule_changed: bool, promoted: list[Registration], active) -> Queued:
+def meeting_changed(meeting: Meeting, *, changes: tuple[str, ...], promoted: list[Registration], active) -> Queued:
     """One mail per person: the promoted hear of their seat (with the new schedule), everyone
-    else still registered hears of the new date, time or place."""
+    else still registered hears what changed (``changes``, from schedule_changes)."""
     promotions = _promotions(promoted)
-    if not schedule_changed:
+    if not changes:
         return promotions
     seated = {registration.id for registration in promoted}
-    return promotions + Queued(
-        tuple(_queue(registration, SCHEDULE_CHANGED) for registration in active if registration.id not in seated)
-    )
+    others = [registration for registration in active if registration.id not in seated]
+    return promotions + _each(others, SCHEDULE_CHANGED, changes=",".join(changes))
+
+
+def message_sent(message_id: int, recipients: list[Registration]) -> Queued:
+    """An organiser's message: one mail per recipient, each rendered with their own link."""
+    return _each(recipients, MESSAGE, message_id=message_id)

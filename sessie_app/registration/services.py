@@ -331,7 +331,8 @@ def update_meeting(
         "starts_at": starts_at,
         "ends_at": ends_at,
     }
-    schedule_changed = any(getattr(meeting, key) != value for key, value in new_values.items())
+    changes = notifications.schedule_changes({key: getattr(meeting, key) for key in new_values}, new_values)
+    schedule_changed = bool(changes)
     for key, value in new_values.items():
         setattr(meeting, key, value)
     meeting.city = city
@@ -342,7 +343,7 @@ def update_meeting(
     db.session.flush()
     promoted = _promote_waiting(meeting)
     mails = notifications.meeting_changed(
-        meeting, schedule_changed=schedule_changed, promoted=promoted, active=active_registrations(meeting_id)
+        meeting, changes=changes, promoted=promoted, active=active_registrations(meeting_id)
     )
     db.session.commit()
     return MeetingChange(schedule_changed=schedule_changed, promoted=[r.id for r in promoted], mails=mails)
@@ -410,7 +411,8 @@ def _without_mail(meeting_id: int, kind: str):
         .where(
             Registration.meeting_id == meeting_id,
             Registration.status == CONFIRMED,
-            Registration.anonymised_at.is_(None),
+            # Also no address: taken by phone or at the door.
+            Registration.email.is_not(None),
             Registration.id.not_in(mailed),
         )
         .order_by(Registration.id)

@@ -144,7 +144,9 @@ def test_editing_the_venue_mails_each_registrant_once_with_an_updated_calendar_e
     recipients = [m["To"].addresses[0].addr_spec for m in later]
     assert sorted(recipients) == ["een@example.nl", "twee@example.nl"]  # once each, not the cancelled one
     for message in later:
-        assert "Gewijzigd" in message["Subject"]
+        # The mail says what changed: Zwolle had no venue yet.
+        assert message["Subject"] == "De locatie is bekend: sessie Zwolle"
+        assert "De locatie is bekend: Stadsschouwburg De Spiegel" in message.get_body(("plain",)).get_content()
         before, after = first_mails[message["To"].addresses[0].addr_spec], event_of(message)
         assert str(after["UID"]) == str(before["UID"])
         assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
@@ -189,7 +191,7 @@ def test_moving_the_date_and_raising_capacity_sends_one_mail_per_person(
     )
     mails = {m["To"].addresses[0].addr_spec: m["Subject"] for m in outbox(app)[before:]}
     assert len(outbox(app)) == before + 2
-    assert "Gewijzigd" in mails[seated.email] and "plek vrijgekomen" in mails[waiting.email]
+    assert mails[seated.email] == "Nieuwe datum: sessie Den Haag" and "plek vrijgekomen" in mails[waiting.email]
 
 
 def test_editing_an_unknown_session_is_404(organiser_client):
