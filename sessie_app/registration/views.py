@@ -13,7 +13,7 @@ from . import mail, services
 from .forms import ConfirmForm, DetailsForm, RegistrationForm
 from .ics import calendar_for
 from .meetings import MeetingNotFound, meeting_by_slug, meetings_in_date_order
-from .models import Registration
+from .models import CANCELLED, Registration
 
 bp = Blueprint("registration", __name__)
 
@@ -21,6 +21,7 @@ JUST_REGISTERED = "registered_email"
 # Pages that show one person's data: never kept in a shared browser's or proxy's cache.
 PRIVATE_ENDPOINTS = {
     "registration.manage",
+    "registration.register_again",
     "registration.cancel",
     "registration.reconfirm",
     "registration.delete",
@@ -63,8 +64,7 @@ def index():
 def meeting(slug: str):
     meeting = _meeting_or_404(slug)
     form = RegistrationForm()
-    open_for_registration = services.is_open(meeting)
-    if open_for_registration and form.validate_on_submit():
+    if services.is_open(meeting) and form.validate_on_submit():
         if not form.is_bot:
             try:
                 services.register(meeting.id, form.details(form.email.data, current_language()))
@@ -75,13 +75,18 @@ def meeting(slug: str):
         # an address was known.
         session[JUST_REGISTERED] = form.email.data
         return redirect(url_for(".check_mail", slug=slug, _anchor="main"))
+    return _meeting_page(meeting, form)
+
+
+def _meeting_page(meeting, form: RegistrationForm, again: bool = False):
     return render_template(
         "registration/meeting.html",
         meeting=meeting,
         form=form,
-        open_for_registration=open_for_registration,
+        open_for_registration=services.is_open(meeting),
         availability=services.availability([meeting.id])[meeting.id],
-        share_url=external_url(".meeting", slug=slug),
+        share_url=external_url(".meeting", slug=meeting.slug),
+        again=again,
     )
 
 
@@ -102,9 +107,13 @@ def _registration_from_link(signed: str) -> Registration:
 
 
 def _prefill(form: DetailsForm, registration: Registration) -> None:
-    for name in ("name", "organisation", "role", "sector", "health_consent", "dietary", "accessibility"):
+    for name in ("name", "organisation", "role", "sector"):
         getattr(form, name).data = getattr(registration, name)
     form.meal.data = "ja" if registration.meal else "nee"
+    # Health data is shown back only to someone who consented to keeping it.
+    if registration.health_consent:
+        for name in ("health_consent", "dietary", "accessibility"):
+            getattr(form, name).data = getattr(registration, name)
 
 
 @bp.route("/aanmelding/<token>", methods=["GET", "POST"])
@@ -124,7 +133,23 @@ def manage(token: str):
         meeting=registration.meeting,
         form=form,
         token=token,
+        open_for_registration=services.is_open(registration.meeting),
     )
+
+
+@bp.get("/aanmelding/<token>/opnieuw")
+@limiter.limit("60 per minute")
+def register_again(token: str):
+    """ "Toch weer aanmelden" after cancelling: the session's form, filled in here on the server with
+    what they gave last time (no personal data in a URL), posting to the form's own route, so the new
+    registration takes the normal path: limits, seat or waiting list, confirmation mail."""
+    registration = _registration_from_link(token)
+    if registration.status != CANCELLED:
+        return redirect(url_for(".manage", token=token))
+    form = RegistrationForm()
+    _prefill(form, registration)
+    form.email.data = registration.email
+    return _meeting_page(registration.meeting, form, again=True)
 
 
 def _confirm_page(registration: Registration, token: str, action: str):
