@@ -199,6 +199,8 @@ class PresenceForm(FlaskForm):
     """One button on the check-in list: present = "1" marks someone present, "0" undoes it."""
 
     present = HiddenField(validators=[AnyOf(("0", "1"))])
+    # "1" on the button of someone on the waiting list: give them a seat as they are checked in.
+    seat = HiddenField(validators=[Optional(), AnyOf(("1",))])
     # The search to return to; it only ends up in a link, so it is trimmed rather than refused.
     q = HiddenField(filters=[clean_line, _short])
 
@@ -300,3 +302,8 @@ class MessageForm(FlaskForm):
     # The number of recipients the preview showed: if it changed, the organiser sees the new one first.
     expected = HiddenField()
 
+
+class MeetingEditForm(MeetingForm):
+    """Editing a session: seats below its confirmed registrations need a tick (services.confirmed_beyond)."""
+
+    lower_capacity = BooleanField(_l("Ja, verlaag het aantal plaatsen toch"))

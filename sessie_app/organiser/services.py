@@ -131,6 +131,18 @@ def create_meeting(
         raise SlugTaken(slug) from None
 
 
+def confirmed_beyond(meeting: Meeting, capacity: int) -> int | None:
+    """The session's confirmed registrations when ``capacity`` lowers its seats below them, which
+    the organiser must confirm; None otherwise. Nobody loses a seat over it (update_meeting never
+    takes one back): new registrations wait, and the waiting list moves up again only once fewer
+    than ``capacity`` are confirmed. Seats already beyond the capacity (walk-ins seated at the
+    door) ask nothing as long as the capacity itself stays."""
+    if capacity >= meeting.capacity:
+        return None
+    confirmed = registration_services.availability([meeting.id])[meeting.id].confirmed
+    return confirmed if capacity < confirmed else None
+
+
 @dataclass(frozen=True)
 class MeetingSummary:
     meeting: Meeting
@@ -434,6 +446,37 @@ def check_in_candidates(meeting_id: int, q: str) -> list[Registration]:
     if needle:
         rows = [r for r in rows if _matches(r, needle, ("name", "organisation"))]
     return sorted(rows, key=lambda r: (_fold(r.name), r.id))
+
+
+@dataclass(frozen=True)
+class DoorCheckIn:
+    """What the check-in desk did with one person."""
+
+    registration: Registration
+    # Given a seat from the waiting list at the door (seat_at_the_door), and mailed about it.
+    seated: bool = False
+    mailed: bool = False
+    # Not checked in, because their status holds no seat: WAITLISTED without ``seat``, or CANCELLED.
+    refused: str | None = None
+
+
+def check_in_at_the_door(registration_id: int, *, present: bool, seat: bool = False) -> DoorCheckIn:
+    """Mark someone present, or undo it. Only a seat lets someone in: a wait-listed person is checked
+    in only when the organiser gives them one (``seat``), never by a plain check-in, so a full room
+    does not overfill unnoticed; someone who cancelled is not checked in at all (the organiser adds
+    them as a walk-in, who gets a seat). Undoing always works. Raises RegistrationNotFound."""
+    registration = registration_services.get_registration(registration_id)
+    if not present:
+        return DoorCheckIn(registration_services.set_checked_in(registration.id, False))
+    if registration.status == WAITLISTED and seat:
+        outcome = registration_services.seat_at_the_door(registration.id)
+        registration = registration_services.get_registration(registration.id)
+        if outcome.status == CANCELLED:
+            return DoorCheckIn(registration, refused=CANCELLED)
+        return DoorCheckIn(registration, seated=True, mailed=outcome.mails.count(notifications.PROMOTED) > 0)
+    if registration.status != CONFIRMED:
+        return DoorCheckIn(registration, refused=registration.status)
+    return DoorCheckIn(registration_services.set_checked_in(registration.id, True))
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,16 @@ from ..outbox.models import FAILED, SENT, WAITING
 from ..registration import notifications
 from ..registration import services as registration_services
 from ..registration.forms import ConfirmForm
+from ..registration.ics import location_text
 from ..registration.meetings import MeetingNotFound, is_valid_slug, meeting_by_slug
 from ..registration.models import CANCELLED, WAITLISTED, Meeting
+from ..timeutil import utcnow
 from . import bp, download, log, services
 from .forms import (
     AddRegistrationForm,
     CheckInSearchForm,
     LoginForm,
+    MeetingEditForm,
     MeetingForm,
     NewMeetingForm,
     PresenceForm,
@@ -118,8 +121,22 @@ def meeting_new():
 @login_required
 def meeting_edit(slug: str):
     meeting = _meeting_or_404(slug)
-    form = MeetingForm(obj=meeting)
+    form = MeetingEditForm(obj=meeting)
     if form.validate_on_submit():
+        confirmed = services.confirmed_beyond(meeting, form.capacity.data)
+        if confirmed is not None and not form.lower_capacity.data:
+            # Not saved: the form again, saying what fewer seats do, with a box to tick.
+            return render_template(
+                "organiser/meeting_form.html", form=form, meeting=meeting, confirmed_beyond=confirmed
+            )
+        if confirmed is not None:
+            log.info(
+                "Organiser %s set the seats of %s to %d, below its %d confirmed registrations",
+                current_user.id,
+                slug,
+                form.capacity.data,
+                confirmed,
+            )
         change = registration_services.update_meeting(meeting.id, **_meeting_values(form))
         schedule_mails = change.mails.count(notifications.SCHEDULE_CHANGED)
         promoted = change.mails.count(notifications.PROMOTED)
@@ -175,6 +192,20 @@ def registrations(slug: str):
         registrations=rows,
         report=services.meeting_report(meeting.id),
         csv_url=url_for(".registrations_csv", slug=slug, **export_args),
+    )
+
+
+@bp.get("/sessies/<slug>/catering")
+@login_required
+def catering(slug: str):
+    """One A4 for the caterer and the reception, to print or forward: numbers and needs, no names."""
+    meeting = _meeting_or_404(slug)
+    return render_template(
+        "organiser/catering.html",
+        meeting=meeting,
+        location=location_text(meeting),
+        report=services.meeting_report(meeting.id),
+        now=utcnow(),
     )
 
 
@@ -342,6 +373,50 @@ def check_in(slug: str):
     )
 
 
+def _at_the_door(registration_id: int, form: PresenceForm, *, scanned: bool):
+    """Check someone in or out as the desk's button asks (services.check_in_at_the_door) and say
+    what happened; ``scanned`` for the page of a QR code. Raises RegistrationNotFound."""
+    door = services.check_in_at_the_door(registration_id, present=form.present.data == "1", seat=form.seat.data == "1")
+    registration = door.registration
+    name = registration.name
+    if door.refused == WAITLISTED:
+        flash(
+            _(
+                "%(name)s staat op de wachtlijst en is niet aanwezig gemeld. Laat u de persoon binnen, kies dan"
+                " „Plaats geven en aanwezig melden”.",
+                name=name,
+            ),
+            "error",
+        )
+    elif door.refused == CANCELLED:
+        flash(
+            _(
+                "%(name)s heeft zich afgemeld en is niet aanwezig gemeld. Laat u de persoon toch binnen, voeg dan"
+                " een aanmelding toe en vink „meteen inchecken” aan.",
+                name=name,
+            ),
+            "error",
+        )
+    elif door.seated:
+        log.info(
+            "Organiser %s seated registration %s from the waiting list at the door", current_user.id, registration.id
+        )
+        if door.mailed:
+            flash(
+                _("%(name)s heeft een plaats gekregen, is aanwezig gemeld en krijgt daarvan een mail.", name=name),
+                "success",
+            )
+        else:
+            flash(_("%(name)s heeft een plaats gekregen en is aanwezig gemeld.", name=name), "success")
+    elif registration.checked_in_at is None:
+        flash(_("%(name)s staat weer als niet aanwezig.", name=name), "success")
+    elif scanned:
+        flash(_("Gelukt: %(name)s is aanwezig gemeld.", name=name), "success")
+    else:
+        flash(_("%(name)s is aanwezig.", name=name), "success")
+    return registration
+
+
 # The bound keeps an absurd id from overflowing the database integer.
 @bp.post("/aanmeldingen/<int(max=2147483647):registration_id>/aanwezig")
 @login_required
@@ -350,13 +425,9 @@ def mark_present(registration_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        registration = registration_services.set_checked_in(registration_id, form.present.data == "1")
+        registration = _at_the_door(registration_id, form, scanned=False)
     except registration_services.RegistrationNotFound:
         abort(404)
-    if registration.checked_in_at:
-        flash(_("%(name)s is aanwezig.", name=registration.name), "success")
-    else:
-        flash(_("%(name)s staat weer als niet aanwezig.", name=registration.name), "success")
     args = {"q": form.q.data} if form.q.data else {}
     return redirect(url_for(".check_in", slug=registration.meeting.slug, **args, _anchor=f"r-{registration.id}"))
 
@@ -399,11 +470,7 @@ def check_in_code(code: str):
         return render_template("organiser/check_in_code.html", registration=None, expected=expected), 404
     form = PresenceForm()
     if form.validate_on_submit():
-        registration = registration_services.set_checked_in(registration.id, form.present.data == "1")
-        if registration.checked_in_at:
-            flash(_("Gelukt: %(name)s is aanwezig gemeld.", name=registration.name), "success")
-        else:
-            flash(_("%(name)s staat weer als niet aanwezig.", name=registration.name), "success")
+        _at_the_door(registration.id, form, scanned=True)
         return redirect(url_for(".check_in_code", code=code, **_expected_arg()))
     return render_template(
         "organiser/check_in_code.html",

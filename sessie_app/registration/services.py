@@ -455,3 +455,28 @@ def set_checked_in(registration_id: int, present: bool) -> Registration:
     registration.checked_in_at = utcnow() if present else None
     db.session.commit()
     return registration
+
+
+def seat_at_the_door(registration_id: int) -> Outcome:
+    """Someone on the waiting list stands at the door and the organiser lets them in: confirmed even
+    when the session is full, as a walk-in is (add_by_organiser), checked in, and told of the seat
+    as anyone promoted from the waiting list is. Someone already seated is only checked in; a
+    cancelled registration holds no place to give and is left as it is (the answer's status says
+    so). Raises RegistrationNotFound."""
+    registration = get_registration(registration_id)
+    _lock_meeting(registration.meeting_id)
+    # Read again under the lock: a second organiser at the door may have seated them a moment ago.
+    db.session.refresh(registration)
+    if registration.status == CANCELLED:
+        db.session.rollback()
+        return Outcome(registration_id, CANCELLED)
+    promoted = registration.status == WAITLISTED
+    if promoted:
+        registration.status = CONFIRMED
+        # Their calendar entry changes from tentative to confirmed: a higher SEQUENCE replaces it.
+        registration.calendar_version += 1
+    if registration.checked_in_at is None:
+        registration.checked_in_at = utcnow()
+    mails = notifications._promotions([registration] if promoted else [])
+    db.session.commit()
+    return Outcome(registration.id, registration.status, mails=mails)

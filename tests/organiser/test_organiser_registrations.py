@@ -141,8 +141,10 @@ def test_counts_by_status_role_sector_meals_and_attendance(organiser_client, peo
 
 
 def test_caterer_summary_groups_dietary_texts_without_names(organiser_client, people):
-    html = organiser_client.get(LIST_URL).get_data(as_text=True)
-    summary = html.split('id="caterer-title"')[1].split("</main>")[0]
+    # The summary has a page of its own (tests/organiser/test_caterer_page.py), linked from the list.
+    assert "/organisator/sessies/tilburg/catering" in organiser_client.get(LIST_URL).get_data(as_text=True)
+    html = organiser_client.get("/organisator/sessies/tilburg/catering").get_data(as_text=True)
+    summary = html.split('id="main"')[1].split("</main>")[0]
     assert '<span class="count">2×</span> Vegetarisch' in summary
     assert '<span class="count">1×</span> Glutenvrij' in summary
     assert "Halal" not in summary  # Dirk is wait-listed: no meal for him yet
