@@ -11,7 +11,7 @@ from sessie_app.outbox.models import WAITING, OutboxMail
 from sessie_app.registration import messages
 from sessie_app.registration import services as registration_services
 from sessie_app.registration.models import RegistrantMessage
-from tests.helpers import csrf_from, outbox, post_form
+from tests.helpers import csrf_from, outbox
 
 URL = "/organisator/sessies/tilburg/bericht"
 WALK_IN = {"name": "Zonder Adres", "email": None}
