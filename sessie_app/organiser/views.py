@@ -20,7 +20,7 @@ from ..registration.ics import location_text
 from ..registration.meetings import MeetingNotFound, is_valid_slug, meeting_by_slug
 from ..registration.models import CANCELLED, WAITLISTED, Meeting
 from ..timeutil import utcnow
-from . import bp, download, log, services
+from . import bp, download, log, meeting_or_404, services
 from .forms import (
     AddRegistrationForm,
     CheckInSearchForm,
@@ -45,13 +45,6 @@ def _login_rate_limit() -> str:
 
 def _login_account_key() -> str:
     return "login:" + services.normalise_email(request.form.get("email", ""))[:254]
-
-
-def _meeting_or_404(slug: str) -> Meeting:
-    try:
-        return meeting_by_slug(slug)
-    except MeetingNotFound:
-        abort(404)
 
 
 def _meeting_or_none(slug: str) -> Meeting | None:
@@ -120,7 +113,7 @@ def meeting_new():
 @bp.route("/sessies/<slug>/bewerken", methods=["GET", "POST"])
 @login_required
 def meeting_edit(slug: str):
-    meeting = _meeting_or_404(slug)
+    meeting = meeting_or_404(slug)
     form = MeetingEditForm(obj=meeting)
     if form.validate_on_submit():
         confirmed = services.confirmed_beyond(meeting, form.capacity.data)
@@ -180,7 +173,7 @@ def _filters() -> tuple[RegistrationFilterForm, services.Filters]:
 @bp.get("/sessies/<slug>/aanmeldingen")
 @login_required
 def registrations(slug: str):
-    meeting = _meeting_or_404(slug)
+    meeting = meeting_or_404(slug)
     form, filters = _filters()
     rows = services.list_registrations(meeting.id, filters)
     export_args = {k: v for k, v in asdict(filters).items() if v}
@@ -199,7 +192,7 @@ def registrations(slug: str):
 @login_required
 def catering(slug: str):
     """One A4 for the caterer and the reception, to print or forward: numbers and needs, no names."""
-    meeting = _meeting_or_404(slug)
+    meeting = meeting_or_404(slug)
     return render_template(
         "organiser/catering.html",
         meeting=meeting,
@@ -229,7 +222,7 @@ def _mail_labels() -> dict:
 @login_required
 def outbox_view(slug: str):
     """What was sent to this session's registrants, what waits, and what failed with the reason."""
-    meeting = _meeting_or_404(slug)
+    meeting = meeting_or_404(slug)
     return render_template(
         "organiser/outbox.html",
         meeting=meeting,
@@ -243,7 +236,7 @@ def outbox_view(slug: str):
 @bp.post("/sessies/<slug>/mail/<int(max=2147483647):mail_id>/opnieuw")
 @login_required
 def outbox_retry(slug: str, mail_id: int):
-    meeting = _meeting_or_404(slug)
+    meeting = meeting_or_404(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -259,7 +252,7 @@ def outbox_retry(slug: str, mail_id: int):
 @login_required
 def registration_add(slug: str):
     """A phone registration or a walk-in at the door."""
-    meeting = _meeting_or_404(slug)
+    meeting = meeting_or_404(slug)
     form = AddRegistrationForm()
     if form.validate_on_submit():
         details = form.details(form.email.data or None)
@@ -345,7 +338,7 @@ def registration_delete(registration_id: int):
 @login_required
 def registrations_csv(slug: str):
     """The filtered list as CSV (UTF-8 with BOM, ``;``-separated); see services.registrations_csv."""
-    meeting = _meeting_or_404(slug)
+    meeting = meeting_or_404(slug)
     _form, filters = _filters()
     body = services.registrations_csv(services.list_registrations(meeting.id, filters))
     log.info("Organiser %s exported the registrations of %s", current_user.email, meeting.slug)
@@ -358,7 +351,7 @@ def registrations_csv(slug: str):
 @bp.get("/sessies/<slug>/inchecken")
 @login_required
 def check_in(slug: str):
-    meeting = _meeting_or_404(slug)
+    meeting = meeting_or_404(slug)
     session[CHECK_IN_MEETING] = meeting.slug
     form = CheckInSearchForm(formdata=request.args)
     form.validate()
@@ -435,7 +428,7 @@ def mark_present(registration_id: int):
 @bp.get("/sessies/<slug>/scannen")
 @login_required
 def scan(slug: str):
-    meeting = _meeting_or_404(slug)
+    meeting = meeting_or_404(slug)
     session[CHECK_IN_MEETING] = meeting.slug
     return render_template(
         "organiser/scan.html",
