@@ -69,7 +69,7 @@ def _deliver(transport: mailer.Transport, mail: services.Claimed, now: datetime 
         status = services.mark_failed(mail.id, f"{type(error).__name__}: {error}", now)
         log.warning("Sending outbox mail %d (%s) failed (%s): %s", mail.id, mail.kind, status, error)
         return
-    services.mark_sent(mail.id, now, file_name)
+    services.mark_sent(mail.id, transport.outbox, now, file_name)
 
 
 class Sender:

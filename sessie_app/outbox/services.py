@@ -130,13 +130,17 @@ def claim_due(now: datetime | None = None, limit: int = BATCH) -> list[Claimed]:
     return [Claimed(*row) for row in rows]
 
 
-def mark_sent(mail_id: int, now: datetime | None = None, file_name: str | None = None) -> None:
-    db.session.execute(
+def mark_sent(mail_id: int, outbox_dir: Path, now: datetime | None = None, file_name: str | None = None) -> None:
+    """Record a mail as sent. A mail whose person was erased while it was being sent is no longer
+    there to record: its file goes too, so no address outlives the erasure."""
+    recorded = db.session.execute(
         update(OutboxMail)
         .where(OutboxMail.id == mail_id)
         .values(status=SENT, sent_at=now or utcnow(), claim=None, claimed_until=None, file_name=file_name)
-    )
+    ).rowcount
     db.session.commit()
+    if not recorded and file_name:
+        (outbox_dir / file_name).unlink(missing_ok=True)
 
 
 def mark_failed(mail_id: int, error: str, now: datetime | None = None) -> str:

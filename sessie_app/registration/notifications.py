@@ -124,6 +124,12 @@ def reminded(registration: Registration, kind: str, now: datetime) -> Queued:
     return _queue(registration, kind, now)
 
 
+def seated_at_the_door(registration: Registration, *, promoted: bool) -> Queued:
+    """Someone from the waiting list let in at the door hears of their seat as anyone promoted does
+    (the calendar entry turns from tentative to confirmed)."""
+    return _promotions([registration] if promoted else [])
+
+
 def cancelled(registration: Registration, promoted: list[Registration]) -> Queued:
     """The person who cancelled gets the cancellation (it withdraws their calendar entry);
     whoever got their seat hears so."""

@@ -477,6 +477,6 @@ def seat_at_the_door(registration_id: int) -> Outcome:
         registration.calendar_version += 1
     if registration.checked_in_at is None:
         registration.checked_in_at = utcnow()
-    mails = notifications._promotions([registration] if promoted else [])
+    mails = notifications.seated_at_the_door(registration, promoted=promoted)
     db.session.commit()
     return Outcome(registration.id, registration.status, mails=mails)

@@ -4,17 +4,19 @@ the background, retried with back-off, never dropped silently, sent once by seve
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from sessie_app import create_app
+from sessie_app import create_app, mailer
 from sessie_app.extensions import db
 from sessie_app.outbox import services as outbox
 from sessie_app.outbox.models import FAILED, SENT, WAITING, OutboxMail
 from sessie_app.outbox.sender import deliver_due
 from sessie_app.registration import seed
+from sessie_app.registration import services as registration_services
 from sessie_app.registration.models import Registration
 from sessie_app.timeutil import today_local, utcnow
 from testkit.servers import PostgresDatabase
@@ -219,3 +221,20 @@ def test_the_organiser_sees_failed_waiting_and_sent_mail_per_session_and_retries
     assert [(m.status, m.attempts) for m in rows(app)] == [(SENT, 0), (WAITING, 0)]
     assert deliver(app) == 1
     assert "1 mislukt" not in organiser_client.get("/organisator/").get_data(as_text=True)
+
+
+def test_a_person_erased_while_their_mail_is_being_written_leaves_no_file(app, meetings, add_registration, monkeypatch):
+    person = add_registration(meetings["tilburg"])
+    folder = Path(app.config["MAIL_OUTBOX_DIR"])
+    write = mailer.Transport.send
+
+    def erased_meanwhile(transport, message, name):
+        file_name = write(transport, message, name)
+        # Another request erases the person between the file being written and the row recorded.
+        registration_services.delete_personal_data(person.id, folder)
+        return file_name
+
+    monkeypatch.setattr(mailer.Transport, "send", erased_meanwhile)
+    deliver(app)
+    assert not any(folder.glob("*.eml"))
+    assert db.session.query(OutboxMail).count() == 0
