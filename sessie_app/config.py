@@ -88,7 +88,6 @@ def from_environment(instance_dir: Path) -> dict:
         "TALLY_INTERVAL": float(os.environ.get("TALLY_INTERVAL", "0.2")),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute"),
-        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # A venue's Wi-Fi puts a whole room behind one address; this only has to stop code guessing.
         "BOARD_JOIN_RATE_LIMIT": os.environ.get("BOARD_JOIN_RATE_LIMIT", "60 per minute"),
         # New participants (a phone's first visit) per address: a hall of several hundred behind one

@@ -9,7 +9,6 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import tokens
-from ..extensions import limiter
 from ..i18n import safe_next
 from ..outbox import services as outbox
 from ..outbox.models import FAILED, SENT, WAITING
@@ -20,7 +19,7 @@ from ..registration.ics import location_text
 from ..registration.meetings import MeetingNotFound, is_valid_slug, meeting_by_slug
 from ..registration.models import CANCELLED, WAITLISTED, Meeting
 from ..timeutil import utcnow
-from . import bp, download, log, meeting_or_404, services
+from . import bp, download, log, meeting_or_404, services, throttle
 from .forms import (
     AddRegistrationForm,
     CheckInSearchForm,
@@ -39,14 +38,6 @@ CHECK_IN_MEETING = "check_in_meeting"
 MEETING_FIELDS = ("city", "venue", "address", "date", "starts_at", "ends_at", "capacity", "registration_open")
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_account_key() -> str:
-    return "login:" + services.normalise_email(request.form.get("email", ""))[:254]
-
-
 def _meeting_or_none(slug: str) -> Meeting | None:
     try:
         return meeting_by_slug(slug)
@@ -55,20 +46,37 @@ def _meeting_or_none(slug: str) -> Meeting | None:
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"], key_func=_login_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for(".dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        organiser = services.authenticate(form.email.data, form.password.data)
+        account = throttle.account_key(form.email.data)
+        wait = throttle.seconds_to_wait(account, request.remote_addr)
+        if wait:
+            # Not checked at all: a guesser learns nothing and costs no password hash.
+            log.warning(
+                "Organiser login for %r from %s refused for %d s after failures", account, request.remote_addr, wait
+            )
+            flash(
+                ngettext(
+                    "Te veel mislukte pogingen. Wacht nog %(num)d seconde en probeer het dan opnieuw.",
+                    "Te veel mislukte pogingen. Wacht nog %(num)d seconden en probeer het dan opnieuw.",
+                    wait,
+                ),
+                "error",
+            )
+            page = render_template("organiser/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
+        organiser = services.authenticate(account, form.password.data)
         if organiser is not None:
+            throttle.succeeded(account, request.remote_addr)
             login_user(organiser)
             log.info("Organiser login succeeded for %s from %s", organiser.email, request.remote_addr)
             return redirect(safe_next(request.args.get("next"), url_for(".dashboard")))
+        throttle.failed(account, request.remote_addr)
         # Never log the password; the address helps spot an attack on one account.
-        log.warning("Organiser login failed for %r from %s", form.email.data[:254], request.remote_addr)
+        log.warning("Organiser login failed for %r from %s", account[:254], request.remote_addr)
         flash(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet."), "error")
     return render_template("organiser/login.html", form=form)
 

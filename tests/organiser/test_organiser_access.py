@@ -1,14 +1,11 @@
-"""Who gets into the organiser area: login, logout, throttling, and no route left open."""
+"""Who gets into the organiser area: login, logout, and no route left open (throttling: test_login_throttle.py)."""
 
 import logging
 from urllib.parse import urlsplit
 
 import pytest
 
-from sessie_app import create_app
-from sessie_app.extensions import db
 from sessie_app.organiser import PUBLIC_ENDPOINTS
-from sessie_app.organiser import services as organiser_services
 from tests.helpers import LOGIN_URL, ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_from, post_form, sample_url
 
 SAMPLE_VALUES = {"slug": "amsterdam", "registration_id": 1, "code": "een-code"}
@@ -111,39 +108,6 @@ def test_empty_login_form_shows_dutch_messages_next_to_the_fields(client, organi
     html = post_form(client, LOGIN_URL, {"email": "", "password": ""}).get_data(as_text=True)
     assert 'id="email-error"' in html and "Vul uw e-mailadres in." in html
     assert 'id="password-error"' in html and "Vul uw wachtwoord in." in html
-
-
-@pytest.fixture
-def throttled_app(app_config):
-    app = create_app({**app_config, "RATELIMIT_ENABLED": True})
-    # The default allowance, in a window of a day: the count decides, not the machine's speed.
-    app.config["LOGIN_RATE_LIMIT"] = app.config["LOGIN_RATE_LIMIT"].replace("minute", "day")
-    with app.app_context():
-        organiser_services.create_or_update_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD)
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def test_login_is_throttled_after_ten_wrong_attempts(throttled_app):
-    client = throttled_app.test_client()
-    token = csrf_from(client.get(LOGIN_URL).get_data(as_text=True))
-    statuses = []
-    for attempt in range(11):
-        response = client.post(
-            LOGIN_URL, data={"csrf_token": token, "email": ORGANISER_EMAIL, "password": f"fout-{attempt}"}
-        )
-        statuses.append(response.status_code)
-        if response.status_code == 429:
-            break
-    assert statuses[-1] == 429, statuses
-    assert len(statuses) <= 11 and set(statuses[:-1]) == {200}
-    # Once throttled, even the right password waits.
-    response = client.post(
-        LOGIN_URL, data={"csrf_token": token, "email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD}
-    )
-    assert response.status_code == 429
-    assert "Even rustig aan" in response.get_data(as_text=True)
 
 
 def test_logout_needs_the_form_and_ends_the_session(organiser_client):
