@@ -7,16 +7,47 @@ holds a whole hall of open WebSockets, where threads need several OS threads per
 collapse beyond a few hundred (README, Performance, has the figures behind this choice).
 """
 
+import importlib.util
 import os
+from pathlib import Path
+
+# The app refuses an empty, example or short SECRET_KEY in production (sessie_app/config.py,
+# check_production). Checked here too, so the master stops once with the reason instead of booting
+# worker after worker that each stop. Loaded by path: importing the sessie_app package would import
+# Flask and its friends here, before gevent patches the worker.
+_config_spec = importlib.util.spec_from_file_location(
+    "sessie_app_config", Path(__file__).resolve().parent.parent / "sessie_app" / "config.py"
+)
+_config = importlib.util.module_from_spec(_config_spec)
+_config_spec.loader.exec_module(_config)
+_config.check_production({"SESSIE_ENV": os.environ.get("SESSIE_ENV"), "SECRET_KEY": os.environ.get("SECRET_KEY")})
 
 bind = os.environ.get("BIND", "127.0.0.1:5000")
+# A Unix socket is reachable only on this machine, like loopback.
+reachable_from_outside = not bind.startswith("unix:") and bind.rpartition(":")[0].strip("[]") not in (
+    "127.0.0.1",
+    "localhost",
+    "::1",
+)
 # Every absolute link (mails, calendar files, QR codes, the poster) is built on BASE_URL, never on a
 # request's Host header. On loopback the default names this machine; reachable from other machines,
 # only the operator knows the address phones use.
-if bind.rpartition(":")[0].strip("[]") not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("BASE_URL"):
+if reachable_from_outside and not os.environ.get("BASE_URL"):
     raise SystemExit(
         f"BASE_URL ontbreekt: de app luistert op {bind} en is dus van buitenaf bereikbaar. Zet BASE_URL op het"
         " adres dat deelnemers gebruiken, bijvoorbeeld: make serve HOST=0.0.0.0 BASE_URL=http://192.168.1.20:5000"
+    )
+# With TRUSTED_PROXIES the app takes the client's address from X-Forwarded-For. Reachable without the
+# proxy, anyone can write that header, and a new address per request escapes every per-address limit
+# (registration, login, board codes): the proxy must be the only way in.
+if reachable_from_outside and int(os.environ.get("TRUSTED_PROXIES") or "0") > 0:
+    raise SystemExit(
+        f"TRUSTED_PROXIES={os.environ['TRUSTED_PROXIES']} maar de app luistert op {bind}: zo kan iedereen de proxy"
+        " omzeilen en met een verzonnen X-Forwarded-For elke limiet per adres ontlopen. Laat de app alleen op"
+        " loopback luisteren achter de proxy (BIND=127.0.0.1:5001), of zet TRUSTED_PROXIES=0 zonder proxy.\n"
+        f"TRUSTED_PROXIES={os.environ['TRUSTED_PROXIES']} but the app listens on {bind}: anyone can bypass the"
+        " proxy and escape every per-address limit with a made-up X-Forwarded-For. Bind to loopback behind the"
+        " proxy (BIND=127.0.0.1:5001), or set TRUSTED_PROXIES=0 without one."
     )
 workers = 1
 # gevent-websocket's worker, not `-k gevent` with simple-websocket: at 1,000 phones and 100 votes/s it

@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config_module.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"]
     ) | app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    config_module.check_production(app.config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = config_module.persistent_secret_key(instance_dir)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))

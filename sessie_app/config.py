@@ -30,6 +30,50 @@ def persistent_secret_key(instance_dir: Path) -> str:
     return key
 
 
+# Keys that are public: what deploy/env.example shipped and what people type when told to change it.
+# Anyone holding one can sign a session cookie that says "organiser 1".
+KNOWN_SECRET_KEYS = frozenset({"change-me", "changeme", "change-this", "secret", "secret-key", "dev", "development"})
+MIN_SECRET_KEY_BYTES = 32
+NEW_SECRET_KEY_COMMAND = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+class UnsafeConfiguration(SystemExit):
+    """A production setting the app refuses to start with; the message says why, in Dutch and English.
+
+    A SystemExit, so `flask` and gunicorn stop with the message instead of a traceback."""
+
+
+def check_production(config: dict) -> None:
+    """Raise UnsafeConfiguration for a production instance whose SECRET_KEY is empty, public or short.
+
+    Unset (None) is fine: create_app then generates a random one into instance/."""
+    key = config.get("SECRET_KEY")
+    if config.get("SESSIE_ENV") != "production" or key is None:
+        return
+    size = len(key.encode())
+    if not key.strip():
+        # deploy/env.example ships `SECRET_KEY=` so that a copied file cannot start unnoticed.
+        reason = ("SECRET_KEY is leeg.", "SECRET_KEY is empty.")
+    elif key.strip().lower() in KNOWN_SECRET_KEYS:
+        reason = (
+            f"SECRET_KEY is een voorbeeldwaarde ({key!r}) die iedereen kent.",
+            f"SECRET_KEY is an example value ({key!r}) that anyone knows.",
+        )
+    elif size < MIN_SECRET_KEY_BYTES:
+        reason = (
+            f"SECRET_KEY is {size} bytes lang, minstens {MIN_SECRET_KEY_BYTES} zijn nodig.",
+            f"SECRET_KEY is {size} bytes long, at least {MIN_SECRET_KEY_BYTES} are needed.",
+        )
+    else:
+        return
+    raise UnsafeConfiguration(
+        f"sessie_app start niet (SESSIE_ENV=production): {reason[0]} Met deze sleutel kan iemand een"
+        f" inlogcookie voor organisatoren namaken. Maak een nieuwe met: {NEW_SECRET_KEY_COMMAND}\n"
+        f"sessie_app does not start (SESSIE_ENV=production): {reason[1]} With this key anyone can forge an"
+        f" organiser's login cookie. Make a new one with: {NEW_SECRET_KEY_COMMAND}"
+    )
+
+
 def _database_url(instance_dir: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -64,9 +108,12 @@ def engine_options(url: str) -> dict:
 
 def from_environment(instance_dir: Path) -> dict:
     """Settings from the environment; SECRET_KEY stays None when unset, see persistent_secret_key."""
-    production = os.environ.get("SESSIE_ENV", "development") == "production"
+    environment = os.environ.get("SESSIE_ENV", "development")
+    production = environment == "production"
     redis_url = os.environ.get("REDIS_URL")
     return {
+        # check_production reads it once SECRET_KEY is known.
+        "SESSIE_ENV": environment,
         "INSTANCE_DIR": str(instance_dir),
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_dir),

@@ -1,6 +1,9 @@
 from pathlib import Path
 
-from sessie_app import create_app
+import pytest
+
+from sessie_app import ROOT, create_app
+from sessie_app.config import UnsafeConfiguration
 
 
 def test_testing_flag_comes_from_the_given_config(app):
@@ -54,3 +57,41 @@ def test_socket_io_sends_text_as_utf8_and_a_lone_surrogate_escaped_rather_than_k
     wire = Utf8Json.dumps({"title": "half \ud83d", "word": "één"})
     assert wire.encode() == b'{"title": "half \\ud83d", "word": "\\u00e9\\u00e9n"}'
     assert Utf8Json.loads(wire) == {"title": "half \ud83d", "word": "één"}
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["change-me", "CHANGE-ME ", "", "x" * 31, "é" * 15 + "x"],
+    ids=["change-me", "change-me in capitals", "empty", "31 bytes", "16 characters, 31 bytes"],
+)
+def test_production_refuses_a_public_or_short_secret_key_and_says_why(tmp_path, monkeypatch, key):
+    monkeypatch.setenv("SESSIE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(UnsafeConfiguration) as refused:
+        create_app({"INSTANCE_DIR": str(tmp_path)})
+    message = str(refused.value)
+    assert "sessie_app start niet" in message and "sessie_app does not start" in message
+    assert "secrets.token_urlsafe(48)" in message
+
+
+def test_the_secret_key_in_env_example_is_refused_in_production(tmp_path, monkeypatch):
+    lines = (ROOT / "deploy" / "env.example").read_text().splitlines()
+    (shipped,) = [line.split("=", 1)[1] for line in lines if line.startswith("SECRET_KEY=")]
+    monkeypatch.setenv("SESSIE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", shipped)
+    with pytest.raises(UnsafeConfiguration):
+        create_app({"INSTANCE_DIR": str(tmp_path)})
+
+
+def test_production_starts_with_a_32_byte_key_and_with_the_generated_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("SESSIE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 32)
+    assert create_app({"INSTANCE_DIR": str(tmp_path / "given")}).config["SECRET_KEY"] == "k" * 32
+    monkeypatch.delenv("SECRET_KEY")
+    assert len(create_app({"INSTANCE_DIR": str(tmp_path / "generated")}).config["SECRET_KEY"]) == 64
+
+
+def test_development_keeps_starting_with_any_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SESSIE_ENV", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "change-me")
+    assert create_app({"INSTANCE_DIR": str(tmp_path)}).config["SECRET_KEY"] == "change-me"
