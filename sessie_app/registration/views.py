@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from .. import tokens
 from ..extensions import limiter
@@ -78,11 +79,31 @@ def meeting(slug: str):
     return _meeting_page(meeting, form)
 
 
+EMPTY_FIELDS = "empty_registration_fields"
+
+
+def _fields_of_an_empty_form(form: RegistrationForm) -> Markup | None:
+    """The fields of a form nobody has filled in or been shown errors for, rendered once per language
+    and app: they are a third of the page's render, and the page is what fifty people at once load
+    before registering (bench/registration_load.py). None for any other form, and while templates
+    reload (development), so an edited template shows at once."""
+    if form.is_submitted() or any(field.data for field in form if field.name != "csrf_token"):
+        return None
+    if current_app.jinja_env.auto_reload:
+        return None
+    rendered = current_app.extensions.setdefault(EMPTY_FIELDS, {})
+    language = current_language()
+    if language not in rendered:
+        rendered[language] = Markup(render_template("registration/_fields.html", form=form))
+    return rendered[language]
+
+
 def _meeting_page(meeting, form: RegistrationForm, again: bool = False):
     return render_template(
         "registration/meeting.html",
         meeting=meeting,
         form=form,
+        empty_fields=_fields_of_an_empty_form(form),
         open_for_registration=services.is_open(meeting),
         availability=services.availability([meeting.id])[meeting.id],
         share_url=external_url(".meeting", slug=meeting.slug),
