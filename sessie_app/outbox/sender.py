@@ -10,9 +10,10 @@ import logging
 import os
 import smtplib
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from .. import mailer
 from ..extensions import db, socketio
@@ -26,11 +27,18 @@ log = logging.getLogger(__name__)
 
 # A mail queued by a request waits at most this long; an idle sender costs one small query per poll.
 POLL_SECONDS = 2.0
+# While requests are in flight the sender waits for a quiet moment between two mails, this long at most.
+MAKE_WAY_AT_MOST = 1.0
+MAKE_WAY_STEP = 0.05
 
 
-def deliver_due(now: datetime | None = None) -> int:
+def _next_turn() -> None:
+    socketio.sleep(0)
+
+
+def deliver_due(now: datetime | None = None, make_way: Callable[[], None] = _next_turn) -> int:
     """Queue the reminders whose moment has come, then send what is due, batch after batch; returns
-    how many mails were tried. In an app context."""
+    how many mails were tried. ``make_way`` runs between two mails. In an app context."""
     config = current_app.config
     registration_services.queue_due_reminders(
         now or utcnow(),
@@ -42,9 +50,7 @@ def deliver_due(now: datetime | None = None) -> int:
         with mailer.Transport(current_app.config) as transport:
             for mail in claimed:
                 _deliver(transport, mail, now)
-                # Rendering a mail (QR image, calendar file) takes about 15 ms of the one gevent
-                # worker; between two mails the phones and the registration form get their turn.
-                socketio.sleep(0)
+                make_way()
         tried += len(claimed)
     return tried
 
@@ -74,11 +80,39 @@ def _deliver(transport: mailer.Transport, mail: services.Claimed, now: datetime 
 
 class Sender:
     """Starts one background loop per process, on the first request: gunicorn forks its worker
-    after create_app, and a thread started before the fork would not exist in the worker."""
+    after create_app, and a thread started before the fork would not exist in the worker.
+
+    It shares the worker with the phones and the registration form, and a mail (images, calendar
+    file, MIME) takes several milliseconds of it: while requests are being served it sends one mail
+    per MAKE_WAY_AT_MOST, so a rush of fifty registrations is not slowed by their fifty
+    confirmations, which follow a moment later.
+    """
 
     def __init__(self):
         self._pid = None
         self._lock = threading.Lock()
+        self._requests = 0
+
+    def request_started(self) -> None:
+        with self._lock:
+            self._requests += 1
+        g.outbox_counted = True
+
+    def request_ended(self, _error=None) -> None:
+        # Only a request that was counted: another hook may have answered before request_started ran.
+        if g.pop("outbox_counted", False):
+            with self._lock:
+                self._requests -= 1
+
+    def busy(self) -> bool:
+        return self._requests > 0
+
+    def make_way(self) -> None:
+        waited = 0.0
+        while self.busy() and waited < MAKE_WAY_AT_MOST:
+            socketio.sleep(MAKE_WAY_STEP)
+            waited += MAKE_WAY_STEP
+        _next_turn()
 
     def ensure_running(self, app: Flask) -> None:
         if self._pid == os.getpid():
@@ -92,7 +126,7 @@ class Sender:
         while True:
             with app.app_context():
                 try:
-                    deliver_due()
+                    deliver_due(make_way=self.make_way)
                 except Exception:  # the database away for a moment: try again at the next poll
                     log.exception("The outbox's sender failed; trying again in %s s", POLL_SECONDS)
                     db.session.rollback()
@@ -105,3 +139,5 @@ def register(app: Flask) -> None:
     if app.config["OUTBOX_SENDER"]:
         sender = app.extensions["outbox_sender"] = Sender()
         app.before_request(lambda: sender.ensure_running(app))
+        app.before_request(sender.request_started)
+        app.teardown_request(sender.request_ended)

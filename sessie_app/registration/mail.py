@@ -1,15 +1,13 @@
 """The mails a registrant receives, each with the calendar file and their personal link; rendered
 by the outbox's sender when it sends them, from the registration as it is then."""
 
-import io
 from email.message import EmailMessage
 
-import qrcode
 from flask import render_template
 from flask_babel import force_locale, format_date, format_time
 from flask_babel import gettext as _
 
-from .. import mailer, tokens
+from .. import mailer, qr, tokens
 from ..extensions import db
 from ..i18n import locale_for
 from ..urls import external_url
@@ -100,12 +98,6 @@ def _subject(kind: str, registration: Registration, changes: tuple[str, ...], me
     return _("U staat op de wachtlijst: sessie %(city)s", city=city)
 
 
-def _qr_png(data: str) -> bytes:
-    buffer = io.BytesIO()
-    qrcode.make(data, box_size=6, border=2).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def registration_mail(
     registration_id: int, kind: str, recipient: str, *, message_id: int | None = None, changes: str | None = None
 ) -> EmailMessage | None:
@@ -153,7 +145,7 @@ def registration_mail(
         if show_check_in:
             html_part = mail.get_payload()[1]
             html_part.add_related(
-                _qr_png(check_in_url(registration)), "image", "png", cid="<check-in-qr>", filename="aanmelding-qr.png"
+                qr.png(check_in_url(registration)), "image", "png", cid="<check-in-qr>", filename="aanmelding-qr.png"
             )
         if kind != MESSAGE:  # a message is news, not a change to the appointment
             mail.add_attachment(
