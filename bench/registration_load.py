@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import re
 import time
 import uuid
@@ -106,6 +107,25 @@ async def client(number: int, args, slugs: list[str], barrier: asyncio.Barrier, 
             results.append((slug, error, (time.perf_counter() - started) * 1000))
 
 
+def server_cpu_s(pid: int | None) -> float:
+    """CPU seconds used so far by the server process ``pid`` and its children (gunicorn's master and
+    worker): a figure that holds when the machine is busy with other work, unlike the latencies."""
+    if not pid:
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        with open(f"/proc/{current}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        for task in os.listdir(f"/proc/{current}/task"):
+            with open(f"/proc/{current}/task/{task}/children") as children:
+                pending.extend(int(child) for child in children.read().split())
+    return total
+
+
 def percentile(ordered: list[float], p: float) -> float | None:
     """Nearest rank."""
     if not ordered:
@@ -124,12 +144,14 @@ async def main(args) -> dict:
                 raise SystemExit(f"no sessions on {args.url}/: run `flask --app sessie_app sessions seed` first")
         before = {slug: await seats_left(http, args.url, slug) for slug in slugs}
         results: list[tuple[str, str | None, float]] = []
+        cpu_before = server_cpu_s(args.server_pid)
         barrier = asyncio.Barrier(args.clients + 1)
         tasks = [asyncio.create_task(client(c, args, slugs, barrier, results)) for c in range(args.clients)]
         await barrier.wait()
         started = time.perf_counter()
         await asyncio.gather(*tasks)
         wall_s = time.perf_counter() - started
+        cpu_s = server_cpu_s(args.server_pid) - cpu_before
         after = {slug: await seats_left(http, args.url, slug) for slug in slugs}
 
     ok_per_slug = Counter(slug for slug, error, _ in results if error is None)
@@ -154,6 +176,8 @@ async def main(args) -> dict:
         "requests_per_s": round(len(results) / wall_s, 1),
         "wall_s": round(wall_s, 2),
     }
+    if args.server_pid:
+        report["server_cpu_ms_per_registration"] = round(cpu_s * 1000 / max(len(latencies), 1), 2)
     return report
 
 
@@ -163,6 +187,9 @@ if __name__ == "__main__":
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests-per-client", type=int, default=4)
     parser.add_argument("--session", help="one session slug for every registration (default: all, round robin)")
+    parser.add_argument(
+        "--server-pid", type=int, help="gunicorn's master pid: adds the server's CPU time per registration"
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP request")
     args = parser.parse_args()
     args.url = args.url.rstrip("/")
