@@ -9,6 +9,8 @@ collapse beyond a few hundred (README, Performance, has the figures behind this 
 
 import importlib.util
 import os
+import resource
+import sys
 from pathlib import Path
 
 # The app refuses an empty, example or short SECRET_KEY in production (sessie_app/config.py,
@@ -52,10 +54,27 @@ if reachable_from_outside and int(os.environ.get("TRUSTED_PROXIES") or "0") > 0:
 workers = 1
 # gevent-websocket's worker, not `-k gevent` with simple-websocket: at 1,000 phones and 100 votes/s it
 # gave p95 487 ms against 787 ms (README, Performance). With gevent-websocket installed, plain
-# `-k gevent` answers every request with a 500: keep the two together.
-worker_class = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
-# Each phone holds one WebSocket; leave room for a full hall plus the projector and page loads.
-worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "3000"))
+# `-k gevent` answers every request with a 500: keep the two together. sessie_app.serving adds a time
+# limit on headers and a cap per client address (HEADER_TIMEOUT, MAX_CONNECTIONS_PER_ADDRESS), without
+# which 3,000 half-open connections froze the venue laptop (README, Serving: the venue laptop).
+worker_class = "sessie_app.serving.GuardedWorker"
+# Each phone holds one WebSocket; room for a full hall, the projector and page loads, and for those
+# who open connections and send nothing until the header time limit closes them.
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "10000"))
+# Every connection is a file descriptor; Debian's default soft limit (1,024) would refuse new ones
+# (and log "Too many open files") long before worker_connections. The hard limit is the ceiling.
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+_wanted = worker_connections + 200  # the listening socket, the database, log files, Redis
+if _hard != resource.RLIM_INFINITY and _hard < _wanted:
+    print(
+        f"Let op: de limiet op open bestanden ({_hard}) is lager dan worker_connections ({worker_connections})."
+        f" Warning: the open-file limit ({_hard}) is below worker_connections; raise it (ulimit -Hn, LimitNOFILE=).",
+        file=sys.stderr,
+    )
+if _soft != resource.RLIM_INFINITY and _soft < _wanted:
+    resource.setrlimit(
+        resource.RLIMIT_NOFILE, (_wanted if _hard == resource.RLIM_INFINITY else min(_wanted, _hard), _hard)
+    )
 # A worker that is busy for this long (a PDF render runs in a real thread, so this is a hang) is restarted.
 timeout = 120
 graceful_timeout = 10

@@ -64,3 +64,20 @@ def test_gunicorn_stops_at_once_on_a_public_secret_key_in_production():
     assert done.returncode == 1
     assert "sessie_app start niet" in done.stderr and "sessie_app does not start" in done.stderr
     assert _gunicorn_config(SESSIE_ENV="production", SECRET_KEY="k" * 32).returncode == 0
+
+
+def test_gunicorn_runs_the_guarded_worker_with_a_header_time_limit_and_enough_file_descriptors():
+    """What keeps half-open connections from taking the venue laptop (README, Serving): the figures
+    are bench/half_open.py's; this only shows the settings are in place."""
+    script = (
+        "import resource, runpy; c = runpy.run_path('deploy/gunicorn.conf.py');"
+        "import sessie_app.serving as s;"
+        "print(c['worker_class'], c['worker_connections'], resource.getrlimit(resource.RLIMIT_NOFILE)[0],"
+        " s.HEADER_TIMEOUT, s.MAX_CONNECTIONS_PER_ADDRESS)"
+    )
+    env = {key: value for key, value in os.environ.items() if key not in ("BIND", "BASE_URL", "TRUSTED_PROXIES")}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    worker, connections, soft_limit, header_timeout, per_address = done.stdout.split()
+    assert worker == "sessie_app.serving.GuardedWorker"
+    assert int(soft_limit) > int(connections) >= 3000
+    assert float(header_timeout) <= 10 and int(per_address) < int(connections)
