@@ -6,6 +6,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 MANAGE = "registration-manage"
 CHECK_IN = "registration-check-in"
 PARTICIPANT = "board-participant"
+# An organiser's invitation or password-reset link: the account id and a secret whose hash the account keeps.
+ORGANISER_LINK = "organiser-link"
 
 
 def _serializer(purpose: str) -> URLSafeSerializer:

@@ -52,7 +52,8 @@ def normalise_email(email: str) -> str:
 
 
 def create_or_update_organiser(email: str, password: str) -> Organiser:
-    """Create an organiser, or set a new password for an existing one."""
+    """Create an organiser (a beheerder, the role new accounts get here), or set a new password for
+    an existing one. For `flask organiser`: the first account, or a way back in."""
     if len(password) < 10:
         raise OrganiserError("Het wachtwoord moet minstens 10 tekens hebben.")
     email = normalise_email(email)
@@ -60,7 +61,11 @@ def create_or_update_organiser(email: str, password: str) -> Organiser:
     if organiser is None:
         organiser = Organiser(email=email)
         db.session.add(organiser)
+    else:
+        # A new password ends every session made with the old one (Organiser.get_id).
+        organiser.session_version += 1
     organiser.set_password(password)
+    organiser.password_set_at = utcnow()
     db.session.commit()
     return organiser
 
@@ -82,17 +87,11 @@ def authenticate(email: str, password: str) -> Organiser | None:
         # Spend the same time as for a known address, so timing does not reveal which accounts exist.
         check_password_hash(_UNKNOWN_ACCOUNT_HASH, password)
         return None
-    if not organiser.check_password(password):
+    if not organiser.check_password(password) or not organiser.active:
         return None
     organiser.last_login_at = utcnow()
     db.session.commit()
     return organiser
-
-
-def load_organiser(organiser_id: str) -> Organiser | None:
-    if not organiser_id.isdigit():
-        return None
-    return db.session.get(Organiser, int(organiser_id))
 
 
 # --- sessions -----------------------------------------------------------------------------------

@@ -21,7 +21,9 @@ class OutboxMail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Deleting a registration's personal data deletes its mails (registration/services.py).
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    # None for a mail to an organiser (an invitation, a password reset), which concerns no session.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organisers.id"))
     kind: Mapped[str] = mapped_column(String(32))
     # An organiser's message (registrant_messages) for kind "message": its text is rendered when sent.
     message_id: Mapped[int | None] = mapped_column(ForeignKey("registrant_messages.id"))

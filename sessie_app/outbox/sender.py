@@ -17,6 +17,7 @@ from flask import Flask, current_app, g
 
 from .. import mailer
 from ..extensions import db, socketio
+from ..organiser.mail import ORGANISER_KINDS, organiser_mail
 from ..registration import services as registration_services
 from ..registration.mail import registration_mail
 from ..timeutil import utcnow
@@ -58,9 +59,12 @@ def deliver_due(now: datetime | None = None, make_way: Callable[[], None] = _nex
 def _deliver(transport: mailer.Transport, mail: services.Claimed, now: datetime | None) -> None:
     try:
         with link_context():
-            message = registration_mail(
-                mail.registration_id, mail.kind, mail.recipient, message_id=mail.message_id, changes=mail.changes
-            )
+            if mail.kind in ORGANISER_KINDS:
+                message = organiser_mail(mail.organiser_id, mail.kind, mail.recipient)
+            else:
+                message = registration_mail(
+                    mail.registration_id, mail.kind, mail.recipient, message_id=mail.message_id, changes=mail.changes
+                )
     except Exception as error:  # a mail that cannot be rendered is a bug: keep it, say why, go on
         log.exception("Rendering outbox mail %d (%s) failed", mail.id, mail.kind)
         db.session.rollback()

@@ -34,19 +34,22 @@ class MailNotFound(Exception):
 
 def queue(
     *,
-    meeting_id: int,
+    meeting_id: int | None,
     registration_id: int | None,
     kind: str,
     recipient: str,
     now: datetime | None = None,
     message_id: int | None = None,
     changes: str | None = None,
+    organiser_id: int | None = None,
 ) -> OutboxMail:
-    """Add a mail to the caller's transaction, due at once (``now``)."""
+    """Add a mail to the caller's transaction, due at once (``now``): to a registrant about a
+    session, or (``organiser_id``, no session) to an organiser."""
     now = now or utcnow()
     mail = OutboxMail(
         meeting_id=meeting_id,
         registration_id=registration_id,
+        organiser_id=organiser_id,
         kind=kind,
         recipient=recipient,
         message_id=message_id,
@@ -86,6 +89,7 @@ class Claimed:
     recipient: str
     message_id: int | None = None
     changes: str | None = None
+    organiser_id: int | None = None
 
 
 def claim_due(now: datetime | None = None, limit: int = BATCH) -> list[Claimed]:
@@ -123,6 +127,7 @@ def claim_due(now: datetime | None = None, limit: int = BATCH) -> list[Claimed]:
             OutboxMail.recipient,
             OutboxMail.message_id,
             OutboxMail.changes,
+            OutboxMail.organiser_id,
         )
         .where(OutboxMail.claim == token)
         .order_by(OutboxMail.id)
