@@ -160,6 +160,12 @@ def from_environment(instance_dir: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # An organiser's login lasts a working day at most (seconds; the cookie and its signature
+        # expire with it) and ends after two hours without a page (README, Accounts and roles).
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("ORGANISER_SESSION_HOURS", "10")) * 3600,
+        "ORGANISER_IDLE_MINUTES": int(os.environ.get("ORGANISER_IDLE_MINUTES", "120")),
+        # Per client address, on asking for a password-reset mail.
+        "PASSWORD_RESET_RATE_LIMIT": os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,

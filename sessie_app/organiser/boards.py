@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..board import io as board_io
 from ..board import services as board_services
@@ -26,7 +26,7 @@ from ..registration.models import Meeting
 from ..textclean import spreadsheet_safe
 from ..urls import external_url
 from ..words import phase_names, phase_texts
-from . import bp, download, log, services
+from . import audit, bp, download, log, may, of_board, requires, roles, services
 from .forms import NO_MEETING, BoardForm, BoardImportForm
 
 
@@ -55,10 +55,12 @@ def _meeting_of(board: Board) -> Meeting | None:
 
 
 @bp.route("/borden", methods=["GET", "POST"])
-@login_required
+@requires(roles.RUN_BOARDS)
 def boards():
+    """Every board a beheerder may run; a facilitator sees and makes only boards of their sessions."""
     form = BoardForm()
-    form.set_meetings(meetings_in_date_order())
+    runs = [m for m in meetings_in_date_order() if may(roles.RUN_BOARDS, m.id, in_session=True)]
+    form.set_meetings(runs, standalone=may(roles.RUN_BOARDS, None, in_session=True))
     if form.validate_on_submit():
         # The choice was validated against the listed sessions, which are never deleted.
         meeting = meeting_by_slug(form.meeting.data) if form.meeting.data != NO_MEETING else None
@@ -68,12 +70,15 @@ def boards():
             votes_per_participant=form.votes_per_participant.data,
             max_votes_per_proposal=form.max_votes_per_proposal.data,
         )
-        log.info("Organiser %s created board %s", current_user.email, board.code)
+        audit.record(current_user.id, audit.BOARD_CREATED, board.code, meeting.slug if meeting else "")
         flash(
             _("Het bord „%(title)s” is aangemaakt met de code %(code)s.", title=board.title, code=board.code), "success"
         )
         return redirect(url_for(".board_console", code=board.code))
-    return render_template("organiser/boards.html", form=form, overview=services.board_overview(), phases=phase_names())
+    overview = [
+        row for row in services.board_overview() if may(roles.RUN_BOARDS, row.board.meeting_id, in_session=True)
+    ]
+    return render_template("organiser/boards.html", form=form, overview=overview, phases=phase_names())
 
 
 # --- console and projector -------------------------------------------------------------------------
@@ -99,7 +104,7 @@ def _moderation(board: Board) -> list[dict]:
 
 
 @bp.get("/borden/<code>")
-@login_required
+@requires(roles.RUN_BOARDS, of_board)
 def board_console(code: str):
     board = _board_or_404(code)
     return render_template(
@@ -112,7 +117,7 @@ def board_console(code: str):
 
 
 @bp.get("/borden/<code>/projector")
-@login_required
+@requires(roles.RUN_BOARDS, of_board)
 def board_projector(code: str):
     board = _board_or_404(code)
     return render_template("organiser/board_projector.html", **_live_context(board))
@@ -122,7 +127,7 @@ def board_projector(code: str):
 
 
 @bp.get("/borden/<code>/poster.pdf")
-@login_required
+@requires(roles.RUN_BOARDS, of_board)
 def board_poster(code: str):
     board = _board_or_404(code)
     context = _live_context(board)
@@ -147,7 +152,7 @@ def board_poster(code: str):
 
 
 @bp.route("/borden/<code>/import", methods=["GET", "POST"])
-@login_required
+@requires(roles.RUN_BOARDS, of_board)
 def board_import(code: str):
     board = _board_or_404(code)
     form = BoardImportForm()
@@ -159,12 +164,11 @@ def board_import(code: str):
         except board_io.ImportFileError as error:
             file_error = str(error)
         else:
-            log.info(
-                "Organiser %s imported %d proposals into board %s (%d rows refused)",
-                current_user.email,
-                report.imported,
+            audit.record(
+                current_user.id,
+                audit.BOARD_IMPORTED,
                 board.code,
-                len(report.rejected),
+                f"{report.imported} proposals, {len(report.rejected)} rows refused",
             )
             # Phones and the projector show typed-up post-its at once, with their paper votes.
             for proposal_id in report.proposal_ids:
@@ -185,18 +189,18 @@ def board_import(code: str):
 
 
 @bp.get("/borden/<code>/export.csv")
-@login_required
+@requires(roles.RUN_BOARDS, of_board)
 def board_export_csv(code: str):
     board = _board_or_404(code)
     body = board_io.export_csv(board.id, cell=spreadsheet_safe)
-    log.info("Organiser %s exported board %s as CSV", current_user.email, board.code)
+    audit.record(current_user.id, audit.BOARD_EXPORTED, board.code, "CSV")
     return download(body, f"bord-{board.code}.csv", "text/csv")
 
 
 @bp.get("/borden/<code>/export.json")
-@login_required
+@requires(roles.RUN_BOARDS, of_board)
 def board_export_json(code: str):
     board = _board_or_404(code)
     body = json.dumps(board_io.export_data(board.id), ensure_ascii=False, indent=2)
-    log.info("Organiser %s exported board %s as JSON", current_user.email, board.code)
+    audit.record(current_user.id, audit.BOARD_EXPORTED, board.code, "JSON")
     return download(body, f"bord-{board.code}.json", "application/json")

@@ -246,8 +246,10 @@ class BoardForm(FlaskForm):
         },
     )
 
-    def set_meetings(self, meetings) -> None:
-        self.meeting.choices = [SelectChoice(NO_MEETING, _l("Geen sessie (los bord)"))] + [
+    def set_meetings(self, meetings, standalone: bool = True) -> None:
+        """The sessions to choose from, and (``standalone``) a board of no session."""
+        loose = [SelectChoice(NO_MEETING, _l("Geen sessie (los bord)"))] if standalone else []
+        self.meeting.choices = loose + [
             SelectChoice(m.slug, f"{m.city} – {m.date.strftime('%d-%m-%Y')}") for m in meetings
         ]
 

@@ -6,12 +6,12 @@ import secrets
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..choices import select_choices
 from ..registration import messages
 from ..registration.ics import location_text
-from . import bp, log, meeting_or_404
+from . import audit, bp, meeting_or_404, of_session, requires, roles
 from .forms import MessageForm
 
 PREVIEW = "preview"
@@ -44,7 +44,7 @@ def _page(meeting, form: MessageForm, *, preview: bool, recipients: int | None =
 
 
 @bp.route("/sessies/<slug>/bericht", methods=["GET", "POST"])
-@login_required
+@requires(roles.MESSAGE_REGISTRANTS, of_session)
 def message(slug: str):
     meeting = meeting_or_404(slug)
     form = MessageForm()
@@ -84,12 +84,8 @@ def message(slug: str):
     if sent.again:
         flash(_("Dit bericht was al verstuurd; het gaat niet nog eens."), "success")
     else:
-        log.info(
-            "Organiser %s sent message %s to %d registrants of %s",
-            current_user.id,
-            sent.message_id,
-            sent.recipients,
-            slug,
+        audit.record(
+            current_user.id, audit.MESSAGE_SENT, slug, f"message {sent.message_id} to {sent.recipients} registrants"
         )
         flash(
             ngettext(

@@ -6,12 +6,13 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user
 
 from .. import tokens
 from ..i18n import safe_next
 from ..outbox import services as outbox
 from ..outbox.models import FAILED, SENT, WAITING
+from ..realtime.auth import end_organiser_connections
 from ..registration import notifications
 from ..registration import services as registration_services
 from ..registration.forms import ConfirmForm
@@ -19,7 +20,23 @@ from ..registration.ics import location_text
 from ..registration.meetings import MeetingNotFound, is_valid_slug, meeting_by_slug
 from ..registration.models import CANCELLED, WAITLISTED, Meeting
 from ..timeutil import utcnow
-from . import bp, download, log, meeting_or_404, services, throttle
+from . import (
+    accounts,
+    audit,
+    bp,
+    download,
+    forget_login,
+    log,
+    may,
+    meeting_or_404,
+    of_check_in_code,
+    of_registration,
+    of_session,
+    requires,
+    roles,
+    services,
+    throttle,
+)
 from .forms import (
     AddRegistrationForm,
     CheckInSearchForm,
@@ -77,22 +94,33 @@ def login():
         throttle.failed(account, request.remote_addr)
         # Never log the password; the address helps spot an attack on one account.
         log.warning("Organiser login failed for %r from %s", account[:254], request.remote_addr)
+        audit.login_failed(account, request.remote_addr)
         flash(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet."), "error")
     return render_template("organiser/login.html", form=form)
 
 
 @bp.post("/uitloggen")
-@login_required
+@requires(roles.SIGNED_IN)
 def logout():
     if ConfirmForm().validate_on_submit():
-        logout_user()
+        # Every session of the account ends, not only this browser's: a copied cookie stops too.
+        organiser_id = current_user.id
+        accounts.end_sessions(organiser_id)
+        audit.record(organiser_id, audit.LOGGED_OUT, current_user.email)
+        end_organiser_connections(organiser_id)
+        forget_login()
         flash(_("U bent uitgelogd."), "success")
     return redirect(url_for(".login"))
 
 
 @bp.get("/")
-@login_required
+@requires(roles.SIGNED_IN)
 def dashboard():
+    if not may(roles.REGISTRATIONS):
+        # A facilitator's home: the sessions assigned to them, their check-in desk and boards.
+        return render_template(
+            "organiser/facilitator_home.html", meetings=current_user.meetings, boards=services.board_overview()
+        )
     return render_template("organiser/dashboard.html", overview=services.meeting_overview())
 
 
@@ -104,7 +132,7 @@ def _meeting_values(form: MeetingForm) -> dict:
 
 
 @bp.route("/sessies/nieuw", methods=["GET", "POST"])
-@login_required
+@requires(roles.EDIT_SESSIONS)
 def meeting_new():
     form = NewMeetingForm()
     if form.validate_on_submit():
@@ -113,13 +141,14 @@ def meeting_new():
         except services.SlugTaken:
             form.slug.errors.append(_("Deze korte naam is al in gebruik. Kies een andere."))
         else:
+            audit.record(current_user.id, audit.SESSION_CREATED, meeting.slug)
             flash(_("De sessie in %(city)s is aangemaakt.", city=meeting.city), "success")
             return redirect(url_for(".dashboard"))
     return render_template("organiser/meeting_form.html", form=form, meeting=None)
 
 
 @bp.route("/sessies/<slug>/bewerken", methods=["GET", "POST"])
-@login_required
+@requires(roles.EDIT_SESSIONS, of_session)
 def meeting_edit(slug: str):
     meeting = meeting_or_404(slug)
     form = MeetingEditForm(obj=meeting)
@@ -130,15 +159,9 @@ def meeting_edit(slug: str):
             return render_template(
                 "organiser/meeting_form.html", form=form, meeting=meeting, confirmed_beyond=confirmed
             )
-        if confirmed is not None:
-            log.info(
-                "Organiser %s set the seats of %s to %d, below its %d confirmed registrations",
-                current_user.id,
-                slug,
-                form.capacity.data,
-                confirmed,
-            )
         change = registration_services.update_meeting(meeting.id, **_meeting_values(form))
+        below = f", below its {confirmed} confirmed registrations" if confirmed is not None else ""
+        audit.record(current_user.id, audit.SESSION_EDITED, slug, f"seats {form.capacity.data}{below}")
         schedule_mails = change.mails.count(notifications.SCHEDULE_CHANGED)
         promoted = change.mails.count(notifications.PROMOTED)
         flash(_("De sessie is opgeslagen."), "success")
@@ -179,7 +202,7 @@ def _filters() -> tuple[RegistrationFilterForm, services.Filters]:
 
 
 @bp.get("/sessies/<slug>/aanmeldingen")
-@login_required
+@requires(roles.REGISTRATIONS, of_session)
 def registrations(slug: str):
     meeting = meeting_or_404(slug)
     form, filters = _filters()
@@ -197,7 +220,7 @@ def registrations(slug: str):
 
 
 @bp.get("/sessies/<slug>/catering")
-@login_required
+@requires(roles.REGISTRATIONS, of_session)
 def catering(slug: str):
     """One A4 for the caterer and the reception, to print or forward: numbers and needs, no names."""
     meeting = meeting_or_404(slug)
@@ -227,7 +250,7 @@ def _mail_labels() -> dict:
 
 
 @bp.get("/sessies/<slug>/mail")
-@login_required
+@requires(roles.REGISTRATIONS, of_session)
 def outbox_view(slug: str):
     """What was sent to this session's registrants, what waits, and what failed with the reason."""
     meeting = meeting_or_404(slug)
@@ -242,7 +265,7 @@ def outbox_view(slug: str):
 
 
 @bp.post("/sessies/<slug>/mail/<int(max=2147483647):mail_id>/opnieuw")
-@login_required
+@requires(roles.REGISTRATIONS, of_session)
 def outbox_retry(slug: str, mail_id: int):
     meeting = meeting_or_404(slug)
     if not ConfirmForm().validate_on_submit():
@@ -257,9 +280,9 @@ def outbox_retry(slug: str, mail_id: int):
 
 
 @bp.route("/sessies/<slug>/aanmeldingen/nieuw", methods=["GET", "POST"])
-@login_required
+@requires(roles.CHECK_IN, of_session)
 def registration_add(slug: str):
-    """A phone registration or a walk-in at the door."""
+    """A phone registration or a walk-in at the door (a facilitator's desk may add one too)."""
     meeting = meeting_or_404(slug)
     form = AddRegistrationForm()
     if form.validate_on_submit():
@@ -269,12 +292,13 @@ def registration_add(slug: str):
         except registration_services.AlreadyRegistered:
             form.email.errors.append(_("Met dit e-mailadres is al iemand aangemeld voor deze sessie."))
         else:
-            log.info("Organiser %s added registration %s to %s", current_user.id, outcome.registration_id, slug)
+            audit.record(current_user.id, audit.REGISTRATION_ADDED, f"registration {outcome.registration_id}", slug)
             if outcome.status == WAITLISTED:
                 flash(_("%(name)s staat op de wachtlijst: de sessie is vol.", name=details.name), "success")
             else:
                 flash(_("%(name)s is aangemeld.", name=details.name), "success")
-            return redirect(url_for(".registrations", slug=slug))
+            back = ".registrations" if may(roles.REGISTRATIONS, meeting.id, in_session=True) else ".check_in"
+            return redirect(url_for(back, slug=slug))
     return render_template("organiser/registration_add.html", meeting=meeting, form=form)
 
 
@@ -286,7 +310,7 @@ def _registration_or_404(registration_id: int):
 
 
 @bp.get("/aanmeldingen/<int(max=2147483647):registration_id>")
-@login_required
+@requires(roles.REGISTRATIONS, of_registration)
 def registration_detail(registration_id: int):
     registration = _registration_or_404(registration_id)
     return render_template(
@@ -307,14 +331,16 @@ def _not_sure(prefix: str, registration_id: int):
 
 
 @bp.post("/aanmeldingen/<int(max=2147483647):registration_id>/afmelden")
-@login_required
+@requires(roles.REGISTRATIONS, of_registration)
 def registration_cancel(registration_id: int):
     """Cancel for someone (a call, a mail): the waiting list moves up and both hear of it."""
     registration = _registration_or_404(registration_id)
     if back := _not_sure("cancel", registration_id):
         return back
     change = registration_services.cancel(registration.id)
-    log.info("Organiser %s cancelled registration %s", current_user.id, registration_id)
+    audit.record(
+        current_user.id, audit.REGISTRATION_CANCELLED, f"registration {registration_id}", registration.meeting.slug
+    )
     flash(_("De aanmelding is afgemeld."), "success")
     if change.promoted:
         flash(
@@ -329,7 +355,7 @@ def registration_cancel(registration_id: int):
 
 
 @bp.post("/aanmeldingen/<int(max=2147483647):registration_id>/verwijderen")
-@login_required
+@requires(roles.REGISTRATIONS, of_registration)
 def registration_delete(registration_id: int):
     """Erase someone's personal data (a fake or a request by phone); the counts stay."""
     registration = _registration_or_404(registration_id)
@@ -337,19 +363,20 @@ def registration_delete(registration_id: int):
     if back := _not_sure("delete", registration_id):
         return back
     registration_services.delete_personal_data(registration.id, Path(current_app.config["MAIL_OUTBOX_DIR"]))
-    log.info("Organiser %s deleted the personal data of registration %s", current_user.id, registration_id)
+    audit.record(current_user.id, audit.REGISTRATION_DELETED, f"registration {registration_id}", slug)
     flash(_("De persoonsgegevens van deze aanmelding zijn verwijderd."), "success")
     return redirect(url_for(".registrations", slug=slug))
 
 
 @bp.get("/sessies/<slug>/aanmeldingen.csv")
-@login_required
+@requires(roles.EXPORT_PERSONAL_DATA, of_session)
 def registrations_csv(slug: str):
     """The filtered list as CSV (UTF-8 with BOM, ``;``-separated); see services.registrations_csv."""
     meeting = meeting_or_404(slug)
     _form, filters = _filters()
-    body = services.registrations_csv(services.list_registrations(meeting.id, filters))
-    log.info("Organiser %s exported the registrations of %s", current_user.email, meeting.slug)
+    rows = services.list_registrations(meeting.id, filters)
+    body = services.registrations_csv(rows)
+    audit.record(current_user.id, audit.REGISTRATIONS_EXPORTED, meeting.slug, f"{len(rows)} rows")
     return download(body, f"aanmeldingen-{meeting.slug}.csv", "text/csv")
 
 
@@ -357,7 +384,7 @@ def registrations_csv(slug: str):
 
 
 @bp.get("/sessies/<slug>/inchecken")
-@login_required
+@requires(roles.CHECK_IN, of_session)
 def check_in(slug: str):
     meeting = meeting_or_404(slug)
     session[CHECK_IN_MEETING] = meeting.slug
@@ -399,8 +426,8 @@ def _at_the_door(registration_id: int, form: PresenceForm, *, scanned: bool):
             "error",
         )
     elif door.seated:
-        log.info(
-            "Organiser %s seated registration %s from the waiting list at the door", current_user.id, registration.id
+        audit.record(
+            current_user.id, audit.REGISTRATION_SEATED, f"registration {registration.id}", registration.meeting.slug
         )
         if door.mailed:
             flash(
@@ -420,7 +447,7 @@ def _at_the_door(registration_id: int, form: PresenceForm, *, scanned: bool):
 
 # The bound keeps an absurd id from overflowing the database integer.
 @bp.post("/aanmeldingen/<int(max=2147483647):registration_id>/aanwezig")
-@login_required
+@requires(roles.CHECK_IN, of_registration)
 def mark_present(registration_id: int):
     form = PresenceForm()
     if not form.validate_on_submit():
@@ -434,7 +461,7 @@ def mark_present(registration_id: int):
 
 
 @bp.get("/sessies/<slug>/scannen")
-@login_required
+@requires(roles.CHECK_IN, of_session)
 def scan(slug: str):
     meeting = meeting_or_404(slug)
     session[CHECK_IN_MEETING] = meeting.slug
@@ -463,7 +490,7 @@ def _expected_arg() -> dict:
 
 
 @bp.route("/inchecken/code/<code>", methods=["GET", "POST"])
-@login_required
+@requires(roles.CHECK_IN, of_check_in_code)
 def check_in_code(code: str):
     expected = _meeting_or_none(request.args.get("sessie") or session.get(CHECK_IN_MEETING) or "")
     registration = _registration_from_code(code)

@@ -16,6 +16,8 @@ from flask_login import current_user
 
 from ..board import identity, services
 from ..board.services import BoardError
+from ..extensions import socketio
+from ..organiser import roles
 
 PARTICIPANT, CONSOLE, PROJECTOR = "participant", "console", "projector"
 ROLES = (PARTICIPANT, CONSOLE, PROJECTOR)
@@ -27,6 +29,12 @@ class NotJoined(BoardError):
 
 class Forbidden(BoardError):
     code = "forbidden"
+
+
+class SignedOut(BoardError):
+    """A console whose account logged out, changed its password or role, or was deactivated."""
+
+    code = "signed_out"
 
 
 class RateLimited(BoardError):
@@ -43,6 +51,8 @@ class Connection:
     role: str
     participant_id: int | None = None
     organiser_id: int | None = None
+    # The board's session, against which a console's account is checked on every control event.
+    meeting_id: int | None = None
     # The participant's own token, kept in memory only: the profile service finds them by it.
     token: str | None = None
 
@@ -69,15 +79,19 @@ class Registry:
         with self._lock:
             return self._by_sid.pop(sid, None)
 
+    def of_organiser(self, organiser_id: int) -> list[str]:
+        with self._lock:
+            return [sid for sid, conn in self._by_sid.items() if conn.organiser_id == organiser_id]
+
 
 registry = Registry()
 
 
-def identify(board_id: int, code: str, role: str) -> Connection:
+def identify(board_id: int, code: str, role: str, meeting_id: int | None = None) -> Connection:
     """Who this connection's handshake speaks for: the participant cookie, or the organiser's login.
 
     Raises NotJoined without a valid cookie for this board, Forbidden for a screen that needs a
-    logged-in organiser.
+    logged-in organiser who may run this board (of the session ``meeting_id``).
     """
     if role == PARTICIPANT:
         token = identity.read_token(request.cookies, code)
@@ -89,14 +103,25 @@ def identify(board_id: int, code: str, role: str) -> Connection:
             raise NotJoined() from None
         return Connection(board_id, PARTICIPANT, participant_id=participant_id, token=token)
     require_organiser()
-    return Connection(board_id, role, organiser_id=current_user.id)
+    if not may_run(meeting_id):
+        raise Forbidden()
+    return Connection(board_id, role, organiser_id=current_user.id, meeting_id=meeting_id)
+
+
+def may_run(meeting_id: int | None) -> bool:
+    """Whether the logged-in organiser may run the boards of this session (None: a stand-alone board)."""
+    return roles.allows(
+        current_user.role, roles.RUN_BOARDS, assigned=current_user.assigned, in_session=True, meeting_id=meeting_id
+    )
 
 
 def require_organiser() -> None:
     """Raise Forbidden unless a logged-in organiser opened this connection.
 
     The handshake carried the session cookie; with manage_session=False Flask-Login reads it as
-    for any request, and it stays as it was at connect time until the screen reconnects."""
+    for any request, and it stays as it was at connect time until the screen reconnects. The
+    account behind it is loaded anew for every event (organiser.load_user): a session ended since
+    (logout, new password or role, deactivation) no longer counts."""
     if not current_user.is_authenticated:
         raise Forbidden()
 
@@ -200,6 +225,9 @@ def requires_joined(kind: str | None = None):
         @wraps(handler)
         def wrapper(data):
             conn = connection()
+            if conn.organiser_id is not None:
+                # A console's snapshot holds hidden texts: only for an account still signed in.
+                check_account(conn)
             if kind:
                 limit(_key(conn), kind)
             return handler(data, conn)
@@ -227,19 +255,43 @@ def requires_participant(kind: str):
 
 
 def requires_organiser(handler):
-    """Control events: only a logged-in organiser on a connection that joined as console."""
+    """Control events: only a connection that joined as console, whose account is still signed in
+    with the session it joined with and may still run this board's session. Checked on every event,
+    not only at join: the account may have logged out, changed its password or role, or been
+    deactivated since (SignedOut), or lost the session (Forbidden)."""
 
     @wraps(handler)
     def wrapper(data):
         conn = registry.get(request.sid)
-        # The login is checked again (not only at join): the account may be gone since.
-        if (
-            conn is None
-            or conn.role != CONSOLE
-            or not current_user.is_authenticated
-            or current_user.id != conn.organiser_id
-        ):
+        if conn is None or conn.role != CONSOLE:
             raise Forbidden()
+        check_account(conn)
         return handler(data, conn)
 
     return wrapper
+
+
+def check_account(conn: Connection) -> None:
+    """For a console or projector: raise SignedOut when its account's session has ended since it
+    joined, Forbidden when the account may no longer run this board's session."""
+    if not current_user.is_authenticated or current_user.id != conn.organiser_id:
+        raise SignedOut()
+    if not may_run(conn.meeting_id):
+        raise Forbidden()
+
+
+# --- ending an account's screens -----------------------------------------------------------------
+
+
+def organiser_room(organiser_id: int) -> str:
+    return f"organiser:{organiser_id}"
+
+
+def end_organiser_connections(organiser_id: int) -> None:
+    """The account's sessions have just ended: its consoles and projectors hear ``signed_out`` (on
+    every instance, through the message queue) and this process closes the ones it holds, so they
+    stop hearing the console room at once. A screen on another instance that ignores the event is
+    still refused its next control event (requires_organiser)."""
+    socketio.emit("signed_out", {}, to=organiser_room(organiser_id), namespace="/")
+    for sid in registry.of_organiser(organiser_id):
+        socketio.server.disconnect(sid, namespace="/")

@@ -284,6 +284,11 @@ def _message(error: BoardError) -> str:
             return _("Dat staat niet (meer) op het bord. Misschien is het samengevoegd of verborgen.")
         case "forbidden":
             return _("Alleen een ingelogde organisator kan dit doen.")
+        case "signed_out":
+            return _(
+                "U bent niet meer ingelogd: uitgelogd, nieuw wachtwoord, andere rol of account uitgezet. Log opnieuw"
+                " in om het bord te besturen."
+            )
         case "locked":
             return _("Het bord staat even op slot. Wacht tot de begeleider het weer opent.")
         case "budget_exceeded":
@@ -371,11 +376,16 @@ def join(data):
     else:
         auth.require_organiser()
         board = services.board_by_code(data["code"] or "")
-        conn = auth.identify(board.id, board.code, role)
+        conn = auth.identify(board.id, board.code, role, meeting_id=board.meeting_id)
     previous = auth.registry.add(request.sid, conn)
     if previous is not None and _room(previous) != _room(conn):
         leave_room(_room(previous))
+    if previous is not None and previous.organiser_id not in (None, conn.organiser_id):
+        leave_room(auth.organiser_room(previous.organiser_id))
     join_room(_room(conn))
+    if conn.organiser_id is not None:
+        # Where end_organiser_connections finds the account's screens on every instance.
+        join_room(auth.organiser_room(conn.organiser_id))
     snapshot = _snapshot(conn)
     if role == auth.PARTICIPANT:
         broadcast.participants(board.id, snapshot["participants"])

@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..organiser import download, no_store, organiser_context
+from ..organiser import download, no_store, organiser_context, requires, roles
 from ..pdf import PdfBusy, PdfError, PdfTimeout
 from ..registration.forms import ConfirmForm
 from ..registration.meetings import meetings_in_date_order
@@ -25,7 +25,7 @@ bp.context_processor(organiser_context)
 
 
 @bp.before_request
-@login_required
+@requires(roles.REPORTS)
 def require_login():
     # Every page here shows the synthesis; one check for the whole blueprint leaves no route open.
     return None

@@ -873,6 +873,13 @@ const live = connectLive({
     tally: applyTally,
     participants: (event) => setParticipants(event.count),
     moderation: addLogEntry,
+    // The account logged out, got a new password or role, or was deactivated: the server refuses
+    // every control from now on (and closes this connection); the screen says why.
+    signed_out: () => {
+      connection.dataset.state = "lost";
+      connection.textContent = t("errors.forbidden");
+      say(globalStatus, t("errors.forbidden"), true);
+    },
   },
 });
 

@@ -7,9 +7,11 @@ import pytest
 
 from sessie_app import tokens
 from sessie_app.extensions import db
+from sessie_app.organiser import audit
 from sessie_app.registration import services as registration_services
 from sessie_app.registration.models import CANCELLED, CONFIRMED, WAITLISTED, Registration
 from tests.helpers import csrf_from, meeting_form_data, outbox, post_form
+from tests.organiser.auditing import audited
 
 EDIT_URL = "/organisator/sessies/utrecht/bewerken"
 CHECK_IN_URL = "/organisator/sessies/utrecht/inchecken"
@@ -66,7 +68,8 @@ def test_with_the_box_ticked_the_seats_go_down_and_nobody_loses_theirs(
     db.session.expire_all()
     assert meeting.capacity == 2
     assert [fresh(r.id).status for r in seated] == [CONFIRMED] * 3
-    assert any("below its 3 confirmed registrations" in r.getMessage() for r in caplog.records)
+    [edited] = audited(audit.SESSION_EDITED, subject="utrecht")
+    assert "below its 3 confirmed registrations" in edited.detail
     # As the warning said: a cancellation passes no seat on while 2 or more are confirmed...
     registration_services.cancel(seated[0].id)
     assert fresh(waiting.id).status == WAITLISTED
@@ -137,7 +140,7 @@ def test_giving_a_seat_at_the_door_confirms_checks_in_and_mails_even_when_full(a
     assert seated_now.calendar_version == 1  # the tentative calendar entry becomes confirmed
     [mail] = outbox(app)[before:]
     assert mail["To"] == "wendy@example.nl" and PROMOTED_SUBJECT in mail["Subject"]
-    assert any(f"seated registration {waiting.id}" in r.getMessage() for r in caplog.records)
+    assert audited(audit.REGISTRATION_SEATED, subject=f"registration {waiting.id}", detail="utrecht")
     html = organiser_client.get(CHECK_IN_URL).get_data(as_text=True)
     assert "Wendy Wacht heeft een plaats gekregen, is aanwezig gemeld en krijgt daarvan een mail." in html
     assert "<strong>1 / 4</strong>" in html

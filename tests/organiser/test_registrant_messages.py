@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 
 from sessie_app.extensions import db
+from sessie_app.organiser import audit
 from sessie_app.outbox.models import WAITING, OutboxMail
 from sessie_app.registration import messages
 from sessie_app.registration import services as registration_services
 from sessie_app.registration.models import RegistrantMessage
 from tests.helpers import csrf_from, outbox
+from tests.organiser.auditing import audited
 
 URL = "/organisator/sessies/tilburg/bericht"
 WALK_IN = {"name": "Zonder Adres", "email": None}
@@ -85,7 +87,8 @@ def test_preview_shows_the_mail_and_the_count_and_sending_only_queues(
     queued = db.session.query(OutboxMail).filter_by(kind="message").all()
     assert len(queued) == 3 and {mail.status for mail in queued} == {WAITING}
     assert not any(Path(app.config["MAIL_OUTBOX_DIR"]).glob("*-message.eml"))
-    assert any("sent message" in r.getMessage() for r in caplog.records)
+    [sent] = audited(audit.MESSAGE_SENT, subject="tilburg")
+    assert sent.detail.endswith("to 3 registrants")
 
     mails = outbox(app)[before:]
     seated = {r.email for r in people["present"]} | {people["absent"].email}
