@@ -64,3 +64,35 @@ def test_organiser_marks_a_person_present(desktop, live_server):
     assert checked_in_at(live_server.app, OTHER) is None
 
     watch.assert_clean()
+
+
+def test_the_desk_types_sees_results_at_once_and_finds_the_field_ready_after_a_check_in(desktop, live_server):
+    register_directly(live_server.app, name=NAME, email="f.elamrani@example.nl")
+    register_directly(live_server.app, name=OTHER, email="j.devries@example.nl", role="onderzoeker", sector="WO")
+    page = desktop.new_page()
+    watch = PageWatch(page)
+    log_in_as_organiser(page)
+    page.goto("/organisator/sessies/tilburg/inchecken")
+
+    # Focus on load: the desk types a name without reaching for the mouse, and never presses Enter.
+    search = page.get_by_label(re.compile("zoek", re.I))
+    expect(search).to_be_focused()
+    page.keyboard.type("Fati")
+    rows = page.locator("li")
+    expect(rows.filter(has_text=OTHER)).to_have_count(0)
+    row = rows.filter(has_text=NAME).first
+    expect(row).to_be_visible()
+    assert page.url.endswith("inchecken?q=Fati"), page.url
+
+    row.get_by_role("button", name=PRESENT_BUTTON).click()
+    # After the check-in the person's row (with its undo) stays, and the field is empty and ready.
+    row = page.locator("li").filter(has_text=NAME).first
+    expect(row.get_by_role("button", name=re.compile(r"^Ongedaan maken"))).to_be_visible()
+    search = page.get_by_label(re.compile("zoek", re.I))
+    expect(search).to_have_value("")
+    expect(search).to_be_focused()
+    page.keyboard.type("Jan")
+    expect(page.locator("li").filter(has_text=OTHER).first).to_be_visible()
+    expect(page.locator("li").filter(has_text=NAME)).to_have_count(0)
+    assert checked_in_at(live_server.app, NAME) is not None
+    watch.assert_clean()
