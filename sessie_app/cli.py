@@ -13,6 +13,7 @@ from .board import io as board_io
 from .board import models as board_models
 from .board import services as board_services
 from .extensions import empty_sqlite_wal
+from .organiser import audit
 from .organiser import services as organiser_services
 from .registration import seed as seed_module
 from .registration import services as registration_services
@@ -101,13 +102,18 @@ def organiser_hint() -> None:
 @registrations_cli.command("purge")
 @click.option("--older-than", "days", type=click.IntRange(min=0), required=True, help="Dagen na de sessie.")
 def purge(days: int) -> None:
-    """Erase personal data of sessions held more than DAYS ago; anonymous counts stay."""
+    """Erase personal data of sessions held more than DAYS ago (anonymous counts stay), and audit-log
+    entries older than the audit log's retention."""
     count = registration_services.purge_past(days, Path(current_app.config["MAIL_OUTBOX_DIR"]))
     participants = board_services.forget_participants(today_local() - timedelta(days=days))
+    # The audit log has a retention of its own (audit.AUDIT_RETENTION, in the privacy statement);
+    # this command is the one cron runs, so it keeps that promise too.
+    entries = audit.purge()
     # After both: a checkpoint between them would copy the nicknames' pages into the database file
     # and leave them there while their erased versions waited in the log.
     empty_sqlite_wal()
     click.echo(f"Persoonsgegevens gewist van {count} aanmelding(en) en {participants} deelnemer(s) aan live borden.")
+    click.echo(f"Regels uit het logboek van organisatoren gewist (ouder dan 12 maanden): {entries}.")
 
 
 def _board_or_fail(code: str):
