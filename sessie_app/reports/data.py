@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from ..board.models import Board, Bottleneck, ModerationEntry, Participant
+from ..board.models import Board, Bottleneck, ModerationEntry, Participant, Proposal
 from ..choices import ACTORS, ROLE_LABELS, SECTOR_LABELS
 from ..extensions import db
 from ..registration.meetings import meetings_in_date_order
@@ -25,6 +25,7 @@ from .report import (
     MatrixCell,
     MatrixRow,
     ModerationCount,
+    ProposalEntry,
     Report,
     Scope,
     SessionChapter,
@@ -115,6 +116,12 @@ def _group(gid, stored_title, confirmed, members: list[Item], participants, role
     )
 
 
+def _supported(ranked: list) -> list:
+    """What a top list may show: ideas with at least one dot, on a phone or on paper. Without any
+    they are ranked by chance, and a top list of them says the room liked them."""
+    return [entry for entry in ranked if entry.votes]
+
+
 def _ranked(groups: list[Group]) -> list[Group]:
     ordered = sorted(groups, key=lambda g: (-g.supporters, -g.votes, g.title.casefold(), g.proposals[0].id))
     return [replace(group, rank=position) for position, group in enumerate(ordered, start=1)]
@@ -179,6 +186,7 @@ def _session_chapter(
     registrations: dict[int, dict],
     bottlenecks: list[BottleneckEntry],
     moderation_by_board: dict[int, Counter],
+    kansrijk: list[ProposalEntry],
 ) -> SessionChapter:
     board_ids = {board.id for board in boards}
     codes = {board.code for board in boards}
@@ -202,7 +210,8 @@ def _session_chapter(
         joined_by_sector=_labelled(Counter(p.sector for p in joined), SECTOR_LABELS),
         proposals=len(mine),
         votes=sum(item.votes for item in mine),
-        top_proposals=[item.entry for item in ranked[:TOP_PER_SESSION]],
+        top_proposals=_supported([item.entry for item in ranked])[:TOP_PER_SESSION],
+        kansrijk=[entry for entry in kansrijk if entry.board in codes],
         bottlenecks=[b for b in bottlenecks if b.board in codes],
         moderation=[
             ModerationCount(action, labels.moderation_label(action), n) for action, n in sorted(moderation.items())
@@ -236,6 +245,15 @@ def _bottlenecks(
             )
         )
     return result
+
+
+def _kansrijk(board_ids: list[int], items: list[Item]) -> list[ProposalEntry]:
+    """The proposals the facilitator marked "kansrijk" while harvesting, most votes first: the
+    facilitator's judgement, shown beside the room's votes and never mixed into them."""
+    marked = set(
+        db.session.scalars(select(Proposal.id).where(Proposal.board_id.in_(board_ids), Proposal.promising.is_(True)))
+    )
+    return [item.entry for item in sorted(items, key=lambda i: (-i.votes, i.id)) if item.id in marked]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,6 +322,7 @@ def build_report(slug: str | None = None, suggest: bool = False) -> Report:
     registrations = _registration_counts([m.id for m in scope_meetings])
     bottlenecks = _bottlenecks(board_ids, {b.id: b for b in boards}, items, themes) if board_ids else []
     moderation = _moderation_counts(board_ids)
+    kansrijk = _kansrijk(board_ids, items) if board_ids else []
     chapters = [
         _session_chapter(
             m,
@@ -313,12 +332,15 @@ def build_report(slug: str | None = None, suggest: bool = False) -> Report:
             registrations,
             bottlenecks,
             moderation,
+            kansrijk,
         )
         for m in scope_meetings
     ]
     loose = [b for b in boards if b.meeting_id is None]
     if loose:
-        chapters.append(_session_chapter(None, loose, items, participants, registrations, bottlenecks, moderation))
+        chapters.append(
+            _session_chapter(None, loose, items, participants, registrations, bottlenecks, moderation, kansrijk)
+        )
 
     chapter_order = {chapter.slug: position for position, chapter in enumerate(chapters)}
     appendix = sorted(items, key=lambda i: (chapter_order.get(i.entry.session, len(chapter_order)), -i.votes, i.id))
@@ -344,7 +366,8 @@ def build_report(slug: str | None = None, suggest: bool = False) -> Report:
         ),
         roles=[BridgingRole(role, str(ROLE_LABELS[role]), size) for role, size in role_sizes.items()],
         groups=groups,
-        top_groups=groups[:TOP_GROUPS],
+        top_groups=_supported(groups)[:TOP_GROUPS],
+        kansrijk=kansrijk,
         bridging=bridging,
         themes=[ThemeName(key, themes.names[key]) for key in themes.order],
         matrix=_matrix(groups, themes.order, themes.names),

@@ -382,6 +382,7 @@ class SessionPage:
 
 def _context(report: Report, locale: str) -> dict:
     order = [theme.key for theme in report.themes]
+    kansrijk_ids = {entry.id for entry in report.kansrijk}
     board_names = {board.code: chapter.city for chapter in report.sessions for board in chapter.boards}
     chapters = [
         ("summary", _("Samenvatting")),
@@ -415,6 +416,10 @@ def _context(report: Report, locale: str) -> dict:
         "totals": report.totals,
         "top_groups": report.top_groups,
         "top_chart": _top_chart(report.top_groups),
+        "kansrijk": report.kansrijk,
+        "kansrijk_ids": kansrijk_ids,
+        # A group is marked when the facilitator marked any of its proposals.
+        "kansrijk_ranks": {g.rank for g in report.top_groups if any(p.id in kansrijk_ids for p in g.proposals)},
         "participation": _participation(report),
         "roles": [
             {

@@ -29,6 +29,7 @@ CSV_HEADER = (
     "bord",
     "stemmen",
     "steun",
+    "kansrijk",
 )
 
 
@@ -37,9 +38,14 @@ def synthesis_json(report: Report) -> str:
 
 
 def synthesis_csv(report: Report) -> str:
-    """One row per proposal, in group order; every cell is safe to open in a spreadsheet."""
+    """One row per proposal, in group order, as Dutch Excel and LibreOffice open it (the house way,
+    as organiser.services.registrations_csv): a UTF-8 BOM, ``;`` between cells (the comma is the
+    decimal sign there), every cell through spreadsheet_safe. ``kansrijk`` is "ja" for a proposal
+    the facilitator marked so while harvesting."""
+    kansrijk = {entry.id for entry in report.kansrijk}
     out = io.StringIO()
-    writer = csv.writer(out)
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for group in report.groups:
         for proposal in group.proposals:
@@ -63,6 +69,7 @@ def synthesis_csv(report: Report) -> str:
                 proposal.board,
                 proposal.votes,
                 proposal.supporters,
+                "ja" if proposal.id in kansrijk else "nee",
             )
             writer.writerow([spreadsheet_safe(cell) for cell in row])
     return out.getvalue()

@@ -180,7 +180,8 @@ class SessionChapter:
     joined_by_sector: list[LabelledCount]
     proposals: int
     votes: int
-    top_proposals: list[ProposalEntry]
+    top_proposals: list[ProposalEntry]  # with at least one vote, most votes first
+    kansrijk: list[ProposalEntry]  # marked "kansrijk" by the facilitator while harvesting, most votes first
     bottlenecks: list[BottleneckEntry]
     moderation: list[ModerationCount]
 
@@ -191,7 +192,8 @@ class Report:
     totals: Totals
     roles: list[BridgingRole]
     groups: list[Group]
-    top_groups: list[Group]
+    top_groups: list[Group]  # with at least one vote
+    kansrijk: list[ProposalEntry]  # every proposal the facilitators marked "kansrijk", most votes first
     bridging: list[Group]
     themes: list[ThemeName]
     matrix: Matrix

@@ -30,7 +30,7 @@ def test_synthesis_of_one_session_as_csv_into_a_file(runner, dataset, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert f"Geschreven: {target}" in result.stderr
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig")), delimiter=";"))
     p = dataset.p
     assert [int(row["voorstel_id"]) for row in rows] == [p["P1"], p["P2"], p["P3"], p["P6"], p["P7"]]
     assert {row["sessie"] for row in rows} == {"tilburg"}
@@ -39,7 +39,7 @@ def test_synthesis_of_one_session_as_csv_into_a_file(runner, dataset, tmp_path):
 def test_the_csv_on_stdout_is_formula_safe(runner, dataset):
     result = synthesis(runner, "--session", "zwolle", "--format", "csv")
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff")), delimiter=";"))
     (hostile,) = [row for row in rows if int(row["voorstel_id"]) == dataset.p["P10"]]
     assert hostile["titel"] == "'" + FORMULA and hostile["klein_doen"] == "'@SUM(1+1)"
     assert all(not value.startswith(("=", "+", "-", "@")) for row in rows for value in row.values())

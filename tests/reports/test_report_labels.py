@@ -22,7 +22,10 @@ def loose_proposal() -> int:
 
 
 def csv_rows(report) -> dict[int, dict]:
-    return {int(row["voorstel_id"]): row for row in csv.DictReader(io.StringIO(exports.synthesis_csv(report)))}
+    return {
+        int(row["voorstel_id"]): row
+        for row in csv.DictReader(io.StringIO(exports.synthesis_csv(report).removeprefix("\ufeff")), delimiter=";")
+    }
 
 
 def test_the_csv_has_the_words_beside_the_keys(dataset, rq):

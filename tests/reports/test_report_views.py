@@ -399,7 +399,7 @@ def test_the_csv_is_one_row_per_proposal_and_safe_for_spreadsheets(organiser_cli
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Cache-Control"] == "no-store"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff")), delimiter=";"))
     assert [int(row["voorstel_id"]) for row in rows] == [
         p["P1"],
         p["P2"],
