@@ -74,9 +74,12 @@ def _static_headers(headers, _path: str, _url: str) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date, format_datetime, format_time
 
-    from . import limits, words
+    from . import initiative, limits, words
     from .choices import ROLE_LABELS, SECTOR_LABELS
     from .i18n import current_language, current_language_tag
+
+    # The councils, the contact person and the plan's title: data, as the Jinja global `initiative`.
+    initiative.register(app)
 
     app.jinja_env.globals.update(
         format_date=format_date,

@@ -155,7 +155,6 @@ def from_environment(instance_dir: Path) -> dict:
         "NUDGE_DAYS_BEFORE": int(os.environ.get("NUDGE_DAYS_BEFORE", "2")),
         # Deliver the outbox from the serving process (outbox/sender.py); the tests deliver it themselves.
         "OUTBOX_SENDER": _bool("OUTBOX_SENDER", True),
-        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "a.pansier@poraad.nl"),
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -12,6 +12,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from .. import initiative
 from ..pdf import render_pdf
 from ..timeutil import AMSTERDAM
 from . import charts
@@ -41,7 +42,7 @@ HEADER_BREAKS = {
 
 
 def _report_title(report: Report) -> str:
-    return f"{_('Plan van Aanpak Kennisinfrastructuur voor het onderwijs')} — {_scope_title(report)}"
+    return f"{initiative.current().plan_title()} — {_scope_title(report)}"
 
 
 def _scope_title(report: Report) -> str:
@@ -406,7 +407,8 @@ def _context(report: Report, locale: str) -> dict:
         "report": report,
         "locale": locale,
         "title": _report_title(report),
-        "main_title": _("Plan van Aanpak Kennisinfrastructuur voor het onderwijs"),
+        "main_title": initiative.current().plan_title(),
+        "councils": initiative.current().councils,
         "scope_title": _scope_title(report),
         "generated": _generated(report),
         "suggested": report.scope.grouping == "suggested",
