@@ -292,6 +292,27 @@ def report_pdf(session_slug: str | None, all_sessions: bool, output: Path) -> No
     click.echo(f"Geschreven: {output} ({len(body) // 1024} kB)", err=True)
 
 
+@report_cli.command("docx")
+@click.option("--session", "session_slug", metavar="SLUG", help="Eén sessie, bijvoorbeeld amsterdam.")
+@click.option("--all", "all_sessions", is_flag=True, help="Alle sessies samen.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Het DOCX-bestand.",
+)
+def report_docx(session_slug: str | None, all_sessions: bool, output: Path) -> None:
+    """Write the report as an editable Word draft (DOCX), with the same chapters as the PDF."""
+    from .reports.docx import report_docx as render
+
+    scope = _report_scope(session_slug, all_sessions)
+    with link_context():
+        body = render(_build_report(scope))
+    _write(output, body)
+    click.echo(f"Geschreven: {output} ({len(body) // 1024} kB)", err=True)
+
+
 @report_cli.command("synthesis")
 @click.option("--session", "session_slug", metavar="SLUG", help="Eén sessie, bijvoorbeeld amsterdam.")
 @click.option("--all", "all_sessions", is_flag=True, help="Alle sessies samen.")

@@ -69,6 +69,13 @@ def report_html(report: Report, locale: str = "nl") -> str:
         return render_template("reports/document/report.html", **_context(report, locale))
 
 
+def report_outline(report: Report, locale: str = "nl") -> dict:
+    """What the document shows, worked out once for the PDF's template and the DOCX (reports/docx.py):
+    chapters and their numbers, tables, the matrix, the appendix per session."""
+    with _document_context(), force_locale(locale):
+        return _context(report, locale)
+
+
 def report_pdf(report: Report, locale: str = "nl", timeout: float | None = None) -> bytes:
     """The report as a tagged PDF/UA-1 file. Raises pdf.PdfError (PdfTimeout, PdfBusy) as render_pdf does."""
     with _document_context() as base_url:

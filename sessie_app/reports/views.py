@@ -14,6 +14,7 @@ from ..registration.forms import ConfirmForm
 from ..registration.meetings import meetings_in_date_order
 from . import exports, services
 from .document import report_pdf
+from .docx import DOCX_CONTENT_TYPE, report_docx
 from .forms import GroupForm, LooseForm
 from .report import Report
 
@@ -75,6 +76,22 @@ def report_pdf_download(scope: str):
         {
             "Content-Type": "application/pdf",
             "Content-Disposition": f'attachment; filename="{_filename(scope, "pdf")}"',
+        },
+    )
+
+
+@bp.get("/<scope>.docx")
+def report_docx_download(scope: str):
+    # The same permission as the PDF: the blueprint's require_login asks roles.REPORTS for every route.
+    report = _report_or_404(scope)
+    body = report_docx(report)
+    log.info("Organiser %s downloaded the %s report (DOCX)", current_user.email, scope)
+    return (
+        body,
+        200,
+        {
+            "Content-Type": DOCX_CONTENT_TYPE,
+            "Content-Disposition": f'attachment; filename="{_filename(scope, "docx")}"',
         },
     )
 
