@@ -39,6 +39,14 @@ class Board(db.Model):
     # commit, so versions become visible in the order they were given out (ids from a sequence do
     # not: on PostgreSQL a later id can commit first).
     seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A rehearsal: played like any board, left out of the reports unless ``in_report``.
+    practice: Mapped[bool] = mapped_column(default=False)
+    # Put away after the series: out of the board list and the reports unless ``in_report``;
+    # phones can no longer post or vote (the board is locked when archived).
+    archived_at: Mapped[datetime | None]
+    # The organiser's choice to count a board the reports would leave out (stand-alone, practice,
+    # archived): see reports.scope.counts_in_report.
+    in_report: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     themes: Mapped[list["Theme"]] = relationship(order_by="Theme.position")
@@ -104,6 +112,9 @@ class Proposal(db.Model):
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     bottleneck_id: Mapped[int | None] = mapped_column(ForeignKey("bottlenecks.id"))
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"))
+    # Whether the theme was chosen for this proposal (by its author on the phone or by the
+    # facilitator); if not, it follows the bottleneck it answers (board.services.themes).
+    theme_chosen: Mapped[bool] = mapped_column(default=False)
     title: Mapped[str] = mapped_column(String(limits.PROPOSAL_TITLE))
     big: Mapped[str | None] = mapped_column(Text)  # groot denken: the ambition
     small: Mapped[str | None] = mapped_column(Text)  # klein doen: the first concrete step
