@@ -412,10 +412,10 @@ def profile(data, conn):
 
 @on("bottleneck")
 @auth.requires_participant("post")
-@payload(Raw("client_id"), Text("text", LIMITS["text"]))
+@payload(Raw("client_id"), Text("text", LIMITS["text"]), Id("theme_id", optional=True))
 def bottleneck(data, conn):
-    """A phone adds a complaint (phase mopperen)."""
-    result = services.add_bottleneck(conn.participant_id, data["client_id"], data["text"])
+    """A phone adds a complaint (phase mopperen), with the theme it chose, if any."""
+    result = services.add_bottleneck(conn.participant_id, data["client_id"], data["text"], data["theme_id"])
     # A retry gets the first answer; sending that again could undo a moderator's hide since.
     if not result.get("replayed"):
         broadcast.bottleneck(conn.board_id, result["bottleneck"])
@@ -620,6 +620,16 @@ def _theme(data, board_id, organiser_id):
     item = services.assign_theme(board_id, data["proposal_id"], data["theme_id"], organiser_id)
     broadcast.proposal(board_id, item)
     return {"proposal": item}
+
+
+@control_action("bottleneck_theme", Id("bottleneck_id"), Id("theme_id", optional=True))
+def _bottleneck_theme(data, board_id, organiser_id):
+    result = services.assign_bottleneck_theme(board_id, data["bottleneck_id"], data["theme_id"], organiser_id)
+    broadcast.bottleneck(board_id, result["bottleneck"])
+    # The proposals that answer it and follow its theme moved along.
+    for item in result["proposals"]:
+        broadcast.proposal(board_id, item)
+    return result
 
 
 @control_action("merge", Id("keep_id"), Id("merged_id"))

@@ -283,11 +283,13 @@ function refused(item, ack) {
   const d = item.data;
   if (item.ev === "bottleneck") {
     restore("bp-bottleneck-text", d.text);
+    restore("bp-bottleneck-theme", d.theme_id ? String(d.theme_id) : "");
     say("bp-bottleneck-status", "");
   } else if (item.ev === "proposal" && !$("bp-title").value) {
     restore("bp-title", d.title);
     restore("bp-big", d.big);
     restore("bp-small", d.small);
+    restore("bp-theme", d.theme_id ? String(d.theme_id) : "");
     say("bp-proposal-status", "");
   }
   refreshCounts(root);
@@ -739,7 +741,15 @@ function tooLong(status, fields) {
 
 const DRAFT_KEY = `board-draft-${code}`;
 // The link to a bottleneck is left out: its options arrive with the snapshot, after the draft.
-const DRAFT_FIELDS = ["bp-bottleneck-text", "bp-title", "bp-big", "bp-small", "bp-actor"];
+const DRAFT_FIELDS = [
+  "bp-bottleneck-text",
+  "bp-bottleneck-theme",
+  "bp-title",
+  "bp-big",
+  "bp-small",
+  "bp-actor",
+  "bp-theme",
+];
 
 function saveDraft() {
   const draft = {};
@@ -784,11 +794,14 @@ $("bp-bottleneck-form").addEventListener("submit", (event) => {
   if (tooLong("bp-bottleneck-status", [field])) {
     return;
   }
+  const theme = $("bp-bottleneck-theme");
+  const themeId = theme.value ? Number(theme.value) : null;
   field.value = "";
+  theme.value = "";
   saveDraft();
   refreshCounts(event.currentTarget);
   statusFor("bp-bottleneck-status");
-  queue.add("bottleneck", { text });
+  queue.add("bottleneck", { text, theme_id: themeId });
   field.focus();
 });
 
@@ -810,6 +823,8 @@ $("bp-proposal-form").addEventListener("submit", (event) => {
     small: $("bp-small").value.trim(),
     actor: $("bp-actor").value || null,
     bottleneck_id: $("bp-link").value ? Number($("bp-link").value) : null,
+    // Left empty, the proposal follows its bottleneck's theme (the server's rule).
+    theme_id: $("bp-theme").value ? Number($("bp-theme").value) : null,
   };
   form.reset();
   $("bp-link").value = "";

@@ -156,11 +156,12 @@ function themeName(id) {
   return state.themes.find((theme) => theme.id === id)?.name || "";
 }
 
-function fillThemeSelect(select, value) {
+// ``noneText``: what no choice means here (a proposal without one follows its bottleneck).
+function fillThemeSelect(select, value, noneText = t("no-theme")) {
   select.textContent = "";
   const none = document.createElement("option");
   none.value = "";
-  none.textContent = t("no-theme");
+  none.textContent = noneText;
   select.append(none);
   for (const theme of state.themes) {
     const option = document.createElement("option");
@@ -236,7 +237,7 @@ function renderProposal(p) {
   showChoice("proposals", p.id, li, p.hidden);
   const select = li.querySelector('select[data-act="theme"]');
   if (document.activeElement !== select) {
-    fillThemeSelect(select, p.theme_id);
+    fillProposalTheme(select, p);
   }
   return li;
 }
@@ -458,6 +459,13 @@ function onProposalClick(event) {
   }
 }
 
+// The select shows a theme chosen for the proposal; an inherited one is named on the empty choice.
+function fillProposalTheme(select, p) {
+  const inherited = !p.theme_chosen && p.bottleneck_id ? themeName(p.theme_id) : "";
+  const noneText = inherited ? t("theme-of-bottleneck", { theme: inherited }) : t("no-theme");
+  fillThemeSelect(select, p.theme_chosen ? p.theme_id : null, noneText);
+}
+
 function onProposalChange(event) {
   const select = event.target;
   const li = event.currentTarget;
@@ -475,7 +483,10 @@ function onProposalChange(event) {
       control: select,
       status: li.querySelector(".item-status"),
       onError: () => {
-        fillThemeSelect(select, state.proposals.get(id)?.theme_id ?? null);
+        const p = state.proposals.get(id);
+        if (p) {
+          fillProposalTheme(select, p);
+        }
       },
     },
   );
@@ -583,6 +594,8 @@ function createBottleneckItem(id) {
       } else {
         openForm(li, ".hide-form", button);
       }
+    } else if (button.dataset.act === "confirm-theme" && b?.suggested_theme_id) {
+      setBottleneckTheme(id, b.suggested_theme_id, button, status);
     } else if (button.dataset.act === "cancel") {
       closeForms(li);
       say(status, "");
@@ -591,6 +604,9 @@ function createBottleneckItem(id) {
   li.addEventListener("change", (event) => {
     if (event.target.dataset.act === "select") {
       choose("bottlenecks", id, event.target.checked);
+    } else if (event.target.dataset.act === "theme") {
+      const value = event.target.value;
+      setBottleneckTheme(id, value ? Number(value) : null, event.target, status);
     }
   });
   li.addEventListener("submit", (event) => {
@@ -624,6 +640,23 @@ function createBottleneckItem(id) {
   return li;
 }
 
+// The ack carries the proposals that followed the new theme (applyResult draws them).
+function setBottleneckTheme(id, themeId, control, status) {
+  send(
+    { action: "bottleneck_theme", bottleneck_id: id, theme_id: themeId },
+    {
+      control,
+      status,
+      onError: () => {
+        const b = state.bottlenecks.get(id);
+        if (b) {
+          upsertBottleneck(b);
+        }
+      },
+    },
+  );
+}
+
 function upsertBottleneck(b) {
   state.bottlenecks.set(b.id, b);
   const li = bottleneckItems.get(b.id) || createBottleneckItem(b.id);
@@ -638,6 +671,16 @@ function upsertBottleneck(b) {
     meta.push(t("hidden"));
   }
   li.querySelector(".bottleneck-meta").textContent = meta.join(" · ");
+  const select = li.querySelector('select[data-act="theme"]');
+  if (document.activeElement !== select) {
+    fillThemeSelect(select, b.theme_id);
+  }
+  const suggested = !b.theme_id && themeName(b.suggested_theme_id);
+  li.querySelector(".bottleneck-suggestion").hidden = !suggested;
+  if (suggested) {
+    li.querySelector(".bottleneck-suggested").textContent = t("theme-suggested", { theme: suggested });
+    li.querySelector('[data-act="confirm-theme"]').textContent = t("theme-confirm");
+  }
   const hide = li.querySelector('[data-act="hide"]');
   hide.textContent = b.hidden ? t("unhide") : t("hide");
   hide.classList.toggle("button-danger", !b.hidden);

@@ -27,6 +27,7 @@ from .errors import (
 )
 from .fields import check_client_id, checked_text
 from .snapshots import bottleneck_dict, proposal_dict
+from .themes import settle_theme
 
 _REPLAYED = select(Action.result).where(
     Action.participant_id == bindparam("participant"), Action.client_id == bindparam("client_id")
@@ -162,13 +163,18 @@ def _check_ceilings(model, board_id: int, participant_id: int, *texts: str | Non
         raise TooManyPosts(scope="text", max=BOARD_TEXT_BUDGET)
 
 
-def add_bottleneck(participant_id: int, client_id, text) -> dict:
+def add_bottleneck(participant_id: int, client_id, text, theme_id=None) -> dict:
+    """A complaint, under the theme the phone chose for it (optional)."""
+
     def act():
         participant = _participant(participant_id)
         _open_board(participant, (MOPPEREN,))
         cleaned = checked_text(text, LIMITS["text"], True)
+        theme = theme_on_board(participant.board_id, theme_id)
         _check_ceilings(Bottleneck, participant.board_id, participant.id, cleaned)
-        bottleneck = Bottleneck(board_id=participant.board_id, participant_id=participant.id, text=cleaned)
+        bottleneck = Bottleneck(
+            board_id=participant.board_id, participant_id=participant.id, text=cleaned, theme_id=theme
+        )
         db.session.add(bottleneck)
         db.session.flush()
         return participant.board_id, {"bottleneck": bottleneck_dict(bottleneck)}
@@ -179,7 +185,8 @@ def add_bottleneck(participant_id: int, client_id, text) -> dict:
 def add_proposal(
     participant_id: int, client_id, title, big=None, small=None, actor=None, bottleneck_id=None, theme_id=None
 ) -> dict:
-    """A proposal answers a bottleneck when linked to one, and takes its theme from it."""
+    """A proposal answers a bottleneck when linked to one, and takes its theme from it unless the
+    author chose one (``theme_id``)."""
 
     def act():
         participant = _participant(participant_id)
@@ -203,10 +210,9 @@ def add_proposal(
             **texts,
             actor=actor or None,
             bottleneck_id=bottleneck.id if bottleneck else None,
-            theme_id=(
-                bottleneck.theme_id if bottleneck and bottleneck.theme_id else theme_on_board(board.id, theme_id)
-            ),
+            theme_chosen=False,
         )
+        settle_theme(proposal, bottleneck, theme_on_board(board.id, theme_id))
         db.session.add(proposal)
         db.session.flush()
         return board.id, {"proposal": proposal_dict(proposal, 0, participant.nickname)}

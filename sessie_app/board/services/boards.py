@@ -22,9 +22,11 @@ from ..models import (
     Action,
     Board,
     Bottleneck,
+    ModerationEntry,
     Participant,
     Proposal,
     Theme,
+    Vote,
 )
 from .errors import BoardError, BoardFull, Invalid, InvalidBoard, JoiningClosed, NotFound
 
@@ -85,10 +87,15 @@ def check_budget(votes_per_participant, max_votes_per_proposal) -> None:
 
 
 def create_board(
-    title: str, meeting_id: int | None = None, votes_per_participant: int = 5, max_votes_per_proposal: int = 2
+    title: str,
+    meeting_id: int | None = None,
+    votes_per_participant: int = 5,
+    max_votes_per_proposal: int = 2,
+    practice: bool = False,
 ) -> Board:
-    """A board with a fresh join code and the six default themes. Raises InvalidBoard for a title
-    longer than BOARD_TITLE and for votes a board may not have (check_budget)."""
+    """A board with a fresh join code and the six default themes; ``practice``: a rehearsal, which
+    the reports leave out. Raises InvalidBoard for a title longer than BOARD_TITLE and for votes a
+    board may not have (check_budget)."""
     title = clean_line(title)
     if len(title) > BOARD_TITLE:
         raise InvalidBoard("title", _("Kies een titel van hoogstens %(max)d tekens.", max=BOARD_TITLE))
@@ -100,6 +107,7 @@ def create_board(
             meeting_id=meeting_id,
             votes_per_participant=votes_per_participant,
             max_votes_per_proposal=max_votes_per_proposal,
+            practice=bool(practice),
         )
         db.session.add(board)
         try:
@@ -272,3 +280,38 @@ def forget_participants(before: date) -> int:
     db.session.execute(update(Board).where(Board.id.in_(old_boards)).values(seq=Board.seq + 1))
     db.session.commit()
     return len(participants)
+
+
+def set_report_marks(board_id: int, practice: bool, in_report: bool) -> Board:
+    """Whether a board is a rehearsal, and whether the reports count it even so (or stand-alone,
+    or archived): reports.scope.counts_in_report reads both."""
+    board = get_board(board_id)
+    board.practice, board.in_report = bool(practice), bool(in_report)
+    db.session.commit()
+    return board
+
+
+def delete_board(board_id: int) -> dict[str, int]:
+    """Delete a board and everything on it: participants, bottlenecks, proposals, votes, the
+    moderation log, in one transaction with whatever the caller changed before (reports.review.
+    delete_board takes the proposals out of their groups first). Returns how many participants and
+    proposals went."""
+    board = get_board(board_id)
+    counts = {
+        "participants": participant_count(board_id),
+        "proposals": db.session.scalar(select(func.count(Proposal.id)).where(Proposal.board_id == board_id)),
+    }
+    db.session.execute(delete(Vote).where(Vote.board_id == board_id))
+    db.session.execute(delete(Action).where(Action.board_id == board_id))
+    db.session.execute(delete(ModerationEntry).where(ModerationEntry.board_id == board_id))
+    # Merged proposals point at the one kept, and proposals at bottlenecks: the links go first.
+    db.session.execute(
+        update(Proposal).where(Proposal.board_id == board_id).values(merged_into_id=None, bottleneck_id=None)
+    )
+    db.session.execute(delete(Proposal).where(Proposal.board_id == board_id))
+    db.session.execute(delete(Bottleneck).where(Bottleneck.board_id == board_id))
+    db.session.execute(delete(Participant).where(Participant.board_id == board_id))
+    db.session.execute(delete(Theme).where(Theme.board_id == board_id))
+    db.session.delete(board)
+    db.session.commit()
+    return counts

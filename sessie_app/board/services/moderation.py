@@ -13,6 +13,7 @@ from .boards import bottleneck_on_board, bump_version, get_board, proposal_on_bo
 from .errors import Invalid
 from .fields import checked_text
 from .snapshots import board_state, bottleneck_dict, proposal_result
+from .themes import follow_bottleneck, settle_theme
 
 MAX_TIMER_SECONDS = 3 * 3600
 
@@ -55,6 +56,20 @@ def set_locked(board_id: int, locked: bool, organiser_id: int | None) -> dict:
     board = get_board(board_id)
     board.locked = bool(locked)
     _log(board_id, organiser_id, "lock" if locked else "unlock")
+    db.session.commit()
+    return board_state(board)
+
+
+def set_archived(board_id: int, archived: bool, organiser_id: int | None) -> dict:
+    """Put a board away after the series, or bring it back. Archiving locks it, so no phone that
+    still has the page open adds to it; bringing it back leaves unlocking to the facilitator."""
+    board = get_board(board_id)
+    if archived and board.archived_at is None:
+        board.archived_at = utcnow()
+        board.locked = True
+    elif not archived:
+        board.archived_at = None
+    _log(board_id, organiser_id, "archive" if archived else "unarchive")
     db.session.commit()
     return board_state(board)
 
@@ -175,11 +190,28 @@ def set_flag(board_id: int, proposal_id, flag: str, value: bool, organiser_id: i
 
 
 def assign_theme(board_id: int, proposal_id, theme_id, organiser_id: int | None) -> dict:
+    """The facilitator's theme for a proposal, which its bottleneck no longer overrides; no theme
+    (None) lets it follow its bottleneck again."""
     proposal = proposal_on_board(board_id, proposal_id)
-    proposal.theme_id = theme_on_board(board_id, theme_id)
+    chosen = theme_on_board(board_id, theme_id)
+    if chosen is None:
+        proposal.theme_chosen = False
+    bottleneck = db.session.get(Bottleneck, proposal.bottleneck_id) if proposal.bottleneck_id else None
+    settle_theme(proposal, bottleneck, chosen)
     _log(board_id, organiser_id, "theme", f"proposal:{proposal.id}", str(proposal.theme_id))
     db.session.commit()
     return proposal_result(proposal)
+
+
+def assign_bottleneck_theme(board_id: int, bottleneck_id, theme_id, organiser_id: int | None) -> dict:
+    """The facilitator's theme for a bottleneck (or a confirmed suggestion); the proposals that
+    answer it follow unless theirs was chosen. Returns the bottleneck and the proposals that moved."""
+    bottleneck = bottleneck_on_board(board_id, bottleneck_id)
+    bottleneck.theme_id = theme_on_board(board_id, theme_id)
+    moved = follow_bottleneck(bottleneck)
+    _log(board_id, organiser_id, "theme", f"bottleneck:{bottleneck.id}", str(bottleneck.theme_id))
+    db.session.commit()
+    return {"bottleneck": bottleneck_dict(bottleneck), "proposals": [proposal_result(p) for p in moved]}
 
 
 def merge(board_id: int, keep_id, merged_id, organiser_id: int | None) -> dict:

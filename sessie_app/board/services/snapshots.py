@@ -10,9 +10,10 @@ from sqlalchemy import bindparam, func, select
 from ...choices import ACTOR_LABELS
 from ...extensions import db
 from ...timeutil import utcnow
-from ..models import Board, Bottleneck, Participant, Proposal, Vote
+from ..models import Board, Bottleneck, Participant, Proposal, Theme, Vote
 from .boards import get_board, proposal_on_board
 from .errors import NotFound
+from .themes import suggest_theme
 
 
 def _remaining(timer_ends_at: datetime | None) -> int | None:
@@ -65,6 +66,8 @@ def proposal_dict(proposal: Proposal, count: int = 0, nickname: str | None = Non
         "actor": proposal.actor,
         "actor_label": str(ACTOR_LABELS.get(proposal.actor, "")) if proposal.actor else None,
         "theme_id": proposal.theme_id,
+        # Chosen for this proposal, by its author or the facilitator; else it follows its bottleneck.
+        "theme_chosen": proposal.theme_chosen,
         "bottleneck_id": proposal.bottleneck_id,
         "pinned": proposal.pinned,
         "promising": proposal.promising,
@@ -75,11 +78,17 @@ def proposal_dict(proposal: Proposal, count: int = 0, nickname: str | None = Non
     }
 
 
-def bottleneck_dict(bottleneck: Bottleneck) -> dict:
+def bottleneck_dict(bottleneck: Bottleneck, themes: list[Theme] | None = None) -> dict:
+    """``themes``: the board's, when the caller has them at hand (read from the board otherwise)."""
+    suggested = None
+    if bottleneck.theme_id is None:
+        # For the console to offer, and the facilitator to confirm or not.
+        suggested = suggest_theme(bottleneck.text, get_board(bottleneck.board_id).themes if themes is None else themes)
     return {
         "id": bottleneck.id,
         "text": bottleneck.text,
         "theme_id": bottleneck.theme_id,
+        "suggested_theme_id": suggested,
         "hidden": bottleneck.hidden,
         # One of the invitation's complaints, loaded by the facilitator rather than said in the room.
         "starter": bottleneck.participant_id is None,
@@ -139,7 +148,7 @@ def _public_part(board_id: int, include_hidden: bool) -> tuple[dict, datetime | 
     public = {
         "board": board_state(board),
         "themes": [{"id": t.id, "key": t.key, "name": t.name} for t in board.themes],
-        "bottlenecks": [bottleneck_dict(b) for b in bottlenecks],
+        "bottlenecks": [bottleneck_dict(b, board.themes) for b in bottlenecks],
         "proposals": [proposal_dict(p, counts["counts"].get(str(p.id), 0), nick) for p, nick in proposals],
         "seq": counts["seq"],
     }
