@@ -145,8 +145,9 @@ def _board_or_fail(code: str):
         f"{board_services.MAX_VOTES_PER_PROPOSAL}, niet meer dan --votes)."
     ),
 )
+@click.option("--practice", is_flag=True, help="Een oefenbord: telt niet mee in de rapporten.")
 def create_board(
-    session_slug: str | None, title: str | None, votes_per_participant: int, max_votes_per_proposal: int
+    session_slug: str | None, title: str | None, votes_per_participant: int, max_votes_per_proposal: int, practice: bool
 ) -> None:
     """Make a live board, for the session SESSION_SLUG or on its own; prints the code and the link.
     Exits with 1, making nothing, when the board service refuses the votes."""
@@ -165,6 +166,7 @@ def create_board(
             meeting_id=meeting.id if meeting else None,
             votes_per_participant=votes_per_participant,
             max_votes_per_proposal=max_votes_per_proposal,
+            practice=practice,
         )
     except board_services.InvalidBoard as refusal:
         raise click.ClickException(f"Geen bord aangemaakt. {refusal}") from None
@@ -173,6 +175,58 @@ def create_board(
     click.echo(f"Bord aangemaakt: {board.title}")
     click.echo(f"Code: {board.code}")
     click.echo(f"Link: {url}")
+
+
+@board_cli.command("archive")
+@click.argument("code")
+@click.option("--restore", is_flag=True, help="Uit het archief halen in plaats van archiveren.")
+def archive_board(code: str, restore: bool) -> None:
+    """Archive a board (locked, out of the reports unless counted in), or bring it back. In the audit log."""
+    from .realtime import broadcast
+
+    board = _board_or_fail(code)
+    # Phones still on the page see the lock at once.
+    broadcast.board(board.id, board_services.set_archived(board.id, not restore, None))
+    audit.record(None, audit.BOARD_RESTORED if restore else audit.BOARD_ARCHIVED, board.code, "command line")
+    click.echo(f"Bord {board.code} is {'uit het archief gehaald' if restore else 'gearchiveerd'}.")
+
+
+@board_cli.command("report-marks")
+@click.argument("code")
+@click.option("--practice/--no-practice", default=None, help="Oefenbord of niet.")
+@click.option("--in-report/--not-in-report", default=None, help="Toch meetellen in het rapport, of niet.")
+def board_report_marks(code: str, practice: bool | None, in_report: bool | None) -> None:
+    """Mark a board as a rehearsal, or count it in the reports although they would leave it out."""
+    board = _board_or_fail(code)
+    board = board_services.set_report_marks(
+        board.id,
+        board.practice if practice is None else practice,
+        board.in_report if in_report is None else in_report,
+    )
+    audit.record(None, audit.BOARD_REPORT_MARKS, board.code, f"practice={board.practice} in_report={board.in_report}")
+    counted = "telt mee" if report_services.counts_in_report(board) else "telt niet mee"
+    click.echo(f"Bord {board.code}: oefenbord {'ja' if board.practice else 'nee'}; {counted} in het rapport.")
+
+
+@board_cli.command("delete")
+@click.argument("code")
+@click.option("--yes", is_flag=True, help="Niet om bevestiging vragen.")
+def delete_board(code: str, yes: bool) -> None:
+    """Delete a board with everything on it. Cannot be undone; asks first. In the audit log."""
+    board = _board_or_fail(code)
+    if not yes:
+        click.confirm(
+            f"Bord {board.code} ({board.title}) met alle knelpunten, voorstellen en stemmen verwijderen?", abort=True
+        )
+    title, code = board.title, board.code
+    counts = report_services.delete_board(board.id)
+    audit.record(
+        None,
+        audit.BOARD_DELETED,
+        code,
+        f"{title}: {counts['participants']} participants, {counts['proposals']} proposals (command line)",
+    )
+    click.echo(f"Bord {code} verwijderd: {counts['participants']} deelnemers, {counts['proposals']} voorstellen.")
 
 
 @board_cli.command("import-csv")

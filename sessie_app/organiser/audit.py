@@ -41,6 +41,10 @@ MESSAGE_SENT = "message-sent"
 BOARD_CREATED = "board-created"
 BOARD_IMPORTED = "board-imported"
 BOARD_EXPORTED = "board-exported"
+BOARD_ARCHIVED = "board-archived"
+BOARD_RESTORED = "board-restored"
+BOARD_REPORT_MARKS = "board-report-marks"
+BOARD_DELETED = "board-deleted"
 
 ACTION_LABELS = {
     LOGIN_SUCCEEDED: _l("Ingelogd"),
@@ -64,6 +68,10 @@ ACTION_LABELS = {
     BOARD_CREATED: _l("Bord aangemaakt"),
     BOARD_IMPORTED: _l("Voorstellen geïmporteerd"),
     BOARD_EXPORTED: _l("Bord geëxporteerd"),
+    BOARD_ARCHIVED: _l("Bord gearchiveerd"),
+    BOARD_RESTORED: _l("Bord uit het archief gehaald"),
+    BOARD_REPORT_MARKS: _l("Bord: oefenbord of meetellen in het rapport gewijzigd"),
+    BOARD_DELETED: _l("Bord verwijderd"),
 }
 
 

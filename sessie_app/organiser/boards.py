@@ -1,5 +1,6 @@
 """Organiser pages for the live boards: list and create, the facilitator's console, the
-projector view, the poster PDF, and importing and exporting proposals.
+projector view, the poster PDF, importing and exporting proposals, and what the reports count of
+a board (rehearsal, counted in, archived) and deleting it.
 
 Routes on the organiser blueprint, so they share its login check and no-store header; the
 console and the projector are driven over Socket.IO (docs/realtime.md) by console.js and
@@ -23,11 +24,12 @@ from ..qr import svg_data_uri
 from ..realtime import broadcast
 from ..registration.meetings import meeting_by_id, meeting_by_slug, meetings_in_date_order
 from ..registration.models import Meeting
+from ..reports import services as report_services
 from ..textclean import spreadsheet_safe
 from ..urls import external_url
 from ..words import phase_names, phase_texts
 from . import audit, bp, download, log, may, of_board, requires, roles, services
-from .forms import NO_MEETING, BoardForm, BoardImportForm
+from .forms import NO_MEETING, BoardDeleteForm, BoardForm, BoardImportForm, BoardManageForm
 
 
 def _board_or_404(code: str) -> Board:
@@ -69,8 +71,14 @@ def boards():
             meeting_id=meeting.id if meeting else None,
             votes_per_participant=form.votes_per_participant.data,
             max_votes_per_proposal=form.max_votes_per_proposal.data,
+            practice=form.practice.data,
         )
-        audit.record(current_user.id, audit.BOARD_CREATED, board.code, meeting.slug if meeting else "")
+        audit.record(
+            current_user.id,
+            audit.BOARD_CREATED,
+            board.code,
+            (meeting.slug if meeting else "") + (" practice" if board.practice else ""),
+        )
         flash(
             _("Het bord „%(title)s” is aangemaakt met de code %(code)s.", title=board.title, code=board.code), "success"
         )
@@ -78,7 +86,15 @@ def boards():
     overview = [
         row for row in services.board_overview() if may(roles.RUN_BOARDS, row.board.meeting_id, in_session=True)
     ]
-    return render_template("organiser/boards.html", form=form, overview=overview, phases=phase_names())
+    return render_template(
+        "organiser/boards.html",
+        form=form,
+        current=[row for row in overview if row.board.archived_at is None],
+        archived=[row for row in overview if row.board.archived_at is not None],
+        phases=phase_names(),
+        counts_in_report=report_services.counts_in_report,
+        report_permission=roles.REPORTS,
+    )
 
 
 # --- console and projector -------------------------------------------------------------------------
@@ -204,3 +220,72 @@ def board_export_json(code: str):
     body = json.dumps(board_io.export_data(board.id), ensure_ascii=False, indent=2)
     audit.record(current_user.id, audit.BOARD_EXPORTED, board.code, "JSON")
     return download(body, f"bord-{board.code}.json", "application/json")
+
+
+# --- what the reports count, archive and delete -----------------------------------------------------
+# A beheerder's: these decide what the ministry's report counts, and a deletion cannot be undone.
+
+
+def _manage_page(board: Board, manage_form=None, delete_form=None, status: int = 200):
+    return render_template(
+        "organiser/board_manage.html",
+        board=board,
+        meeting=None,
+        board_meeting=_meeting_of(board),
+        counted=report_services.counts_in_report(board),
+        summary=next(row for row in services.board_overview() if row.board.id == board.id),
+        manage_form=manage_form or BoardManageForm(formdata=None, practice=board.practice, in_report=board.in_report),
+        delete_form=delete_form or BoardDeleteForm(formdata=None),
+    ), status
+
+
+@bp.route("/borden/<code>/beheer", methods=["GET", "POST"])
+@requires(roles.REPORTS)
+def board_manage(code: str):
+    board = _board_or_404(code)
+    if request.method == "GET":
+        return _manage_page(board)
+    form = BoardManageForm()
+    if not form.validate_on_submit():
+        return _manage_page(board, manage_form=form, status=400)
+    if form.archive.data or form.restore.data:
+        # Open phones see the lock at once.
+        broadcast.board(board.id, board_services.set_archived(board.id, form.archive.data, current_user.id))
+        audit.record(current_user.id, audit.BOARD_ARCHIVED if form.archive.data else audit.BOARD_RESTORED, board.code)
+        flash(
+            _("Het bord is gearchiveerd en vergrendeld.")
+            if form.archive.data
+            else _("Het bord is uit het archief gehaald. Het is nog vergrendeld; ontgrendel het in de console."),
+            "success",
+        )
+    else:
+        board_services.set_report_marks(board.id, form.practice.data, form.in_report.data)
+        audit.record(
+            current_user.id,
+            audit.BOARD_REPORT_MARKS,
+            board.code,
+            f"practice={board.practice} in_report={board.in_report}",
+        )
+        flash(_("Opgeslagen."), "success")
+    return redirect(url_for(".board_manage", code=board.code))
+
+
+@bp.post("/borden/<code>/verwijderen")
+@requires(roles.REPORTS)
+def board_delete(code: str):
+    board = _board_or_404(code)
+    form = BoardDeleteForm()
+    if form.validate_on_submit() and form.code.data != board.code:
+        form.code.errors.append(_("Dat is niet de code van dit bord."))
+    elif form.validate_on_submit():
+        title = board.title
+        counts = report_services.delete_board(board.id)
+        audit.record(
+            current_user.id,
+            audit.BOARD_DELETED,
+            code,
+            f"{title}: {counts['participants']} participants, {counts['proposals']} proposals",
+        )
+        flash(_("Het bord „%(title)s” (%(code)s) is verwijderd.", title=title, code=code), "success")
+        return redirect(url_for(".boards"))
+    return _manage_page(board, delete_form=form, status=400)

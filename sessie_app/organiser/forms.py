@@ -14,6 +14,7 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
     TimeField,
 )
@@ -246,6 +247,8 @@ class BoardForm(FlaskForm):
         },
     )
 
+    practice = BooleanField(_l("Oefenbord"))
+
     def set_meetings(self, meetings, standalone: bool = True) -> None:
         """The sessions to choose from, and (``standalone``) a board of no session."""
         loose = [SelectChoice(NO_MEETING, _l("Geen sessie (los bord)"))] if standalone else []
@@ -309,3 +312,24 @@ class MeetingEditForm(MeetingForm):
     """Editing a session: seats below its confirmed registrations need a tick (services.confirmed_beyond)."""
 
     lower_capacity = BooleanField(_l("Ja, verlaag het aantal plaatsen toch"))
+
+
+class BoardManageForm(FlaskForm):
+    """What the reports count of a board, and putting it away (reversible)."""
+
+    practice = BooleanField(_l("Oefenbord"))
+    in_report = BooleanField(_l("Toch meetellen in het rapport"))
+    save = SubmitField(_l("Opslaan"))
+    archive = SubmitField(_l("Archiveren"))
+    restore = SubmitField(_l("Uit het archief halen"))
+
+
+class BoardDeleteForm(FlaskForm):
+    """Deleting a board cannot be undone: the organiser types its code to confirm."""
+
+    code = StringField(
+        _l("Typ de code van het bord om te bevestigen"),
+        filters=[lambda value: board_services.normalise_code(value or "")],
+        validators=[DataRequired(_l("Typ de code van het bord."))],
+    )
+    delete = SubmitField(_l("Bord definitief verwijderen"))

@@ -32,7 +32,20 @@ from .report import (
     ThemeName,
     Totals,
 )
-from .scope import ALL, Item, Themes, items_of, meeting_for, scope_boards, suggested_partition, themes_of
+from .scope import (
+    ALL,
+    Chosen,
+    Item,
+    Themes,
+    group_title,
+    items_of,
+    left_out_boards,
+    majority,
+    meeting_for,
+    scope_boards,
+    suggested_partition,
+    themes_of,
+)
 
 # The roles whose agreement makes a proposal "bridging": the people who must carry the plan.
 # Students and "anders" take part and vote, but a consensus across them is not what is asked.
@@ -46,23 +59,23 @@ TOP_PER_SESSION = 10
 # Groups, their support and their bridging score
 
 
-def _confirmed_membership() -> tuple[dict[int, int], dict[int, str]]:
-    """proposal id → confirmed group id, and confirmed group id → title."""
+def _confirmed_membership() -> tuple[dict[int, int], dict[int, Chosen]]:
+    """proposal id → confirmed group id, and confirmed group id → what the organiser chose for it."""
     rows = db.session.execute(
-        select(GroupMember.proposal_id, ProposalGroup.id, ProposalGroup.title)
+        select(GroupMember.proposal_id, ProposalGroup.id, ProposalGroup.title, ProposalGroup.theme, ProposalGroup.actor)
         .join(ProposalGroup, ProposalGroup.id == GroupMember.group_id)
         .where(ProposalGroup.confirmed.is_(True))
     )
     membership, titles = {}, {}
-    for proposal_id, group_id, title in rows:
+    for proposal_id, group_id, title, theme, actor in rows:
         membership[proposal_id] = group_id
-        titles[group_id] = title
+        titles[group_id] = Chosen(title, theme, actor)
     return membership, titles
 
 
-def _partition(items: list[Item], suggest: bool) -> list[tuple[int | None, str | None, bool, list[Item]]]:
-    """(group id, stored title, confirmed, members) for every group in scope; a proposal outside a
-    confirmed group is a group of its own."""
+def _partition(items: list[Item], suggest: bool) -> list[tuple[int | None, Chosen | None, bool, list[Item]]]:
+    """(group id, what the organiser chose for it, confirmed, members) for every group in scope; a
+    proposal outside a confirmed group is a group of its own."""
     if suggest:
         return [(None, None, False, members) for members in suggested_partition(items)]
     membership, titles = _confirmed_membership()
@@ -89,25 +102,29 @@ def _consensus(
     return score, {role: by_role.get(role, 0) for role in role_sizes}
 
 
-def _group(gid, stored_title, confirmed, members: list[Item], participants, role_sizes) -> Group:
-    """The group unranked (rank 0): ``_ranked`` numbers them."""
+def _group(gid, chosen: Chosen | None, confirmed, members: list[Item], participants, role_sizes, theme_names) -> Group:
+    """The group unranked (rank 0): ``_ranked`` numbers them. Title, theme and actor are the
+    organiser's where chosen, else what the members say (scope.group_title, scope.majority)."""
     members = sorted(members, key=lambda item: (-len(item.supporters), -item.votes, item.id))
     lead = members[0].entry
+    chosen = chosen or Chosen(None, None, None)
+    actor = chosen.actor or majority((item.entry.actor for item in members), labels.NO_ACTOR)
+    theme = chosen.theme or majority((item.entry.theme for item in members), labels.NO_THEME)
     supporter_ids = set().union(*(item.supporters for item in members))
     score, by_role = _consensus(supporter_ids, participants, role_sizes)
     return Group(
         id=gid,
-        title=stored_title or lead.title,
+        title=group_title(chosen.title, members),
         confirmed=confirmed,
         votes=sum(item.votes for item in members),
         supporters=len(supporter_ids),
         supporters_by_role=by_role,
         roles_supporting=sum(1 for n in by_role.values() if n),
         consensus=score,
-        actor=lead.actor,
-        actor_label=lead.actor_label,
-        theme=lead.theme,
-        theme_name=lead.theme_name,
+        actor=actor,
+        actor_label=labels.actor_label(actor),
+        theme=theme,
+        theme_name=labels.theme_name(theme_names, theme),
         groot_denken=lead.groot_denken,
         klein_doen=next((item.entry.klein_doen for item in members if item.entry.klein_doen), ""),
         sessions=sorted({item.city for item in members if item.city}),
@@ -178,6 +195,10 @@ def _moderation_counts(board_ids: list[int]) -> dict[int, Counter]:
     return counts
 
 
+def _board_ref(board: Board) -> BoardRef:
+    return BoardRef(board.code, board.title, board.phase, board.practice, board.archived_at is not None)
+
+
 def _session_chapter(
     meeting: Meeting | None,
     boards: list[Board],
@@ -200,7 +221,7 @@ def _session_chapter(
         city=labels.session_name(meeting.city if meeting else None),
         date=meeting.date.isoformat() if meeting else None,
         venue=meeting.venue if meeting else None,
-        boards=[BoardRef(b.code, b.title, b.phase) for b in boards],
+        boards=[_board_ref(b) for b in boards],
         registered=counts["registered"] if counts else 0,
         checked_in=counts["checked_in"] if counts else 0,
         joined=len(joined),
@@ -309,8 +330,8 @@ def build_report(slug: str | None = None, suggest: bool = False) -> Report:
     role_sizes = {role: declared[role] for role in BRIDGING_ROLES if declared[role]}
     groups = _ranked(
         [
-            _group(gid, title, confirmed, members, participants, role_sizes)
-            for gid, title, confirmed, members in _partition(items, suggest)
+            _group(gid, chosen, confirmed, members, participants, role_sizes, themes.names)
+            for gid, chosen, confirmed, members in _partition(items, suggest)
         ]
     )
     bridging = sorted(
@@ -351,6 +372,8 @@ def build_report(slug: str | None = None, suggest: bool = False) -> Report:
             city=meeting.city if meeting else None,
             grouping="suggested" if suggest else "confirmed",
             generated_at=utcnow().isoformat(timespec="seconds") + "Z",
+            boards=[_board_ref(b) for b in boards],
+            left_out=[_board_ref(b) for b in left_out_boards(meeting)],
         ),
         totals=Totals(
             sessions=len(scope_meetings),

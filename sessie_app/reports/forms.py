@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, SubmitField
+from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
 
 from .. import limits
@@ -19,13 +19,16 @@ class GroupForm(FlaskForm):
     title = StringField(
         _l("Titel van de groep"), filters=[clean_line], validators=[Length(max=limits.GROUP_TITLE, message=TOO_LONG)]
     )
+    # Choices set by the view (the boards' themes, the actors); the review service checks the value.
+    theme = SelectField(_l("Thema"), choices=[], validate_choice=False)
+    actor = SelectField(_l("Wie moet aan de slag?"), choices=[], validate_choice=False)
     target = IntegerField(
         _l("Naar groep nr."),
         invalid_value_message=NOT_A_GROUP,
         validators=[Optional(), NumberRange(min=1, message=NOT_A_GROUP)],
     )
     confirm = SubmitField(_l("Accepteren"))
-    rename = SubmitField(_l("Titel opslaan"))
+    rename = SubmitField(_l("Opslaan"))
     reopen = SubmitField(_l("Terug naar suggestie"))
     dissolve = SubmitField(_l("Groep opheffen"))
     remove = SubmitField(_l("Uit de groep halen"))

@@ -65,6 +65,8 @@ class Scope:
     city: str | None
     grouping: str  # "confirmed" or "suggested"
     generated_at: str  # UTC, ISO 8601 with a Z
+    boards: "list[BoardRef]"  # the boards the report counts
+    left_out: "list[BoardRef]"  # boards of the scope it does not count: rehearsals, stand-alone, archived
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +157,8 @@ class BoardRef:
     code: str
     title: str
     phase: str
+    practice: bool
+    archived: bool
 
 
 @dataclass(frozen=True, slots=True)

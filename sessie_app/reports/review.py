@@ -1,7 +1,9 @@
 """The organiser's review of the groups: suggest, confirm, rename, reopen, dissolve, take out, move, group by hand.
 
-Only confirmed groups reach the report; a new suggestion never touches them. Every action commits
-its own transaction and raises ReportError, whose text is the message for the organiser.
+Only confirmed groups reach the report; a new suggestion never touches them. A group's title, theme
+and actor are stored only when the organiser chooses them; until then they are what its members
+suggest (scope.group_title, scope.majority), so they follow the members. Every action commits its
+own transaction and raises ReportError, whose text is the message for the organiser.
 """
 
 from collections import defaultdict
@@ -11,11 +13,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from .. import limits
+from ..board import services as board_services
 from ..board.models import Proposal
+from ..choices import ACTOR_LABELS
 from ..extensions import db
+from . import labels
 from .models import GroupMember, ProposalGroup
 from .report import ProposalEntry
-from .scope import Item, ReportError, all_items, suggested_partition
+from .scope import (
+    Item,
+    ReportError,
+    all_items,
+    group_title,
+    majority,
+    scope_boards,
+    suggested_partition,
+    themes_of,
+)
 
 # Ids arrive from forms; one beyond a 32-bit integer would make the database raise instead of miss.
 MAX_ID = 2**31 - 1
@@ -25,9 +39,20 @@ MAX_ID = 2**31 - 1
 class ReviewGroup:
     id: int
     title: str
+    title_chosen: bool  # False: the suggestion from its members, which follows them
+    theme: str  # the organiser's, or the members' majority (labels.NO_THEME for none)
+    theme_chosen: bool
+    themes: list[str]  # the members' themes, most frequent first: the select offers them first
+    actor: str
+    actor_chosen: bool
+    actors: list[str]
     confirmed: bool
     votes: int
     proposals: list[ProposalEntry]
+
+
+def _by_frequency(values: list[str], unknown: str) -> list[str]:
+    return sorted({v for v in values if v != unknown}, key=lambda v: (-values.count(v), values.index(v)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +84,23 @@ def review() -> Review:
             members_by_group[group_id].append(by_id[proposal_id])
             grouped.add(proposal_id)
     for group in db.session.scalars(select(ProposalGroup).order_by(ProposalGroup.confirmed, ProposalGroup.id)):
-        members = sorted(members_by_group.get(group.id, []), key=lambda i: (-i.votes, i.id))
+        members = sorted(members_by_group.get(group.id, []), key=lambda i: (-len(i.supporters), -i.votes, i.id))
         if not members:
             # Every proposal in it was hidden or merged on its board since.
             continue
+        themes = [item.entry.theme for item in members]
+        actors = [item.entry.actor for item in members]
         groups.append(
             ReviewGroup(
                 id=group.id,
-                title=group.title,
+                title=group_title(group.title, members),
+                title_chosen=group.title is not None,
+                theme=group.theme or majority(themes, labels.NO_THEME),
+                theme_chosen=group.theme is not None,
+                themes=_by_frequency(themes, labels.NO_THEME),
+                actor=group.actor or majority(actors, labels.NO_ACTOR),
+                actor_chosen=group.actor is not None,
+                actors=_by_frequency(actors, labels.NO_ACTOR),
                 confirmed=group.confirmed,
                 votes=sum(i.votes for i in members),
                 proposals=[item.entry for item in members],
@@ -111,10 +145,6 @@ def _drop_empty_groups() -> None:
     db.session.execute(delete(ProposalGroup).where(ProposalGroup.id.not_in(used)))
 
 
-def _lead(members: list[Item]) -> Item:
-    return min(members, key=lambda item: (-len(item.supporters), -item.votes, item.id))
-
-
 def suggest() -> Suggestion:
     """Replace the unconfirmed groups by a fresh suggestion over the proposals that are in no
     confirmed group. Confirmed groups are the organiser's work and are never touched."""
@@ -127,7 +157,7 @@ def suggest() -> Suggestion:
     for members in suggested_partition(items):
         if len(members) < 2:
             continue
-        group = ProposalGroup(title=_lead(members).title[: limits.GROUP_TITLE], confirmed=False)
+        group = ProposalGroup(confirmed=False)
         db.session.add(group)
         db.session.flush()
         db.session.add_all(GroupMember(proposal_id=item.id, group_id=group.id) for item in members)
@@ -136,20 +166,61 @@ def suggest() -> Suggestion:
     return Suggestion(created=created, considered=len(items))
 
 
-def _clean_title(title) -> str:
+def _clean_title(title) -> str | None:
+    """The organiser's title with its spaces tidied; None for a blank one (the members' suggestion)."""
     title = " ".join(str(title or "").split())
-    if not title:
-        raise ReportError(_l("Geef de groep een titel."))
     if len(title) > limits.GROUP_TITLE:
         raise ReportError(_l("Een titel is hoogstens %(max)d tekens.", max=limits.GROUP_TITLE))
-    return title
+    return title or None
 
 
-def confirm(group_id, title=None) -> None:
-    """Accept a group, optionally under a new title, so the report uses it."""
-    group = _group(group_id)
+def _choose(group: ProposalGroup, title=None, theme=None, actor=None) -> None:
+    """Store what the organiser chose. A title, theme or actor equal to what the members suggest
+    now is no choice: it stays None and keeps following them."""
+    members = _members(group.id)
     if title is not None:
-        group.title = _clean_title(title)
+        # Left empty, or the suggestion as it stands: the title follows the members again.
+        title = _clean_title(title)
+        group.title = None if title == group_title(None, members) else title
+    if theme is not None:
+        suggested = majority((item.entry.theme for item in members), labels.NO_THEME)
+        group.theme = None if theme in ("", suggested) else _theme_key(theme)
+    if actor is not None:
+        suggested = majority((item.entry.actor for item in members), labels.NO_ACTOR)
+        group.actor = None if actor in ("", suggested) else _actor_key(actor)
+
+
+def _members(group_id: int) -> list[Item]:
+    ids = set(db.session.scalars(select(GroupMember.proposal_id).where(GroupMember.group_id == group_id)))
+    return [item for item in all_items() if item.id in ids] or _refuse_empty()
+
+
+def _refuse_empty() -> list[Item]:
+    raise ReportError(_l("Deze groep bestaat niet meer. Vernieuw de pagina."))
+
+
+def _theme_key(theme: str) -> str:
+    if theme != labels.NO_THEME and theme not in theme_keys():
+        raise ReportError(_l("Kies een thema uit de lijst."))
+    return theme
+
+
+def _actor_key(actor: str) -> str:
+    if actor != labels.NO_ACTOR and actor not in ACTOR_LABELS:
+        raise ReportError(_l("Kies uit de lijst wie aan de slag moet."))
+    return actor
+
+
+def theme_keys() -> dict[str, str]:
+    """The themes a group can get: key → name, as the boards in the report have them."""
+    themes = themes_of([board.id for board in scope_boards(None)])
+    return {key: themes.names[key] for key in themes.order}
+
+
+def confirm(group_id, title=None, theme=None, actor=None) -> None:
+    """Accept a group, optionally with a title, theme or actor of the organiser's, so the report uses it."""
+    group = _group(group_id)
+    _choose(group, title, theme, actor)
     group.confirmed = True
     db.session.commit()
 
@@ -161,9 +232,10 @@ def reopen(group_id) -> None:
     db.session.commit()
 
 
-def rename(group_id, title) -> None:
+def rename(group_id, title, theme=None, actor=None) -> None:
+    """Save the organiser's title (and theme and actor) of a group."""
     group = _group(group_id)
-    group.title = _clean_title(title)
+    _choose(group, title, theme, actor)
     db.session.commit()
 
 
@@ -253,11 +325,21 @@ def new_group(proposal_ids, title=None) -> int:
     )
     if taken:
         raise ReportError(_l("Een van deze voorstellen zit al in een groep; haal het daar eerst uit."))
-    group = ProposalGroup(
-        title=_clean_title(title) if title else proposals[0].title[: limits.GROUP_TITLE], confirmed=True
-    )
+    # Without a title of the organiser's it follows the members, as a suggestion's does.
+    group = ProposalGroup(title=_clean_title(title), confirmed=True)
     db.session.add(group)
     db.session.flush()
     db.session.add_all(GroupMember(proposal_id=p.id, group_id=group.id) for p in proposals)
     db.session.commit()
     return group.id
+
+
+def delete_board(board_id: int) -> dict[str, int]:
+    """Delete a board (board.services.delete_board) with its proposals' places in the groups, in one
+    transaction; a group left with one proposal or none goes too. Returns what the board service counts."""
+    proposal_ids = select(Proposal.id).where(Proposal.board_id == board_id)
+    touched = set(db.session.scalars(select(GroupMember.group_id).where(GroupMember.proposal_id.in_(proposal_ids))))
+    db.session.execute(delete(GroupMember).where(GroupMember.proposal_id.in_(proposal_ids)))
+    db.session.flush()
+    _dissolve_if_alone(touched)
+    return board_services.delete_board(board_id)

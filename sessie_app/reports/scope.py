@@ -1,11 +1,13 @@
 """What a report and the group review look at: the boards of one session or all, and their visible proposals.
 
-The group review works on every visible proposal of every board at once, so one idea raised in
-Amsterdam and in Zwolle ends up in one group; a report for one session shows each group with
-that session's proposals only.
+The group review works on every visible proposal of every counted board at once, so one idea raised
+in Amsterdam and in Zwolle ends up in one group; a report for one session shows each group with
+that session's proposals only. Rehearsals, stand-alone and archived boards are not counted unless
+the organiser says so (``counts_in_report``).
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -50,6 +52,15 @@ class Item:
         return self.entry.votes
 
 
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """What the organiser chose for a group in the review; None: what its members suggest."""
+
+    title: str | None
+    theme: str | None
+    actor: str | None
+
+
 @dataclass
 class Themes:
     """The boards' themes: id → key, key → name (the first board's wording), keys in board order."""
@@ -69,11 +80,27 @@ def meeting_for(slug: str | None) -> Meeting | None:
         raise UnknownSession(slug) from None
 
 
-def scope_boards(meeting: Meeting | None) -> list[Board]:
+def counts_in_report(board: Board) -> bool:
+    """Whether the reports and the group review count ``board``: a board of a session that is no
+    rehearsal and not archived, or any board the organiser counted in (``Board.in_report``)."""
+    return board.in_report or (board.meeting_id is not None and not board.practice and board.archived_at is None)
+
+
+def _boards_of(meeting: Meeting | None) -> list[Board]:
     query = select(Board).order_by(Board.id)
     if meeting is not None:
         query = query.where(Board.meeting_id == meeting.id)
     return list(db.session.scalars(query))
+
+
+def scope_boards(meeting: Meeting | None) -> list[Board]:
+    """The boards a report of ``meeting`` (None: all sessions) counts."""
+    return [board for board in _boards_of(meeting) if counts_in_report(board)]
+
+
+def left_out_boards(meeting: Meeting | None) -> list[Board]:
+    """The boards in that scope it does not count, for the report to say so."""
+    return [board for board in _boards_of(meeting) if not counts_in_report(board)]
 
 
 def themes_of(board_ids: list[int]) -> Themes:
@@ -151,6 +178,26 @@ def all_items() -> list[Item]:
     boards = scope_boards(None)
     meetings = {m.id: m for m in meetings_in_date_order()}
     return items_of(boards, meetings, themes_of([b.id for b in boards]))[0]
+
+
+def majority(values: Iterable[str | None], unknown: str) -> str:
+    """What most of a group's members say (their theme, or who must act), for a group nobody chose
+    one for: ``values`` in the members' order of support, so a tie goes to the best supported.
+    Members that say nothing (``unknown`` or None) count only when none says anything."""
+    said = [value for value in values if value and value != unknown]
+    if not said:
+        return unknown
+    counts = Counter(said)
+    return max(said, key=lambda value: (counts[value], -said.index(value)))
+
+
+def group_title(chosen: str | None, members: list[Item]) -> str:
+    """A group's title: the organiser's, or else that of its best supported member now, so the
+    title follows the members until someone writes one, and a member taken out takes its title along."""
+    if chosen:
+        return chosen
+    lead = min(members, key=lambda item: (-len(item.supporters), -item.votes, item.id))
+    return lead.title
 
 
 def _comparable_text(item: Item) -> str:

@@ -3,6 +3,7 @@
 from .data import build_report
 from .review import (
     confirm,
+    delete_board,
     dissolve,
     move_proposals,
     new_group,
@@ -11,8 +12,9 @@ from .review import (
     reopen,
     review,
     suggest,
+    theme_keys,
 )
-from .scope import ALL, ReportError, UnknownSession
+from .scope import ALL, ReportError, UnknownSession, counts_in_report
 
 __all__ = [
     "ALL",
@@ -20,6 +22,8 @@ __all__ = [
     "UnknownSession",
     "build_report",
     "confirm",
+    "counts_in_report",
+    "delete_board",
     "dissolve",
     "move_proposals",
     "new_group",
@@ -28,4 +32,5 @@ __all__ = [
     "reopen",
     "review",
     "suggest",
+    "theme_keys",
 ]

@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..choices import ACTOR_LABELS, ACTORS
 from ..organiser import download, no_store, organiser_context, requires, roles
 from ..pdf import PdfBusy, PdfError, PdfTimeout
 from ..registration.forms import ConfirmForm
 from ..registration.meetings import meetings_in_date_order
-from . import exports, services
+from . import exports, labels, services
 from .document import report_pdf
 from .docx import DOCX_CONTENT_TYPE, report_docx
 from .forms import GroupForm, LooseForm
@@ -134,9 +135,13 @@ def _review_page(status: int = 200, forms: dict | None = None, loose_form: Loose
     if any(group_id not in shown for group_id in group_forms):
         # A stale tab: the group was dissolved or merged meanwhile, so its form has nowhere to show errors.
         flash(_("Deze groep bestaat niet meer. Vernieuw de pagina."), "error")
+    themes = services.theme_keys()
     for group in review.groups:
         if group.id not in group_forms:
-            group_forms[group.id] = GroupForm(formdata=None, prefix=_prefix(group.id), title=group.title)
+            group_forms[group.id] = GroupForm(
+                formdata=None, prefix=_prefix(group.id), title=group.title, theme=group.theme, actor=group.actor
+            )
+        _group_choices(group_forms[group.id], group, themes)
     return render_template(
         "reports/groups.html",
         review=review,
@@ -144,6 +149,20 @@ def _review_page(status: int = 200, forms: dict | None = None, loose_form: Loose
         loose_form=loose_form or LooseForm(formdata=None, prefix=LOOSE_PREFIX),
         suggest_form=ConfirmForm(formdata=None),
     ), status
+
+
+def _group_choices(form: GroupForm, group, themes: dict[str, str]) -> None:
+    # The members' own themes and actors first, most frequent first: the likely choice is at the top.
+    form.theme.choices = (
+        [(key, themes.get(key, key)) for key in group.themes]
+        + [(key, name) for key, name in themes.items() if key not in group.themes]
+        + [(labels.NO_THEME, str(labels.NO_THEME_LABEL))]
+    )
+    form.actor.choices = (
+        [(key, str(ACTOR_LABELS.get(key, key))) for key in group.actors]
+        + [(key, str(label)) for key, label in ACTORS if key not in group.actors]
+        + [(labels.NO_ACTOR, str(labels.NO_ACTOR_LABEL))]
+    )
 
 
 @bp.get("/groepen")
@@ -178,11 +197,11 @@ def group_action(group_id: int):
     chosen = request.form.getlist("proposal")
     try:
         if form.confirm.data:
-            services.confirm(group_id, form.title.data)
+            services.confirm(group_id, form.title.data, form.theme.data, form.actor.data)
             message = _("Groep geaccepteerd: die komt zo in het rapport.")
         elif form.rename.data:
-            services.rename(group_id, form.title.data)
-            message = _("Titel opgeslagen.")
+            services.rename(group_id, form.title.data, form.theme.data, form.actor.data)
+            message = _("Opgeslagen.")
         elif form.reopen.data:
             services.reopen(group_id)
             message = _("De groep is weer een suggestie; in het rapport staan de voorstellen los tot u hem accepteert.")

@@ -14,8 +14,9 @@ from tests.reports.dataset import FORMULA, propose
 
 
 def loose_proposal() -> int:
-    """A proposal without actor or theme on a board without session."""
+    """A proposal without actor or theme on a board without session, which the organiser counts in."""
     board = board_services.create_board("Los bord")
+    board_services.set_report_marks(board.id, practice=False, in_report=True)
     person = board_services.join(board.id, None, role="leraar")
     board_services.set_phase(board.id, OPPEREN, None)
     return propose(person, "Voorstel van een los bord")

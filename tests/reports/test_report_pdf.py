@@ -83,10 +83,12 @@ def check_private_data_absent(text: str, raw: bytes) -> None:
 
 @pytest.fixture
 def hostile(dataset):
-    """A board without session whose proposals, first steps and bottleneck are hostile markup;
-    one participant (no role, so the bridging figures stay as they are) gives each title a dot."""
+    """A board without session (counted in by the organiser) whose proposals, first steps and
+    bottleneck are hostile markup; one participant (no role, so the bridging figures stay as they
+    are) gives each title a dot."""
     with current_app.test_request_context():
         board = board_services.create_board("Los bord")
+        board_services.set_report_marks(board.id, practice=False, in_report=True)
         person = board_services.join(board.id, None)
         board_services.add_bottleneck(person.id, cid(), HOSTILE_BOTTLENECK)
         board_services.set_phase(board.id, OPPEREN, None)
