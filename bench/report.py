@@ -8,10 +8,13 @@ sessions of 150 participants and 150 proposals, five votes each). Then, as an or
 * ``confirmed_s``: ``build_report(None)`` after storing that suggestion and confirming all of
   its groups, which is the report the PDF download uses;
 * ``pdf_s``: the all-sessions PDF of that report (``pdf_pages``, ``pdf_bytes``), and
-  ``pdf_unreviewed_s`` for the PDF before any review, when every proposal is a group of its own.
+  ``pdf_unreviewed_s`` for the PDF before any review, when every proposal is a group of its own;
+  ``pdf_cpu_s`` is the processor time of the first (all threads of this process), a figure that
+  holds better than the wall clock when other work shares the machine;
+* ``docx_s``: the editable Word draft of the same report (``docx_bytes``).
 
-Targets: synthesis within 2 s, each PDF within 10 s, peak memory (ru_maxrss, the whole run
-including the data set) within 500 MB.
+Targets (issue 16): synthesis within 2 s, each PDF within 5 s, the DOCX within 3 s, peak memory
+(ru_maxrss, the whole run including the data set) within 300 MB.
 """
 
 import argparse
@@ -33,9 +36,10 @@ from sessie_app import create_app
 from sessie_app.extensions import db
 from sessie_app.reports import services
 from sessie_app.reports.document import report_pdf
+from sessie_app.reports.docx import report_docx
 from sessie_app.reports.models import ProposalGroup
 
-TARGETS = {"synthesis_s": 2.0, "pdf_s": 10.0, "peak_rss_mb": 500.0}
+TARGETS = {"synthesis_s": 2.0, "pdf_s": 5.0, "docx_s": 3.0, "peak_rss_mb": 300.0}
 # The bench measures how long the PDF takes, so the app's time limit must not cut it short.
 PDF_TIME_LIMIT = 600.0
 
@@ -60,6 +64,13 @@ def timed(work):
     start = time.perf_counter()
     result = work()
     return result, round(time.perf_counter() - start, 3)
+
+
+def cpu_timed(work):
+    """``timed``, and the processor time all threads of this process spent meanwhile."""
+    start = time.process_time()
+    result, wall = timed(work)
+    return result, wall, round(time.process_time() - start, 3)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -100,8 +111,9 @@ def main(argv: list[str] | None = None) -> None:
             report, confirmed_s = timed(lambda: services.build_report(None))
 
             rss_before_pdf_mb = peak_rss_mb()
-            pdf, pdf_s = timed(lambda: report_pdf(report))
+            pdf, pdf_s, pdf_cpu_s = cpu_timed(lambda: report_pdf(report))
             pdf_unreviewed_s = timed(lambda: report_pdf(unreviewed))[1]
+            docx, docx_s, docx_cpu_s = cpu_timed(lambda: report_docx(report))
             db.session.remove()
             db.engine.dispose()
         if args.keep:
@@ -115,15 +127,20 @@ def main(argv: list[str] | None = None) -> None:
         "suggested_groups_of_several": suggested.totals.groups_of_several,
         "confirmed_s": confirmed_s,
         "pdf_s": pdf_s,
+        "pdf_cpu_s": pdf_cpu_s,
         "pdf_unreviewed_s": pdf_unreviewed_s,
         "pdf_pages": page_count(pdf),
         "pdf_bytes": len(pdf),
+        "docx_s": docx_s,
+        "docx_cpu_s": docx_cpu_s,
+        "docx_bytes": len(docx),
         "rss_before_pdf_mb": rss_before_pdf_mb,
         "peak_rss_mb": peak_rss_mb(),
         "targets": TARGETS,
     }
     result["synthesis_ok"] = synthesis_s <= TARGETS["synthesis_s"]
     result["pdf_ok"] = max(pdf_s, pdf_unreviewed_s) <= TARGETS["pdf_s"]
+    result["docx_ok"] = docx_s <= TARGETS["docx_s"]
     result["memory_ok"] = result["peak_rss_mb"] <= TARGETS["peak_rss_mb"]
     print(json.dumps(result))
 
