@@ -6,10 +6,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 
 from sessie_app import create_app
+from sessie_app.board import services as board_services
+from sessie_app.board.services import actions
+from sessie_app.board.services.moderation import set_phase
 from sessie_app.extensions import db
+from sessie_app.organiser import services as organiser_services
 from sessie_app.registration import seed, services
 from sessie_app.registration.meetings import meeting_by_slug
 from sessie_app.registration.models import CONFIRMED, Registration
@@ -181,3 +185,27 @@ def test_a_tally_never_claims_a_board_version_whose_votes_it_lacks(pg_app):
     assert broken == []
     final = board.tally(board_id)
     assert final["seq"] - start == 16 and final["counts"][str(proposal_id)] == 16
+
+
+def test_migrations_keep_a_filled_sqlite_database(app, meetings):
+    """SQLite alters a table by copying it and dropping the old one; with rows pointing at it and
+    foreign keys on, that failed on every real database while empty ones migrated fine."""
+
+    organiser_services.create_or_update_organiser("org@example.nl", "een-lang-wachtwoord-123")
+    registration = services.register(meeting_by_slug("tilburg").id, details("iemand@example.nl"))
+    board = board_services.create_board("Tilburg", meeting_id=meeting_by_slug("tilburg").id)
+    participant = board_services.join(board.id, None, nickname="Anna")
+    bottleneck = actions.add_bottleneck(participant.id, "knelpunt-1", "Onderzoek is moeilijk te vinden")
+    set_phase(board.id, "opperen", None)
+    actions.add_proposal(participant.id, "voorstel-1", "Een kennisbank", bottleneck_id=bottleneck["bottleneck"]["id"])
+    db.session.remove()
+
+    downgrade(revision="8c3f5a1d0e92")  # before the messages, the accounts and the themes
+    upgrade()
+
+    assert db.session.get(Registration, registration.registration_id).email == "iemand@example.nl"
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert connection.exec_driver_sql("SELECT role FROM organisers").scalar() == "beheerder"
+        assert connection.exec_driver_sql("SELECT count(*) FROM proposals").scalar() == 1
+    assert schema_differences(app) == []
