@@ -320,16 +320,27 @@ def _build_report(scope: str, suggest: bool = False) -> Report:
         ) from None
 
 
+def _report_target(kind: str):
+    """The options every report format takes: which sessions, and the file to write."""
+
+    def decorate(command):
+        command = click.option(
+            "-o",
+            "--output",
+            required=True,
+            type=click.Path(dir_okay=False, writable=True, path_type=Path),
+            help=f"Het {kind}-bestand.",
+        )(command)
+        command = click.option("--all", "all_sessions", is_flag=True, help="Alle sessies samen.")(command)
+        return click.option("--session", "session_slug", metavar="SLUG", help="Eén sessie, bijvoorbeeld amsterdam.")(
+            command
+        )
+
+    return decorate
+
+
 @report_cli.command("pdf")
-@click.option("--session", "session_slug", metavar="SLUG", help="Eén sessie, bijvoorbeeld amsterdam.")
-@click.option("--all", "all_sessions", is_flag=True, help="Alle sessies samen.")
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Het PDF-bestand.",
-)
+@_report_target("PDF")
 def report_pdf(session_slug: str | None, all_sessions: bool, output: Path) -> None:
     """Write the Plan van Aanpak report as PDF, with the groups the organiser confirmed."""
     from .pdf import PdfError
@@ -347,15 +358,7 @@ def report_pdf(session_slug: str | None, all_sessions: bool, output: Path) -> No
 
 
 @report_cli.command("docx")
-@click.option("--session", "session_slug", metavar="SLUG", help="Eén sessie, bijvoorbeeld amsterdam.")
-@click.option("--all", "all_sessions", is_flag=True, help="Alle sessies samen.")
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Het DOCX-bestand.",
-)
+@_report_target("DOCX")
 def report_docx(session_slug: str | None, all_sessions: bool, output: Path) -> None:
     """Write the report as an editable Word draft (DOCX), with the same chapters as the PDF."""
     from .reports.docx import report_docx as render
