@@ -74,6 +74,25 @@ class Stage:
         # The organiser's pages of one registration get their own: cancelling or erasing it there
         # must not take the check-in code's page along.
         self._new_registration("Stage Organisatie")
+        # An invited organiser: their account page has "Uitnodiging opnieuw versturen", and the link
+        # the invitation mail would carry opens the page where they choose a password.
+        from sessie_app.organiser import accounts
+
+        with self.app.app_context():
+            self.invited_id = accounts.invite("stage-uitgenodigd@example.nl", "facilitator", []).id
+            db.session.remove()
+        self.organiser_link = self._new_organiser_link()
+
+    def _new_organiser_link(self) -> str:
+        from sessie_app.extensions import db
+        from sessie_app.organiser import accounts
+
+        with self.app.app_context():
+            # The account page's form may have switched the account off meanwhile.
+            accounts.update_account(self.invited_id, role="facilitator", meeting_ids=[], active=True)
+            link = accounts.issue_link(self.invited_id, accounts.INVITE)
+            db.session.remove()
+        return link.url_token
 
     def _new_registration(self, name: str, check_in: bool = False) -> str:
         from sessie_app import tokens
@@ -105,6 +124,7 @@ class Stage:
             "registration_id": self.registration_id,
             "scope": "alle",
             "group_id": self.group_id,
+            "organiser_id": self.invited_id,
         }
 
     def pages(self) -> dict[str, str]:
@@ -118,6 +138,8 @@ class Stage:
             values = self.values()
             if rule.endpoint == "organiser.check_in_code":
                 values["code"] = self.check_in_token
+            if rule.endpoint == "organiser.password_from_link":
+                values["token"] = self.organiser_link
             arguments = {
                 name: values.get(name, 1 if isinstance(rule._converters[name], IntegerConverter) else "x")
                 for name in rule.arguments
@@ -189,6 +211,9 @@ class Stage:
                 else:
                     self.manage_token = new
                 return path.replace(old, new)
+        if self.organiser_link in path:
+            old, self.organiser_link = self.organiser_link, self._new_organiser_link()
+            return path.replace(old, self.organiser_link)
         if actor.name == "organiser":
             self.log_in(actor)
         organised = re.match(r"/organisator/aanmeldingen/(\d+)", path)

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import requests
+
 # How many payloads the page shows as text, and whether it shows one yet.
 PAYLOADS_SHOWN = "() => document.body ? document.body.innerText.split('__hostile').length - 1 : 0"
 SHOWS_A_PAYLOAD = f"() => ({PAYLOADS_SHOWN})() > 0"
@@ -75,7 +77,11 @@ def render_check(
     """
     result = RenderResult()
     for bypass in (False, True):
-        context = browser.new_context(base_url=base_url, bypass_csp=bypass, viewport=PHONE)
+        # The cookies come from the sweep's requests sessions; an organiser's session holds only for
+        # the browser it logged in with, so the pages are opened as that same browser.
+        context = browser.new_context(
+            base_url=base_url, bypass_csp=bypass, viewport=PHONE, user_agent=requests.utils.default_user_agent()
+        )
         context.add_init_script(MARKERS)
         context.set_default_timeout(60_000)
         opened = []

@@ -364,10 +364,10 @@ class SocketClient:
         import socketio
 
         cookies = "; ".join(f"{c.name}={c.value}" for c in self.actor.session.cookies)
+        # The same browser as the pages: an organiser's session holds only for the browser it logged in with.
+        headers = {"Cookie": cookies, "User-Agent": self.actor.session.headers["User-Agent"]}
         self.client = socketio.Client(reconnection=False)
-        self.client.connect(
-            self.base_url, headers={"Cookie": cookies}, transports=["websocket"], wait_timeout=ANSWER_WITHIN_S
-        )
+        self.client.connect(self.base_url, headers=headers, transports=["websocket"], wait_timeout=ANSWER_WITHIN_S)
         join = {"code": self.code} if self.role == "participant" else {"code": self.code, "as": self.role}
         ack = self.client.call("join", join, timeout=ANSWER_WITHIN_S)
         assert ack.get("ok"), ack

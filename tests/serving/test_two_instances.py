@@ -48,7 +48,9 @@ class Screen:
         self.events: list[tuple[str, dict]] = []  # appended by the client's reader thread
         self.sock = socketio.Client(reconnection=False)
         self.sock.on("*", lambda event, *args: self.events.append((event, args[0] if args else None)))
-        self.sock.connect(url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=PATIENCE)
+        # The browser of the pages: an organiser's session holds only for the browser it logged in with.
+        headers = {"Cookie": cookie, "User-Agent": requests.utils.default_user_agent()}
+        self.sock.connect(url, headers=headers, transports=["websocket"], wait_timeout=PATIENCE)
         ack = self.call("join", {"code": code} if role is None else {"code": code, "as": role})
         assert ack["ok"], ack
         self.me = ack["snapshot"]["me"]
