@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..choices import select_choices
 from ..registration import messages
 from ..registration.ics import location_text
+from ..registration.mail import paragraphs
 from . import audit, bp, meeting_or_404, of_session, requires, roles
 from .forms import MessageForm
 
@@ -35,7 +36,7 @@ def _page(meeting, form: MessageForm, *, preview: bool, recipients: int | None =
             preview=preview,
             recipients=recipients,
             location=location_text(meeting),
-            paragraphs=[p.split("\n") for p in (form.body.data or "").split("\n\n") if p.strip()],
+            paragraphs=paragraphs(form.body.data or ""),
             sent=messages.sent_messages(meeting.id),
             audiences=messages.AUDIENCES,
         ),

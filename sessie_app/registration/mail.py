@@ -70,8 +70,9 @@ def _changes(text: str | None) -> tuple[str, ...]:
     return tuple(change for change in (text or "").split(",") if change in notifications.SCHEDULE_CHANGES)
 
 
-def _paragraphs(text: str) -> list[list[str]]:
-    """An organiser's text as paragraphs of lines, for the HTML part (autoescaped line by line)."""
+def paragraphs(text: str) -> list[list[str]]:
+    """An organiser's text as paragraphs of lines, for the HTML part and the organiser's preview
+    (autoescaped line by line)."""
     return [paragraph.split("\n") for paragraph in text.split("\n\n") if paragraph.strip()]
 
 
@@ -134,7 +135,7 @@ def registration_mail(
             "show_check_in": show_check_in,
             "change_lines": _schedule_lines(schedule_changes, meeting),
             "message": message,
-            "message_paragraphs": _paragraphs(message.body) if message else [],
+            "message_paragraphs": paragraphs(message.body) if message else [],
         }
         mail = mailer.new_message(recipient, _subject(kind, registration, schedule_changes, message))
         if kind != CANCELLED:
