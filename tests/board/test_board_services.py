@@ -106,6 +106,15 @@ def test_merge_moves_votes_and_counts_a_double_supporter_once(board):
     assert db.session.get(Vote, (both.id, keep)).count == 2
 
 
+def test_a_kansrijk_mark_moves_to_the_kept_proposal(board):
+    author = services.join(board.id, None)
+    keep, dup = proposal(board, author, 1), proposal(board, author, 2)
+    services.set_flag(board.id, dup, "promising", True, None)
+    result = services.merge(board.id, keep, dup, None)
+    assert result["kept"]["promising"] is True
+    assert db.session.get(Proposal, keep).promising
+
+
 def test_theme_comes_from_the_bottleneck_answered(board):
     services.load_starters(board.id, None)
     snap = services.snapshot(board.id)

@@ -217,7 +217,8 @@ def assign_bottleneck_theme(board_id: int, bottleneck_id, theme_id, organiser_id
 def merge(board_id: int, keep_id, merged_id, organiser_id: int | None) -> dict:
     """Fold a duplicate into the proposal that is kept. Its votes move along; someone who voted
     for both counts once (their larger number), and the dots that stop counting go back to their
-    budget (``returned``: how many in all, for the console to say)."""
+    budget (``returned``: how many in all, for the console to say). A "kansrijk" mark moves along
+    too: the facilitator judged the idea, which the kept proposal now carries."""
     if keep_id == merged_id:
         raise Invalid("merge")
     keep = proposal_on_board(board_id, keep_id)
@@ -238,6 +239,7 @@ def merge(board_id: int, keep_id, merged_id, organiser_id: int | None) -> dict:
         moved.count = 0
     keep.paper_votes += merged.paper_votes
     merged.paper_votes = 0
+    keep.promising = keep.promising or merged.promising
     merged.merged_into_id = keep.id
     _log(board_id, organiser_id, "merge", f"proposal:{merged.id}->{keep.id}")
     db.session.commit()
