@@ -46,7 +46,7 @@ def test_the_default_data_names_universiteiten_van_nederland():
 def test_no_template_names_a_council_or_the_contact():
     """One owner: a name in a template would not follow the data file."""
     data = default_data()
-    names = [*data.councils, "VSNU", data.contact.name, data.contact.email]
+    names = [*data.councils, "VSNU", data.contact.name, data.contact.email, *data.plan_titles.values()]
     for template in (ROOT / "templates").rglob("*"):
         if template.is_file():
             text = template.read_text(encoding="utf-8")
@@ -66,6 +66,12 @@ def test_the_names_from_the_data_file_on_the_pages(client, meetings, app_config)
     visitor.get("/taal/en")
     english = visitor.get("/sessies/tilburg").get_data(as_text=True)
     assert "An initiative of the sector councils Raad voor Proeven and Bond van Testers." in english
+
+
+def test_the_plan_title_from_the_data_file_on_the_front_page(client, meetings, app_config):
+    page = client.get("/").get_data(as_text=True)
+    assert "Op weg naar een Proefplan voor de kennis van morgen." in page
+    assert "Plan van Aanpak" not in page
 
 
 def test_the_names_from_the_data_file_in_the_registration_mail(app, client, meetings):
