@@ -200,13 +200,25 @@ def group_title(chosen: str | None, members: list[Item]) -> str:
     return lead.title
 
 
-def _comparable_text(item: Item) -> str:
+def _comparable(item: Item) -> synthesis.Comparable:
     # The ambition decides whether two proposals are the same idea; the first step may differ.
-    return f"{item.title} {item.entry.groot_denken}"
+    theme = None if item.entry.theme == labels.NO_THEME else item.entry.theme
+    return synthesis.Comparable(item.id, f"{item.title} {item.entry.groot_denken}", item.bottleneck_id, theme)
 
 
 def suggested_partition(items: list[Item]) -> list[list[Item]]:
     """The automatic grouping of ``items``: every item in exactly one group, singletons included."""
     by_id = {item.id: item for item in items}
-    ids = synthesis.suggest_groups((item.id, _comparable_text(item)) for item in items)
+    ids = synthesis.suggest_groups(_comparable(item) for item in items)
     return [[by_id[i] for i in group] for group in ids]
+
+
+def closest_groups(loose: list[Item], groups: dict[int, list[Item]]) -> dict[int, list[int]]:
+    """For each loose item's id, the ids of the groups it resembles most, best first (at most
+    ``synthesis.CLOSEST``; none that are hardly alike)."""
+    members = [item for group in groups.values() for item in group]
+    return synthesis.closest_groups(
+        [_comparable(item) for item in {item.id: item for item in [*loose, *members]}.values()],
+        {group_id: [item.id for item in group] for group_id, group in groups.items()},
+        [item.id for item in loose],
+    )

@@ -14,9 +14,9 @@ organiser more than a missed one.
 """
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..textmatch import normalise
 
@@ -25,6 +25,30 @@ if TYPE_CHECKING:
 
 # Tuned for precision on tests/reports/proposals_nl.csv: docs/reports.md has precision and recall per threshold.
 DEFAULT_THRESHOLD = 0.24
+# Added to the text similarity of two proposals answering the same complaint, or with the same theme.
+BOTTLENECK_BONUS = 0.0
+THEME_BONUS = 0.0
+# The nearest groups a loose proposal is offered, and how alike it must be to be offered one at all:
+# below this a button would more often be wrong than save a click.
+CLOSEST = 3
+CLOSEST_FLOOR = 0.12
+
+
+class Comparable(NamedTuple):
+    """What the grouping knows of a proposal: its text and what the room said about it.
+
+    ``bottleneck`` is the complaint it answers and ``theme`` its theme, each None when unknown; two
+    proposals answering the same complaint, or with the same theme, are a little more alike.
+    """
+
+    id: Hashable
+    text: str
+    bottleneck: Hashable | None = None
+    theme: Hashable | None = None
+
+
+def _comparables(items: Iterable) -> list[Comparable]:
+    return [item if isinstance(item, Comparable) else Comparable(*item) for item in items]
 
 
 def similarity_matrix(texts: list[str]) -> "np.ndarray":
@@ -46,41 +70,104 @@ def similarity_matrix(texts: list[str]) -> "np.ndarray":
     return sim
 
 
-def suggest_groups(items: Iterable[tuple[Hashable, str]], threshold: float = DEFAULT_THRESHOLD) -> list[list]:
-    """Group ids whose texts are alike; every id appears in exactly one group (singletons too).
+def _signal_matrix(items: list[Comparable], normalised: list[str]) -> "np.ndarray":
+    """``similarity_matrix`` of the texts, raised for pairs answering one complaint or sharing a theme."""
+    import numpy as np
 
-    ``threshold`` is the least average similarity (0..1) between two groups for them to merge;
-    higher means fewer, safer merges. Texts that normalise to nothing (empty, only stop words or
-    emoji) stay alone. Groups are sorted by size (largest first), then by their smallest id; ids
-    within a group are sorted, so ids must be mutually comparable. Raises ``ValueError`` for a
-    repeated id or a threshold outside 0..1.
+    sim = similarity_matrix(normalised)
+    sim += BOTTLENECK_BONUS * _same(items, lambda item: item.bottleneck)
+    sim += THEME_BONUS * _same(items, lambda item: item.theme)
+    sim = np.clip(sim, 0.0, 1.0)
+    np.fill_diagonal(sim, 1.0)
+    return sim
+
+
+def _same(items: list[Comparable], key) -> "np.ndarray":
+    """1 where two items have the same known value of ``key``, else 0."""
+    import numpy as np
+
+    codes = {}
+    values = np.array([codes.setdefault(key(item), len(codes)) if key(item) is not None else -1 for item in items])
+    return ((values[:, None] == values[None, :]) & (values[:, None] >= 0)).astype(float)
+
+
+def _normalised(items: list[Comparable]) -> tuple[list[Comparable], list[str], list[Comparable]]:
+    """The items whose text means something, their normalised texts, and the rest (empty, only stop words or emoji)."""
+    texts, kept, empty = [], [], []
+    for item in items:
+        text = normalise(item.text)
+        if text:
+            kept.append(item)
+            texts.append(text)
+        else:
+            empty.append(item)
+    return kept, texts, empty
+
+
+def suggest_groups(items: Iterable, threshold: float = DEFAULT_THRESHOLD) -> list[list]:
+    """Group ids whose proposals are alike; every id appears in exactly one group (singletons too).
+
+    ``items`` are ``Comparable``s or ``(id, text)`` pairs. ``threshold`` is the least average
+    similarity (0..1) between two groups for them to merge; higher means fewer, safer merges. Texts
+    that normalise to nothing (empty, only stop words or emoji) stay alone. Groups are sorted by
+    size (largest first), then by their smallest id; ids within a group are sorted, so ids must be
+    mutually comparable. Raises ``ValueError`` for a repeated id or a threshold outside 0..1.
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError("threshold must be between 0 and 1")
-    items = list(items)
-    ids = [item_id for item_id, _text in items]
+    items = _comparables(items)
+    ids = [item.id for item in items]
     if len(set(ids)) != len(ids):
         raise ValueError("ids must be unique")
 
-    normalised = [(item_id, normalise(text)) for item_id, text in items]
-    texts = [(item_id, text) for item_id, text in normalised if text]
-    groups = [[item_id] for item_id, text in normalised if not text]
-    if len(texts) == 1:
-        groups.append([texts[0][0]])
-    elif texts:
+    kept, texts, empty = _normalised(items)
+    groups = [[item.id] for item in empty]
+    if len(kept) == 1:
+        groups.append([kept[0].id])
+    elif kept:
         from sklearn.cluster import AgglomerativeClustering
 
-        distance = 1.0 - similarity_matrix([text for _id, text in texts])
+        distance = 1.0 - _signal_matrix(kept, texts)
         labels = AgglomerativeClustering(
             n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - threshold
         ).fit_predict(distance)
         by_label = defaultdict(list)
-        for (item_id, _text), label in zip(texts, labels, strict=True):
-            by_label[label].append(item_id)
+        for item, label in zip(kept, labels, strict=True):
+            by_label[label].append(item.id)
         groups.extend(by_label.values())
     groups = [sorted(group) for group in groups]
     groups.sort(key=lambda group: (-len(group), group[0]))
     return groups
+
+
+def closest_groups(
+    items: Iterable, groups: Mapping[Hashable, list], loose: Iterable[Hashable], k: int = CLOSEST
+) -> dict[Hashable, list[Hashable]]:
+    """For each id in ``loose``, the ids of the (at most ``k``) groups it resembles most, best first.
+
+    ``items`` are the ``Comparable``s (or ``(id, text)`` pairs) of the loose proposals and of the
+    groups' members; ``groups`` maps a group id to its members' ids. A proposal resembles a group
+    by its average similarity to the members, as the suggestion merges; groups below
+    ``CLOSEST_FLOOR`` are not offered, and a proposal whose text says nothing gets none.
+    """
+    import numpy as np
+
+    kept, texts, _empty = _normalised(_comparables(items))
+    if not kept:
+        return {item_id: [] for item_id in loose}
+    sim = _signal_matrix(kept, texts)
+    row = {item.id: i for i, item in enumerate(kept)}
+    columns = {gid: [row[m] for m in members if m in row] for gid, members in groups.items()}
+    columns = {gid: index for gid, index in columns.items() if index}
+    closest = {}
+    for item_id in loose:
+        if item_id not in row or not columns:
+            closest[item_id] = []
+            continue
+        scores = {gid: float(np.mean(sim[row[item_id], index])) for gid, index in columns.items()}
+        ranked = sorted((gid for gid, score in scores.items() if score >= CLOSEST_FLOOR), key=lambda g: -scores[g])
+        closest[item_id] = ranked[:k]
+    return closest
 
 
 def _pairs(groups: Iterable[Iterable[Hashable]]) -> set[frozenset]:

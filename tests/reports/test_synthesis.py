@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sessie_app.reports.synthesis import pairwise_scores, suggest_groups
+from sessie_app.reports.synthesis import CLOSEST, closest_groups, pairwise_scores, suggest_groups
 
 HERE = Path(__file__).resolve().parent
 # The development set: the synonym list and the threshold were tuned on it.
@@ -132,3 +132,31 @@ def test_threshold_out_of_range_and_repeated_ids_are_refused():
         suggest_groups([(1, "a b")], threshold=1.5)
     with pytest.raises(ValueError, match="ids must be unique"):
         suggest_groups([(1, "open access"), (1, "open access")])
+
+
+def test_a_loose_proposal_is_offered_the_groups_it_resembles_best_first():
+    items = [
+        (1, "Gratis toegang tot wetenschappelijke tijdschriften voor leraren"),
+        (2, "Open access: leraren lezen onderzoeksartikelen zonder betaalmuur"),
+        (3, "Onderzoekstijd in de normjaartaak van elke leraar"),
+        (4, "Uren voor onderzoek in de taakverdeling van docenten"),
+        (5, "Leraren krijgen toegang tot tijdschriften en artikelen"),
+        (6, "Leerlingen in groep 8 presenteren hun profielwerkstuk aan ouders"),
+        (7, ""),
+    ]
+    groups = {"toegang": [1, 2], "tijd": [3, 4]}
+    closest = closest_groups(items, groups, [5, 6, 7])
+    assert closest[5][0] == "toegang"
+    # Nothing alike: no button that would be wrong more often than right.
+    assert closest[6] == [] and closest[7] == []
+
+
+def test_at_most_three_groups_are_offered():
+    text = "Onderzoekstijd voor leraren"
+    items = [(i, text) for i in range(9)]
+    groups = {g: [2 * g + 1, 2 * g + 2] for g in range(4)}
+    assert len(closest_groups(items, groups, [0])[0]) == CLOSEST == 3
+
+
+def test_no_groups_means_nothing_is_offered():
+    assert closest_groups([(1, "Open access voor leraren")], {}, [1]) == {1: []}
