@@ -174,17 +174,22 @@ def meeting_edit(slug: str):
                 ),
                 "success",
             )
-        if promoted:
-            flash(
-                ngettext(
-                    "%(num)d persoon van de wachtlijst heeft een plaats gekregen en is gemaild.",
-                    "%(num)d personen van de wachtlijst hebben een plaats gekregen en zijn gemaild.",
-                    promoted,
-                ),
-                "success",
-            )
+        _flash_promoted(promoted)
         return redirect(url_for(".dashboard"))
     return render_template("organiser/meeting_form.html", form=form, meeting=meeting)
+
+
+def _flash_promoted(count: int) -> None:
+    # Every change that frees seats (fewer confirmed, more seats, a cancellation) says it the same way.
+    if count:
+        flash(
+            ngettext(
+                "%(num)d persoon van de wachtlijst heeft een plaats gekregen en is gemaild.",
+                "%(num)d personen van de wachtlijst hebben een plaats gekregen en zijn gemaild.",
+                count,
+            ),
+            "success",
+        )
 
 
 # --- registrations ------------------------------------------------------------------------------
@@ -342,15 +347,7 @@ def registration_cancel(registration_id: int):
         current_user.id, audit.REGISTRATION_CANCELLED, f"registration {registration_id}", registration.meeting.slug
     )
     flash(_("De aanmelding is afgemeld."), "success")
-    if change.promoted:
-        flash(
-            ngettext(
-                "%(num)d persoon van de wachtlijst heeft de plaats gekregen en is gemaild.",
-                "%(num)d personen van de wachtlijst hebben een plaats gekregen en zijn gemaild.",
-                len(change.promoted),
-            ),
-            "success",
-        )
+    _flash_promoted(len(change.promoted))
     return redirect(url_for(".registrations", slug=registration.meeting.slug))
 
 
