@@ -6,7 +6,9 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
 
 from .. import limits
+from ..choices import select_choices
 from ..textclean import clean_line
+from .review import SHOW_ALL, SHOW_CONFIRMED, SHOW_LOOSE, SHOW_SUGGESTED
 
 TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 NOT_A_GROUP = _l("Kies een groepsnummer uit de lijst.")
@@ -33,6 +35,29 @@ class GroupForm(FlaskForm):
     dissolve = SubmitField(_l("Groep opheffen"))
     remove = SubmitField(_l("Uit de groep halen"))
     move = SubmitField(_l("Verplaatsen"))
+
+
+class ReviewFilterForm(FlaskForm):
+    """Which part of the review the page shows; sent with GET, so the choice stays in the address.
+    The view sets the choices; the review service leaves out a value it does not know."""
+
+    class Meta:
+        csrf = False  # it changes nothing, and a token would only lengthen the address
+
+    sessie = SelectField(_l("Sessie"), choices=[], validate_choice=False)
+    thema = SelectField(_l("Thema"), choices=[], validate_choice=False)
+    toon = SelectField(
+        _l("Toon"),
+        choices=select_choices(
+            [
+                (SHOW_ALL, _l("Alles")),
+                (SHOW_SUGGESTED, _l("Alleen suggesties")),
+                (SHOW_CONFIRMED, _l("Alleen geaccepteerde groepen")),
+                (SHOW_LOOSE, _l("Alleen losse voorstellen")),
+            ]
+        ),
+        validate_choice=False,
+    )
 
 
 class LooseForm(FlaskForm):

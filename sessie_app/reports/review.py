@@ -17,6 +17,7 @@ from ..board import services as board_services
 from ..board.models import Proposal
 from ..choices import ACTOR_LABELS
 from ..extensions import db
+from ..registration.meetings import meetings_in_date_order
 from . import labels
 from .models import GroupMember, ProposalGroup
 from .report import ProposalEntry
@@ -24,6 +25,7 @@ from .scope import (
     Item,
     ReportError,
     all_items,
+    closest_groups,
     group_title,
     majority,
     scope_boards,
@@ -72,17 +74,14 @@ class Suggestion:
     considered: int  # proposals in no confirmed group
 
 
-def review() -> Review:
-    """The stored groups (suggested and confirmed) with their proposals, and the proposals in no group."""
-    items = all_items()
+def _stored_groups(items: list[Item]) -> list[tuple[ReviewGroup, list[Item]]]:
+    """The stored groups (suggestions first) with their visible members, best supported first."""
     by_id = {item.id: item for item in items}
-    groups = []
-    grouped = set()
     members_by_group: dict[int, list[Item]] = defaultdict(list)
     for proposal_id, group_id in db.session.execute(select(GroupMember.proposal_id, GroupMember.group_id)):
         if proposal_id in by_id:
             members_by_group[group_id].append(by_id[proposal_id])
-            grouped.add(proposal_id)
+    groups = []
     for group in db.session.scalars(select(ProposalGroup).order_by(ProposalGroup.confirmed, ProposalGroup.id)):
         members = sorted(members_by_group.get(group.id, []), key=lambda i: (-len(i.supporters), -i.votes, i.id))
         if not members:
@@ -90,28 +89,176 @@ def review() -> Review:
             continue
         themes = [item.entry.theme for item in members]
         actors = [item.entry.actor for item in members]
-        groups.append(
-            ReviewGroup(
-                id=group.id,
-                title=group_title(group.title, members),
-                title_chosen=group.title is not None,
-                theme=group.theme or majority(themes, labels.NO_THEME),
-                theme_chosen=group.theme is not None,
-                themes=_by_frequency(themes, labels.NO_THEME),
-                actor=group.actor or majority(actors, labels.NO_ACTOR),
-                actor_chosen=group.actor is not None,
-                actors=_by_frequency(actors, labels.NO_ACTOR),
-                confirmed=group.confirmed,
-                votes=sum(i.votes for i in members),
-                proposals=[item.entry for item in members],
-            )
+        shown = ReviewGroup(
+            id=group.id,
+            title=group_title(group.title, members),
+            title_chosen=group.title is not None,
+            theme=group.theme or majority(themes, labels.NO_THEME),
+            theme_chosen=group.theme is not None,
+            themes=_by_frequency(themes, labels.NO_THEME),
+            actor=group.actor or majority(actors, labels.NO_ACTOR),
+            actor_chosen=group.actor is not None,
+            actors=_by_frequency(actors, labels.NO_ACTOR),
+            confirmed=group.confirmed,
+            votes=sum(i.votes for i in members),
+            proposals=[item.entry for item in members],
         )
-    loose = [item.entry for item in sorted(items, key=lambda i: (-i.votes, i.id)) if item.id not in grouped]
+        groups.append((shown, members))
+    return groups
+
+
+def _loose(items: list[Item], groups: list[tuple[ReviewGroup, list[Item]]]) -> list[Item]:
+    grouped = {item.id for _group, members in groups for item in members}
+    return [item for item in sorted(items, key=lambda i: (-i.votes, i.id)) if item.id not in grouped]
+
+
+def review() -> Review:
+    """The stored groups (suggested and confirmed) with their proposals, and the proposals in no group."""
+    items = all_items()
+    groups = _stored_groups(items)
+    shown = [group for group, _members in groups]
     return Review(
-        groups=groups,
-        ungrouped=loose,
-        suggested=sum(1 for g in groups if not g.confirmed),
-        confirmed=sum(1 for g in groups if g.confirmed),
+        groups=shown,
+        ungrouped=[item.entry for item in _loose(items, groups)],
+        suggested=sum(1 for g in shown if not g.confirmed),
+        confirmed=sum(1 for g in shown if g.confirmed),
+        proposals=len(items),
+    )
+
+
+# --- the review page: filters, pages and the groups a loose proposal resembles -----------------
+
+SHOW_ALL = "alles"
+SHOW_SUGGESTED = "suggesties"
+SHOW_CONFIRMED = "geaccepteerd"
+SHOW_LOOSE = "los"
+SHOWS = (SHOW_ALL, SHOW_SUGGESTED, SHOW_CONFIRMED, SHOW_LOOSE)
+# A 1366×768 screen shows two or three group cards at a time; twenty is a sitting's work, and the
+# loose proposals are one line each.
+GROUPS_PER_PAGE = 20
+LOOSE_PER_PAGE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """What the review page shows: one session (its slug) or all (None), one theme or all, which kind
+    of entries (SHOWS), and the page of the groups and of the loose proposals (from 1)."""
+
+    session: str | None = None
+    theme: str | None = None
+    show: str = SHOW_ALL
+    page: int = 1
+    loose_page: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    page: int
+    pages: int
+    total: int  # entries that pass the filter, on every page
+    first: int  # the place of the first entry shown, counted from 1 (0: none shown)
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A group a loose proposal resembles, to add it to with one click."""
+
+    group_id: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class LooseProposal:
+    proposal: ProposalEntry
+    offers: list[Offer]  # best first
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPage:
+    """One page of the review. The counts are of the whole series, whatever the filter."""
+
+    filter: Filter  # as applied: unknown values left out, pages within range
+    unknown: bool  # the filter asked for a session, theme or kind that does not exist
+    groups: list[ReviewGroup]
+    group_paging: Paging
+    loose: list[LooseProposal]
+    loose_paging: Paging
+    every_group: list[tuple[int, str]]  # id and title of all groups, for typing a number
+    sessions: list[tuple[str, str]]  # slug and city of the sessions with proposals, in date order
+    themes: dict[str, str]  # key → name, "zonder thema" last
+    suggested: int
+    confirmed: int
+    ungrouped: int
+    proposals: int
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, min(int(value), MAX_ID))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _paged(entries: list, number: int, size: int) -> tuple[list, Paging]:
+    pages = max(1, -(-len(entries) // size))
+    number = min(number, pages)
+    shown = entries[(number - 1) * size : number * size]
+    first = (number - 1) * size + 1 if shown else 0
+    return shown, Paging(number, pages, len(entries), first, first + len(shown) - 1 if shown else 0)
+
+
+def review_page(session=None, theme=None, show=None, page=1, loose_page=1) -> ReviewPage:
+    """The review as one page shows it. The arguments are as typed in the page's address: an
+    unknown session, theme or kind is left out (``unknown``), a page number that is no number or
+    out of range becomes the nearest page. Only the loose proposals on this page get the groups
+    they resemble most (scope.closest_groups, against every group): that is the costly part."""
+    items = all_items()
+    groups = _stored_groups(items)
+    loose = _loose(items, groups)
+    present = {item.entry.session for item in items}
+    sessions = [(m.slug, m.city) for m in meetings_in_date_order() if m.slug in present]
+    themes = {**theme_keys(), labels.NO_THEME: str(labels.NO_THEME_LABEL)}
+    chosen = Filter(
+        session=session if session in dict(sessions) else None,
+        theme=theme if theme in themes else None,
+        show=show if show in SHOWS else SHOW_ALL,
+    )
+    unknown = (session or None, theme or None, show or SHOW_ALL) != (chosen.session, chosen.theme, chosen.show)
+
+    def wanted(entry: ProposalEntry) -> bool:
+        return chosen.session in (None, entry.session) and chosen.theme in (None, entry.theme)
+
+    kinds = {SHOW_ALL: (True, False), SHOW_SUGGESTED: (False,), SHOW_CONFIRMED: (True,), SHOW_LOOSE: ()}
+    shown_groups = [
+        (group, members)
+        for group, members in groups
+        if group.confirmed in kinds[chosen.show]
+        and chosen.session in (None, *(p.session for p in group.proposals))
+        and chosen.theme in (None, group.theme)
+    ]
+    shown_loose = [item for item in loose if wanted(item.entry)] if chosen.show in (SHOW_ALL, SHOW_LOOSE) else []
+    group_slice, group_paging = _paged(shown_groups, _page_number(page), GROUPS_PER_PAGE)
+    loose_slice, loose_paging = _paged(shown_loose, _page_number(loose_page), LOOSE_PER_PAGE)
+
+    titles = {group.id: group.title for group, _members in groups}
+    closest = closest_groups(loose_slice, {group.id: members for group, members in groups}) if loose_slice else {}
+    return ReviewPage(
+        filter=Filter(chosen.session, chosen.theme, chosen.show, group_paging.page, loose_paging.page),
+        unknown=unknown,
+        groups=[group for group, _members in group_slice],
+        group_paging=group_paging,
+        loose=[
+            LooseProposal(item.entry, [Offer(gid, titles[gid]) for gid in closest.get(item.id, [])])
+            for item in loose_slice
+        ],
+        loose_paging=loose_paging,
+        every_group=list(titles.items()),
+        sessions=sessions,
+        themes=themes,
+        suggested=sum(1 for group, _m in groups if not group.confirmed),
+        confirmed=sum(1 for group, _m in groups if group.confirmed),
+        ungrouped=len(loose),
         proposals=len(items),
     )
 
@@ -311,6 +458,20 @@ def move_proposals(proposal_ids, group_id) -> int:
     _dissolve_if_alone(left_behind)
     db.session.commit()
     return moved
+
+
+def add_loose(proposal_id, group_id) -> str:
+    """Add one proposal that is in no group to a group (the review's one-click offer). Returns the
+    group's title. A proposal grouped meanwhile, in another tab, is refused rather than moved."""
+    target = _group(group_id)
+    proposal = _visible(proposal_id)
+    if db.session.get(GroupMember, proposal.id) is not None:
+        raise ReportError(_l("Dit voorstel zit al in een groep. Vernieuw de pagina."))
+    db.session.add(GroupMember(proposal_id=proposal.id, group_id=target.id))
+    db.session.flush()
+    title = group_title(target.title, _members(target.id))
+    db.session.commit()
+    return title
 
 
 def new_group(proposal_ids, title=None) -> int:

@@ -2,6 +2,10 @@
 
 from .data import build_report
 from .review import (
+    SHOWS,
+    Filter,
+    Offer,
+    add_loose,
     confirm,
     delete_board,
     dissolve,
@@ -11,6 +15,7 @@ from .review import (
     rename,
     reopen,
     review,
+    review_page,
     suggest,
     theme_keys,
 )
@@ -18,8 +23,12 @@ from .scope import ALL, ReportError, UnknownSession, counts_in_report
 
 __all__ = [
     "ALL",
+    "SHOWS",
+    "Filter",
+    "Offer",
     "ReportError",
     "UnknownSession",
+    "add_loose",
     "build_report",
     "confirm",
     "counts_in_report",
@@ -31,6 +40,7 @@ __all__ = [
     "rename",
     "reopen",
     "review",
+    "review_page",
     "suggest",
     "theme_keys",
 ]

@@ -2,13 +2,13 @@
 
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..choices import ACTOR_LABELS, ACTORS
+from ..choices import ACTOR_LABELS, ACTORS, select_choices
 from ..organiser import download, no_store, organiser_context, requires, roles
 from ..pdf import PdfBusy, PdfError, PdfTimeout
 from ..registration.forms import ConfirmForm
@@ -16,7 +16,7 @@ from ..registration.meetings import meetings_in_date_order
 from . import exports, labels, services
 from .document import report_pdf
 from .docx import DOCX_CONTENT_TYPE, report_docx
-from .forms import GroupForm, LooseForm
+from .forms import GroupForm, LooseForm, ReviewFilterForm
 from .report import Report
 
 bp = Blueprint("reports", __name__, url_prefix="/organisator/rapport")
@@ -118,9 +118,19 @@ def report_csv(scope: str):
 
 
 # --- the group review ------------------------------------------------------------------------
+#
+# Every action answers with a redirect to the review page (Post/Redirect/Get): a reload or the back
+# button never posts twice, and the address in the browser is always one that shows the page. The
+# filters and pages travel in the query string of each form's action and come back in the redirect;
+# the action's outcome is shown where the organiser acted (the group's card or the loose list), which
+# the redirect's anchor scrolls to.
 
 
 LOOSE_PREFIX = "los"
+LOOSE_ANCHOR = "los"
+# The query parameters of the review page, as the services' Filter names them.
+FILTER_ARGS = {"sessie": "session", "thema": "theme", "toon": "show", "pagina": "page", "lospagina": "loose_page"}
+NOTICE_KEY = "review_notice"
 
 
 def _prefix(group_id: int) -> str:
@@ -128,27 +138,86 @@ def _prefix(group_id: int) -> str:
     return f"groep{group_id}"
 
 
-def _review_page(status: int = 200, forms: dict | None = None, loose_form: LooseForm | None = None):
-    review = services.review()
-    group_forms = forms or {}
-    shown = {group.id for group in review.groups}
-    if any(group_id not in shown for group_id in group_forms):
-        # A stale tab: the group was dissolved or merged meanwhile, so its form has nowhere to show errors.
-        flash(_("Deze groep bestaat niet meer. Vernieuw de pagina."), "error")
+def _group_anchor(group_id) -> str:
+    return f"groep-{group_id}"
+
+
+def _kept_filter() -> dict[str, str]:
+    """The review page's filters and pages from this request's address, to carry through an action."""
+    return {name: value for name in FILTER_ARGS if (value := request.args.get(name, "")[:100])}
+
+
+def _filter_args(applied: services.Filter) -> dict[str, str]:
+    """The query string of a filter, without the values every page has by default."""
+    args = {
+        "sessie": applied.session,
+        "thema": applied.theme,
+        "toon": None if applied.show == services.SHOWS[0] else applied.show,
+        "pagina": applied.page if applied.page > 1 else None,
+        "lospagina": applied.loose_page if applied.loose_page > 1 else None,
+    }
+    return {name: value for name, value in args.items() if value}
+
+
+def _back(anchor: str | None, message: str, category: str = "success"):
+    """To the review page with the same filters, the outcome shown at ``anchor`` (a group's card, the
+    loose list) or at the top of the page (None)."""
+    session[NOTICE_KEY] = {"anchor": anchor, "message": str(message), "category": category}
+    return redirect(url_for(".groups", **_kept_filter(), _anchor=anchor), 303)
+
+
+def _refused(anchor: str, form=None, error: Exception | None = None):
+    message = str(error) if error else next(iter(_form_errors(form)), _("Het formulier was niet compleet."))
+    return _back(anchor, message, "error")
+
+
+def _form_errors(form) -> list[str]:
+    return [str(message) for messages in form.errors.values() for message in messages]
+
+
+def _review_page():
+    page = services.review_page(**{key: request.args.get(name) for name, key in FILTER_ARGS.items()})
+    notice = session.pop(NOTICE_KEY, None)
+    if not isinstance(notice, dict):
+        notice = None
+    anchors = {_group_anchor(group.id) for group in page.groups} | ({LOOSE_ANCHOR} if page.loose else set())
+    if notice and notice.get("anchor") not in anchors:
+        # The group is gone, or on another page or filtered out: the top of the page is where it is read.
+        notice["anchor"] = None
+    if page.unknown:
+        flash(_("Dit filter bestaat niet (meer); de pagina toont wat wel bestaat."), "error")
     themes = services.theme_keys()
-    for group in review.groups:
-        if group.id not in group_forms:
-            group_forms[group.id] = GroupForm(
-                formdata=None, prefix=_prefix(group.id), title=group.title, theme=group.theme, actor=group.actor
-            )
-        _group_choices(group_forms[group.id], group, themes)
+    group_forms = {}
+    for group in page.groups:
+        form = GroupForm(
+            formdata=None, prefix=_prefix(group.id), title=group.title, theme=group.theme, actor=group.actor
+        )
+        _group_choices(form, group, themes)
+        group_forms[group.id] = form
+    filter_form = ReviewFilterForm(formdata=None)
+    filter_form.sessie.choices = select_choices(page.sessions, placeholder=_("Alle sessies"))
+    filter_form.thema.choices = select_choices(page.themes.items(), placeholder=_("Alle thema's"))
+    filter_form.sessie.data = page.filter.session or ""
+    filter_form.thema.data = page.filter.theme or ""
+    filter_form.toon.data = page.filter.show
+    query = _filter_args(page.filter)
+
+    def page_url(param: str, number: int, anchor: str) -> str:
+        # Page 1 is the page without the parameter: one address per page.
+        return url_for(".groups", **{**query, param: number if number > 1 else None}, _anchor=anchor)
+
     return render_template(
         "reports/groups.html",
-        review=review,
+        page=page,
+        query=query,
+        page_url=page_url,
+        notice=notice,
         group_forms=group_forms,
-        loose_form=loose_form or LooseForm(formdata=None, prefix=LOOSE_PREFIX),
+        filter_form=filter_form,
+        loose_form=LooseForm(formdata=None, prefix=LOOSE_PREFIX),
         suggest_form=ConfirmForm(formdata=None),
-    ), status
+        join_form=ConfirmForm(formdata=None),
+    )
 
 
 def _group_choices(form: GroupForm, group, themes: dict[str, str]) -> None:
@@ -170,6 +239,22 @@ def groups():
     return _review_page()
 
 
+@bp.get("/groepen/voorstellen")
+@bp.get("/groepen/los")
+@bp.get("/groepen/<int:group_id>")
+@bp.get("/groepen/los/<int:proposal_id>/bij/<int:group_id>")
+def back_to_review(group_id: int | None = None, proposal_id: int | None = None):
+    # The addresses the review's forms post to: reached by a reload, the back button or a bookmark,
+    # they lead to the page itself.
+    if proposal_id is not None or request.path.endswith("/los"):
+        anchor = LOOSE_ANCHOR
+    elif group_id is not None:
+        anchor = _group_anchor(group_id)
+    else:
+        anchor = None
+    return redirect(url_for(".groups", **_kept_filter(), _anchor=anchor), 303)
+
+
 @bp.post("/groepen/voorstellen")
 def suggest_groups():
     form = ConfirmForm()
@@ -177,28 +262,38 @@ def suggest_groups():
         abort(400)
     result = services.suggest()
     log.info("Organiser %s asked for group suggestions: %d groups", current_user.email, result.created)
-    flash(
-        ngettext(
-            "%(num)d groep voorgesteld uit %(total)d voorstellen. Bekijk ze hieronder.",
-            "%(num)d groepen voorgesteld uit %(total)d voorstellen. Bekijk ze hieronder.",
-            result.created,
-            total=result.considered,
-        ),
-        "success",
+    message = ngettext(
+        "%(num)d groep voorgesteld uit %(total)d voorstellen. Bekijk ze hieronder.",
+        "%(num)d groepen voorgesteld uit %(total)d voorstellen. Bekijk ze hieronder.",
+        result.created,
+        total=result.considered,
     )
-    return redirect(url_for(".groups"))
+    return _back(None, message)
+
+
+def _next_group() -> int | None:
+    # The card after this one on the page (a hidden field): where to go on once this one is done.
+    try:
+        number = int(request.form.get("volgende", ""))
+    except ValueError:
+        return None
+    return number if number > 0 else None
 
 
 @bp.post("/groepen/<int:group_id>")
 def group_action(group_id: int):
     form = GroupForm(prefix=_prefix(group_id))
+    anchor = _group_anchor(group_id)
     if not form.validate_on_submit():
-        return _review_page(400, forms={group_id: form})
+        return _refused(anchor, form)
     chosen = request.form.getlist("proposal")
+    following = _next_group()
     try:
         if form.confirm.data:
             services.confirm(group_id, form.title.data, form.theme.data, form.actor.data)
-            message = _("Groep geaccepteerd: die komt zo in het rapport.")
+            message = _("Groep %(num)d geaccepteerd: die komt zo in het rapport.", num=group_id)
+            # An accepted suggestion leaves the suggestions, so the next one is where the work goes on.
+            anchor = _group_anchor(following) if following else anchor
         elif form.rename.data:
             services.rename(group_id, form.title.data, form.theme.data, form.actor.data)
             message = _("Opgeslagen.")
@@ -207,7 +302,8 @@ def group_action(group_id: int):
             message = _("De groep is weer een suggestie; in het rapport staan de voorstellen los tot u hem accepteert.")
         elif form.dissolve.data:
             services.dissolve(group_id)
-            message = _("Groep opgeheven: elk voorstel staat weer los.")
+            message = _("Groep %(num)d opgeheven: elk voorstel staat weer los.", num=group_id)
+            anchor = _group_anchor(following) if following else None
         elif form.remove.data:
             count = services.remove_proposals(group_id, chosen)
             message = ngettext(
@@ -224,34 +320,44 @@ def group_action(group_id: int):
         else:
             raise services.ReportError(_l("Kies wat er met de groep moet gebeuren."))
     except services.ReportError as error:
-        flash(str(error), "error")
-        return _review_page(400, forms={group_id: form})
+        return _refused(anchor, error=error)
     log.info("Organiser %s changed group %d", current_user.email, group_id)
-    flash(message, "success")
-    return redirect(url_for(".groups", _anchor=f"groep-{group_id}"))
+    return _back(anchor, message)
 
 
 @bp.post("/groepen/los")
 def loose_action():
     form = LooseForm(prefix=LOOSE_PREFIX)
     if not form.validate_on_submit():
-        return _review_page(400, loose_form=form)
+        return _refused(LOOSE_ANCHOR, form)
     chosen = request.form.getlist("proposal")
     try:
         if form.create.data:
             group_id = services.new_group(chosen, form.title.data or None)
-            message = _("Nieuwe groep gemaakt en geaccepteerd.")
+            message = _("Nieuwe groep %(num)d gemaakt en geaccepteerd.", num=group_id)
         elif form.add.data:
             if form.target.data is None:
                 raise services.ReportError(_l("Vul het nummer in van de groep waar de voorstellen bij moeten."))
             services.move_proposals(chosen, form.target.data)
             group_id = form.target.data
-            message = _("Voorstellen toegevoegd aan de groep.")
+            message = _("Voorstellen toegevoegd aan groep %(num)d.", num=group_id)
         else:
             raise services.ReportError(_l("Kies wat er met de voorstellen moet gebeuren."))
     except services.ReportError as error:
-        flash(str(error), "error")
-        return _review_page(400, loose_form=form)
+        return _refused(LOOSE_ANCHOR, error=error)
     log.info("Organiser %s grouped loose proposals into group %d", current_user.email, group_id)
-    flash(message, "success")
-    return redirect(url_for(".groups", _anchor=f"groep-{group_id}"))
+    # The loose list, where the organiser goes on; the message names the group.
+    return _back(LOOSE_ANCHOR, message)
+
+
+@bp.post("/groepen/los/<int:proposal_id>/bij/<int:group_id>")
+def join_group(proposal_id: int, group_id: int):
+    """One click on a loose proposal's offer: add it to that group."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        title = services.add_loose(proposal_id, group_id)
+    except services.ReportError as error:
+        return _refused(LOOSE_ANCHOR, error=error)
+    log.info("Organiser %s added proposal %d to group %d", current_user.email, proposal_id, group_id)
+    return _back(LOOSE_ANCHOR, _("Toegevoegd aan groep %(num)d: %(title)s", num=group_id, title=title))

@@ -251,3 +251,97 @@ def test_proposals_must_be_chosen_and_exist(twins, rq):
         assert str(refused.value) == message
         db.session.rollback()
     assert stored_groups() == before
+
+
+# --- one page of the review ------------------------------------------------------------------------
+
+
+def test_a_page_filters_by_session_theme_and_kind_and_counts_the_whole_series(twins, rq):
+    kennis, loket = suggested_pairs(twins)
+    services.confirm(kennis)
+    whole = services.review()
+    page = services.review_page(session="zwolle", theme="kenniscentra")
+    assert [g.id for g in page.groups] == [kennis]
+    assert [q.proposal.id for q in page.loose] == []
+    assert (page.suggested, page.confirmed, page.ungrouped, page.proposals) == (
+        whole.suggested,
+        whole.confirmed,
+        len(whole.ungrouped),
+        whole.proposals,
+    )
+    assert page.filter == services.Filter("zwolle", "kenniscentra") and not page.unknown
+    assert ("zwolle", "Zwolle") in page.sessions and ("tilburg", "Tilburg") in page.sessions
+    assert [g.id for g in services.review_page(show="suggesties").groups] == [
+        g.id for g in whole.groups if not g.confirmed
+    ]
+    assert [g.id for g in services.review_page(show="geaccepteerd").groups] == [kennis]
+    only_loose = services.review_page(show="los", session="tilburg")
+    assert only_loose.groups == [] and only_loose.group_paging.total == 0
+    assert {q.proposal.id for q in only_loose.loose} == {q.id for q in whole.ungrouped if q.session == "tilburg"}
+    assert only_loose.loose_paging.total == len(only_loose.loose) > 0
+    assert loket not in {g.id for g in services.review_page(theme="kenniscentra").groups}
+
+
+def test_unknown_filters_are_left_out_and_page_numbers_kept_in_range(twins, rq, monkeypatch):
+    from sessie_app.reports import review as review_service
+
+    suggested_pairs(twins)
+    monkeypatch.setattr(review_service, "LOOSE_PER_PAGE", 3)
+    loose = len(services.review().ungrouped)
+    page = services.review_page(session="atlantis", theme="<b>", show="alles-en-meer", page="abc", loose_page="-2")
+    assert page.unknown and page.filter == services.Filter()
+    for number, expected in (("0", 1), (None, 1), ("1.5", 1), ("2", 2), (str(10**30), -(-loose // 3))):
+        shown = services.review_page(loose_page=number)
+        assert shown.filter.loose_page == shown.loose_paging.page == expected, number
+        assert not shown.unknown
+    last = services.review_page(loose_page=99).loose_paging
+    assert (last.total, last.last) == (loose, loose) and last.first == 3 * (last.pages - 1) + 1
+
+
+def test_only_the_loose_proposals_on_the_page_are_compared_with_every_group(twins, rq, monkeypatch):
+    from sessie_app.reports import review as review_service
+
+    kennis, loket = suggested_pairs(twins)
+    monkeypatch.setattr(review_service, "LOOSE_PER_PAGE", 2)
+    calls = []
+    real = review_service.closest_groups
+
+    def spy(loose, groups):
+        calls.append(([item.id for item in loose], sorted(groups)))
+        return real(loose, groups)
+
+    monkeypatch.setattr(review_service, "closest_groups", spy)
+    page = services.review_page(loose_page=2, theme="kenniscentra")
+    assert calls == [([q.proposal.id for q in page.loose], sorted(g.id for g in services.review().groups))]
+    assert kennis in calls[0][1] and loket in calls[0][1]
+    calls.clear()
+    assert services.review_page(show="suggesties").loose == [] and calls == []
+
+
+def test_a_loose_proposal_is_offered_the_group_it_resembles_and_added_by_it(twins, rq):
+    p = twins.p
+    group = services.new_group([p["P7"], p["P3"]])
+    (entry,) = [q for q in services.review_page().loose if q.proposal.id == p["P8"]]
+    assert entry.offers and entry.offers[0] == services.Offer(group, services.review().groups[0].title)
+    assert services.add_loose(str(p["P8"]), str(group)) == stored_groups()[group][0]
+    assert stored_groups()[group][2] == {p["P7"], p["P3"], p["P8"]}
+
+
+def test_adding_a_loose_proposal_refuses_what_is_no_longer_loose_or_visible(twins, rq):
+    p = twins.p
+    kennis = services.new_group([p["P7"], p["P8"]])
+    loket = services.new_group([p["P11"], p["P12"]])
+    before = stored_groups()
+    for proposal_id, group_id, message in (
+        (p["P8"], loket, "Dit voorstel zit al in een groep. Vernieuw de pagina."),
+        (p["P4"], kennis, "Dit voorstel bestaat niet meer of is verborgen."),
+        (p["P5"], kennis, "Dit voorstel bestaat niet meer of is verborgen."),
+        ("abc", kennis, "Dit voorstel bestaat niet meer of is verborgen."),
+        (p["P1"], 98765, "Deze groep bestaat niet meer. Vernieuw de pagina."),
+        (p["P1"], 10**20, "Deze groep bestaat niet meer. Vernieuw de pagina."),
+    ):
+        with pytest.raises(services.ReportError) as refused:
+            services.add_loose(proposal_id, group_id)
+        assert str(refused.value) == message
+        db.session.rollback()
+    assert stored_groups() == before

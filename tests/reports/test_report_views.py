@@ -1,5 +1,7 @@
 """The organiser's report pages over HTTP: the review forms (one per group, prefixed "groep<ID>-",
-and the loose form "los-"), refusals with a Dutch message, the JSON and CSV downloads."""
+and the loose form "los-"), each answering with a redirect to the review page (refusals too, with
+a Dutch message on the page the browser ends on), the filters and pages, the one-click offers for
+loose proposals, the JSON and CSV downloads."""
 
 import csv
 import html
@@ -92,14 +94,29 @@ def holding(proposal_id: int) -> int | None:
 def reviewed(organiser_client, twins):
     """The suggestion made through the button; returns (client, data, kennis group, loket group)."""
     response = organiser_client.post(f"{GROUPS_URL}/voorstellen", data={"csrf_token": any_token(organiser_client)})
-    assert response.status_code == 302 and response.headers["Location"].endswith(GROUPS_URL)
+    assert response.status_code == 303 and response.headers["Location"].endswith(GROUPS_URL)
     kennis, loket = holding(twins.p["P7"]), holding(twins.p["P11"])
     assert kennis and loket and kennis != loket
     return organiser_client, twins, kennis, loket
 
 
+def redirected_to(response, anchor: str, query: str = "") -> bool:
+    """A See Other to the review page (with ``query``, the filters it came with) at ``anchor``."""
+    return response.status_code == 303 and response.headers["Location"].endswith(f"{GROUPS_URL}{query}#{anchor}")
+
+
 def redirected_to_group(response, group_id) -> bool:
-    return response.status_code == 302 and response.headers["Location"].endswith(f"{GROUPS_URL}#groep-{group_id}")
+    return redirected_to(response, f"groep-{group_id}")
+
+
+def refused_with(response, client, message: str, anchor: str) -> bool:
+    """Refused the Post/Redirect/Get way: back to the review page, with the message in the place the
+    redirect scrolls to (``anchor``: a group's card, the loose list)."""
+    if response.status_code != 303 or not response.headers["Location"].endswith(f"#{anchor}"):
+        return False
+    page = client.get(response.headers["Location"])
+    part = re.search(rf'id="{anchor}".*', page.get_data(as_text=True), re.DOTALL)
+    return page.status_code == 200 and part is not None and message in html.unescape(part.group(0))
 
 
 # --- pages ------------------------------------------------------------------------------------------
@@ -139,7 +156,7 @@ def test_accepting_a_group_with_a_new_title_puts_it_in_the_report(reviewed):
     assert redirected_to_group(response, kennis)
     assert stored()[kennis] == ("Een kenniscentrum per regio", True, {data.p["P7"], data.p["P8"]})
     page = page_text(client.get(GROUPS_URL))
-    assert "Groep geaccepteerd: die komt zo in het rapport." in page
+    assert f"Groep {kennis} geaccepteerd: die komt zo in het rapport." in page
     assert f'name="groep{kennis}-rename"' in page and f'name="groep{kennis}-reopen"' in page
     report = json.loads(client.get(f"{REPORT_URL}/alle.json").data)
     assert json_group_of(report, data.p["P7"])["title"] == "Een kenniscentrum per regio"
@@ -179,26 +196,27 @@ def test_moving_a_proposal_to_another_group(reviewed):
 
 def test_dissolving_a_suggestion(reviewed):
     client, _data, kennis, loket = reviewed
-    assert redirected_to_group(group_post(client, kennis, "dissolve", title=KENNIS_TITLE), kennis)
+    response = group_post(client, kennis, "dissolve", title=KENNIS_TITLE)
+    assert response.status_code == 303 and response.headers["Location"].endswith(GROUPS_URL)
     assert kennis not in stored() and loket in stored()
-    assert "Groep opgeheven: elk voorstel staat weer los." in page_text(client.get(GROUPS_URL))
+    assert f"Groep {kennis} opgeheven: elk voorstel staat weer los." in page_text(client.get(GROUPS_URL))
 
 
 def test_a_new_group_from_loose_proposals_and_adding_to_it(organiser_client, twins):
     p = twins.p
     response = loose_post(organiser_client, "create", proposals=[p["P7"], p["P8"]], title="Kenniscentra")
     group_id = holding(p["P7"])
-    assert group_id and redirected_to_group(response, group_id)
+    assert group_id and redirected_to(response, "los")
     assert stored()[group_id] == ("Kenniscentra", True, {p["P7"], p["P8"]})
-    assert "Nieuwe groep gemaakt en geaccepteerd." in page_text(organiser_client.get(GROUPS_URL))
+    assert f"Nieuwe groep {group_id} gemaakt en geaccepteerd." in page_text(organiser_client.get(GROUPS_URL))
 
     response = loose_post(organiser_client, "add", proposals=[p["P11"]], target=str(group_id))
-    assert redirected_to_group(response, group_id)
+    assert redirected_to(response, "los")
     assert stored()[group_id][2] == {p["P7"], p["P8"], p["P11"]}
-    assert "Voorstellen toegevoegd aan de groep." in page_text(organiser_client.get(GROUPS_URL))
+    assert f"Voorstellen toegevoegd aan groep {group_id}." in page_text(organiser_client.get(GROUPS_URL))
 
     untitled = loose_post(organiser_client, "create", proposals=[p["P1"], p["P2"]], title="")
-    assert untitled.status_code == 302
+    assert untitled.status_code == 303
     assert stored()[holding(p["P1"])][:2] == ("Open access tot tijdschriften voor alle leraren", True)
 
 
@@ -206,7 +224,7 @@ def test_a_second_suggestion_keeps_what_was_accepted(reviewed):
     client, data, kennis, _loket = reviewed
     group_post(client, kennis, "confirm", title="Nagekeken")
     response = client.post(f"{GROUPS_URL}/voorstellen", data={"csrf_token": any_token(client)})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert stored()[kennis] == ("Nagekeken", True, {data.p["P7"], data.p["P8"]})
     assert holding(data.p["P11"]) is not None
     assert "uit 8 voorstellen" in page_text(client.get(GROUPS_URL))
@@ -240,7 +258,7 @@ BAD_GROUP_INPUT = [
 ]
 
 
-def test_bad_input_for_a_group_is_a_400_with_a_dutch_message(reviewed):
+def test_bad_input_for_a_group_says_what_is_wrong_on_the_review_page(reviewed):
     client, data, kennis, loket = reviewed
     before = stored()
     wrong = []
@@ -250,18 +268,21 @@ def test_bad_input_for_a_group_is_a_400_with_a_dutch_message(reviewed):
             fields["target"] = str(loket)
         proposals = [data.p.get(key, key) for key in ticked]
         response = group_post(client, kennis, button, proposals=proposals, **fields)
-        if response.status_code != 400 or message not in page_text(response) or stored() != before:
+        if not refused_with(response, client, message, f"groep-{kennis}") or stored() != before:
             wrong.append((button, fields, ticked, response.status_code, message))
     assert wrong == []
 
 
-def test_an_unknown_group_is_a_400_with_a_dutch_message(reviewed):
+def test_an_unknown_group_is_refused_with_a_dutch_message(reviewed):
     client, _data, _kennis, _loket = reviewed
     before = stored()
     for button in ("confirm", "rename", "dissolve", "reopen"):
         response = group_post(client, 98765, button, token=any_token(client), title="Titel")
-        assert response.status_code == 400
-        assert "Deze groep bestaat niet meer. Vernieuw de pagina." in page_text(response)
+        assert response.status_code == 303
+        # The group is not on the page, so the message is at its top.
+        assert "Deze groep bestaat niet meer. Vernieuw de pagina." in page_text(
+            client.get(response.headers["Location"])
+        )
     assert client.post(f"{GROUPS_URL}/abc", data={"csrf_token": any_token(client)}).status_code == 404
     assert stored() == before
 
@@ -271,14 +292,15 @@ def test_a_group_that_is_gone_with_a_bad_field_still_says_what_is_wrong(reviewed
     explained = ("Kies een groepsnummer uit de lijst.", "Gebruik hoogstens 140 tekens.", "Deze groep bestaat niet meer")
     for button, fields in (("move", {"target": "abc"}), ("confirm", {"title": "x" * 141})):
         response = group_post(client, 98765, button, token=any_token(client), proposals=[data.p["P7"]], **fields)
-        assert response.status_code == 400
-        assert any(message in page_text(response) for message in explained), button
+        assert response.status_code == 303
+        page = page_text(client.get(response.headers["Location"]))
+        assert any(message in page for message in explained), button
 
 
 HUGE = "99999999999999999999"  # beyond a 64-bit integer
 
 
-def test_a_number_too_big_for_the_database_is_a_400_not_a_500(reviewed, app):
+def test_a_number_too_big_for_the_database_is_refused_not_a_500(reviewed, app):
     client, data, kennis, loket = reviewed
     app.config["PROPAGATE_EXCEPTIONS"] = False  # see the status a browser would get
     before = stored()
@@ -290,7 +312,7 @@ def test_a_number_too_big_for_the_database_is_a_400_not_a_500(reviewed, app):
         loose_post(client, "create", proposals=[data.p["P1"], HUGE]).status_code,
         loose_post(client, "add", proposals=[data.p["P1"]], target=HUGE).status_code,
     ]
-    assert statuses == [400] * 6
+    assert statuses == [303] * 6
     assert stored() == before
 
 
@@ -321,11 +343,11 @@ BAD_LOOSE_INPUT = [
 ]
 
 
-def test_bad_input_for_loose_proposals_is_a_400_with_a_dutch_message(organiser_client, twins):
+def test_bad_input_for_loose_proposals_says_what_is_wrong_on_the_review_page(organiser_client, twins):
     wrong = []
     for button, fields, ticked, message in BAD_LOOSE_INPUT:
         response = loose_post(organiser_client, button, proposals=[twins.p[key] for key in ticked], **fields)
-        if response.status_code != 400 or message not in page_text(response) or stored() != {}:
+        if not refused_with(response, organiser_client, message, "los") or stored() != {}:
             wrong.append((button, fields, ticked, response.status_code, message))
     assert wrong == []
 
@@ -335,8 +357,170 @@ def test_a_loose_proposal_already_in_a_group_cannot_start_another(organiser_clie
     loose_post(organiser_client, "create", proposals=[p["P7"], p["P8"]])
     before = stored()
     response = loose_post(organiser_client, "create", proposals=[p["P8"], p["P11"]])
-    assert response.status_code == 400
-    assert "Een van deze voorstellen zit al in een groep; haal het daar eerst uit." in page_text(response)
+    assert refused_with(
+        response, organiser_client, "Een van deze voorstellen zit al in een groep; haal het daar eerst uit.", "los"
+    )
+    assert stored() == before
+
+
+# --- after an action: back where the organiser was -------------------------------------------------
+
+
+def test_the_addresses_forms_post_to_lead_back_to_the_review_page(reviewed):
+    client, data, kennis, _loket = reviewed
+    query = "?sessie=tilburg&pagina=2"
+    for address, anchor in (
+        (f"{GROUPS_URL}/{kennis}", f"#groep-{kennis}"),
+        (f"{GROUPS_URL}/98765", "#groep-98765"),
+        (f"{GROUPS_URL}/los", "#los"),
+        (f"{GROUPS_URL}/los/{data.p['P1']}/bij/{kennis}", "#los"),
+        (f"{GROUPS_URL}/voorstellen", ""),
+    ):
+        response = client.get(address + query)
+        assert response.status_code == 303, address
+        assert response.headers["Location"].endswith(f"{GROUPS_URL}{query}{anchor}"), address
+        assert client.get(address + query, follow_redirects=True).status_code == 200
+
+
+def test_a_refusal_ends_on_the_review_page_with_the_filters_and_a_reload_is_harmless(reviewed):
+    client, _data, kennis, _loket = reviewed
+    query = "?thema=kenniscentra"
+    token = form_token(client, f"groep{kennis}")
+    response = client.post(
+        f"{GROUPS_URL}/{kennis}{query}",
+        data={f"groep{kennis}-csrf_token": token, f"groep{kennis}-remove": "x"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200 and response.request.path == GROUPS_URL
+    assert response.request.query_string == b"thema=kenniscentra"
+    card = page_text(response).split(f'id="groep-{kennis}"')[1].split("</li>")[0]
+    assert "Kies eerst een of meer voorstellen." in card
+    # The message is shown once; the browser's reload of the page it ended on changes nothing.
+    again = client.get(f"{GROUPS_URL}{query}")
+    assert again.status_code == 200 and "Kies eerst een of meer voorstellen." not in page_text(again)
+
+
+def test_accepting_goes_on_to_the_next_group_on_the_page(reviewed):
+    client, _data, kennis, loket = reviewed
+    response = group_post(client, kennis, "confirm", title=KENNIS_TITLE, volgende=None)
+    assert redirected_to_group(response, kennis)
+    token = form_token(client, f"groep{loket}")
+    response = client.post(
+        f"{GROUPS_URL}/{loket}?toon=suggesties",
+        data={f"groep{loket}-csrf_token": token, f"groep{loket}-confirm": "x", "volgende": str(kennis)},
+    )
+    assert redirected_to(response, f"groep-{kennis}", "?toon=suggesties")
+    for forged in ("abc", "-3", ""):
+        token = form_token(client, f"groep{kennis}")
+        response = client.post(
+            f"{GROUPS_URL}/{kennis}",
+            data={f"groep{kennis}-csrf_token": token, f"groep{kennis}-rename": "x", "volgende": forged},
+        )
+        assert redirected_to_group(response, kennis)
+
+
+# --- the review at the scale of a series: filters, pages, one-click offers --------------------------
+
+
+def test_the_filters_choose_the_groups_and_loose_proposals_and_stay_in_the_forms(reviewed):
+    client, data, kennis, loket = reviewed
+    p = data.p
+    page = page_text(client.get(f"{GROUPS_URL}?sessie=zwolle&thema=kenniscentra"))
+    assert f'id="groep-{kennis}"' in page and f'id="groep-{loket}"' not in page
+    assert f'action="{GROUPS_URL}/{kennis}?sessie=zwolle&amp;thema=kenniscentra"' in html.escape(page, quote=False)
+    assert '<option selected value="zwolle">' in page or '<option value="zwolle" selected>' in page
+    loose = page.split('id="los"')[1]
+    assert f'id="voorstel-{p["P9"]}"' not in loose  # Zwolle, but another theme
+    assert f'id="voorstel-{p["P1"]}"' not in loose  # Tilburg
+    only_loose = page_text(client.get(f"{GROUPS_URL}?toon=los&sessie=zwolle"))
+    assert 'id="groepen"' not in only_loose and f'id="voorstel-{p["P9"]}"' in only_loose
+    confirmed = page_text(client.get(f"{GROUPS_URL}?toon=geaccepteerd"))
+    assert "Geen groepen bij dit filter." in confirmed and 'id="los"' not in confirmed
+    # The counts are those of the whole series, whatever is shown.
+    assert all(f"{len(stored())} suggesties" in text for text in (page, only_loose, confirmed))
+
+
+def test_unknown_filters_and_bad_page_numbers_are_left_out_not_a_500(reviewed, app):
+    client, _data, kennis, _loket = reviewed
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    for query in ("pagina=-1", "pagina=abc", "pagina=99999999999999999999", "lospagina=0", "lospagina=1.5", "pagina="):
+        response = client.get(f"{GROUPS_URL}?{query}")
+        assert response.status_code == 200 and f'id="groep-{kennis}"' in page_text(response), query
+        assert "Dit filter bestaat niet" not in page_text(response)
+    for query in ("sessie=atlantis", "thema=%3Cscript%3E", "toon=alles-en-meer", "sessie=alle"):
+        response = client.get(f"{GROUPS_URL}?{query}")
+        page = page_text(response)
+        assert response.status_code == 200 and f'id="groep-{kennis}"' in page, query
+        assert "Dit filter bestaat niet (meer); de pagina toont wat wel bestaat." in page, query
+        assert "<script>" not in response.get_data(as_text=True)
+
+
+def test_long_lists_come_in_pages_that_the_actions_keep(reviewed, monkeypatch):
+    from sessie_app.reports import review as review_service
+
+    client, _data, _kennis, _loket = reviewed
+    monkeypatch.setattr(review_service, "GROUPS_PER_PAGE", 1)
+    monkeypatch.setattr(review_service, "LOOSE_PER_PAGE", 2)
+    first = page_text(client.get(GROUPS_URL))
+    total_loose = len(services.review().ungrouped)
+    groups = len(stored())
+    assert groups >= 2 and f"1–1 van {groups}" in first and f"1–2 van {total_loose}" in first
+    assert f'href="{GROUPS_URL}?pagina=2#groepen"' in first and f'href="{GROUPS_URL}?lospagina=2#los"' in first
+    second = page_text(client.get(f"{GROUPS_URL}?pagina=2&lospagina=2"))
+    assert f"2–2 van {groups}" in second and f"3–4 van {total_loose}" in second
+    (group_id,) = {int(n) for n in re.findall(r'id="groep-(\d+)"', second)}
+    # Beyond the last page: the last page.
+    assert f"{groups}–{groups} van {groups}" in page_text(client.get(f"{GROUPS_URL}?pagina=99"))
+    token = re.search(rf'name="groep{group_id}-csrf_token" type="hidden" value="([^"]+)"', second).group(1)
+    response = client.post(
+        f"{GROUPS_URL}/{group_id}?pagina=2&lospagina=2",
+        data={f"groep{group_id}-csrf_token": token, f"groep{group_id}-rename": "x", f"groep{group_id}-title": "Twee"},
+    )
+    assert redirected_to(response, f"groep-{group_id}", "?pagina=2&lospagina=2")
+
+
+def offers_on(page: str, proposal_id: int) -> list[int]:
+    """The groups offered to a loose proposal, in the page's order."""
+    item = page.split(f'id="voorstel-{proposal_id}"')[1].split("</li>")[0]
+    return [int(n) for n in re.findall(rf'formaction="{GROUPS_URL}/los/{proposal_id}/bij/(\d+)', item)]
+
+
+def test_a_loose_proposal_is_added_to_a_group_it_resembles_with_one_click(reviewed):
+    client, data, kennis, _loket = reviewed
+    p = data.p
+    # The kenniscentrum of Zwolle (P8) loose beside a group of Tilburg's (P7) and another proposal.
+    group_post(client, kennis, "dissolve", title=KENNIS_TITLE)
+    loose_post(client, "create", proposals=[p["P7"], p["P3"]])
+    group_id = holding(p["P7"])
+    page = page_text(client.get(f"{GROUPS_URL}?thema=kenniscentra"))
+    assert offers_on(page, p["P8"])[0] == group_id
+    title = stored()[group_id][0]
+    assert f"Bij groep {group_id}: {title}" in page
+
+    token = csrf_from(page.split('id="bij"')[1])
+    response = client.post(f"{GROUPS_URL}/los/{p['P8']}/bij/{group_id}?thema=kenniscentra", data={"csrf_token": token})
+    assert redirected_to(response, "los", "?thema=kenniscentra")
+    assert holding(p["P8"]) == group_id
+    assert f"Toegevoegd aan groep {group_id}: {title}" in page_text(client.get(response.headers["Location"]))
+
+
+def test_a_one_click_offer_needs_its_token_and_refuses_forged_or_stale_ids(reviewed, app):
+    client, data, kennis, loket = reviewed
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    p = data.p
+    before = stored()
+    assert client.post(f"{GROUPS_URL}/los/{p['P1']}/bij/{kennis}", data={}).status_code == 400
+    cases = [
+        (p["P7"], loket, "Dit voorstel zit al in een groep. Vernieuw de pagina."),  # grouped meanwhile
+        (p["P1"], 98765, "Deze groep bestaat niet meer. Vernieuw de pagina."),
+        (p["P4"], kennis, "Dit voorstel bestaat niet meer of is verborgen."),  # hidden
+        (987654, kennis, "Dit voorstel bestaat niet meer of is verborgen."),
+        (HUGE, kennis, "Dit voorstel bestaat niet meer of is verborgen."),
+    ]
+    for proposal_id, group_id, message in cases:
+        response = client.post(f"{GROUPS_URL}/los/{proposal_id}/bij/{group_id}", data={"csrf_token": any_token(client)})
+        assert response.status_code == 303, proposal_id
+        assert message in page_text(client.get(response.headers["Location"])), proposal_id
     assert stored() == before
 
 
