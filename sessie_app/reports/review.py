@@ -460,18 +460,20 @@ def move_proposals(proposal_ids, group_id) -> int:
     return moved
 
 
-def add_loose(proposal_id, group_id) -> str:
+def add_loose(proposal_id, group_id) -> tuple[str, str]:
     """Add one proposal that is in no group to a group (the review's one-click offer). Returns the
-    group's title. A proposal grouped meanwhile, in another tab, is refused rather than moved."""
+    group's title before and after: a title nobody chose follows the best supported member, so the
+    newcomer may bring its own. A proposal grouped meanwhile, in another tab, is refused rather than moved."""
     target = _group(group_id)
     proposal = _visible(proposal_id)
     if db.session.get(GroupMember, proposal.id) is not None:
         raise ReportError(_l("Dit voorstel zit al in een groep. Vernieuw de pagina."))
+    before = group_title(target.title, _members(target.id))
     db.session.add(GroupMember(proposal_id=proposal.id, group_id=target.id))
     db.session.flush()
-    title = group_title(target.title, _members(target.id))
+    after = group_title(target.title, _members(target.id))
     db.session.commit()
-    return title
+    return before, after
 
 
 def new_group(proposal_ids, title=None) -> int:

@@ -356,8 +356,17 @@ def join_group(proposal_id: int, group_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        title = services.add_loose(proposal_id, group_id)
+        before, after = services.add_loose(proposal_id, group_id)
     except services.ReportError as error:
         return _refused(LOOSE_ANCHOR, error=error)
     log.info("Organiser %s added proposal %d to group %d", current_user.email, proposal_id, group_id)
-    return _back(LOOSE_ANCHOR, _("Toegevoegd aan groep %(num)d: %(title)s", num=group_id, title=title))
+    if before == after:
+        message = _("Toegevoegd aan groep %(num)d: %(title)s", num=group_id, title=after)
+    else:
+        # The button named the old title; say why the group now has another.
+        message = _(
+            "Toegevoegd aan groep %(num)d. Dit voorstel heeft de meeste steun, dus de groep heet nu: %(title)s",
+            num=group_id,
+            title=after,
+        )
+    return _back(LOOSE_ANCHOR, message)

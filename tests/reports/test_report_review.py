@@ -323,8 +323,19 @@ def test_a_loose_proposal_is_offered_the_group_it_resembles_and_added_by_it(twin
     group = services.new_group([p["P7"], p["P3"]])
     (entry,) = [q for q in services.review_page().loose if q.proposal.id == p["P8"]]
     assert entry.offers and entry.offers[0] == services.Offer(group, services.review().groups[0].title)
-    assert services.add_loose(str(p["P8"]), str(group)) == stored_groups()[group][0]
+    title = stored_groups()[group][0]
+    assert services.add_loose(str(p["P8"]), str(group)) == (title, title)
     assert stored_groups()[group][2] == {p["P7"], p["P3"], p["P8"]}
+
+
+def test_a_group_whose_title_follows_its_members_says_when_a_newcomer_brings_its_own(twins, rq):
+    p = twins.p
+    group = services.new_group([p["P7"], p["P6"]])
+    before = stored_groups()[group][0]
+    # P1 has the most supporters of all, so a title nobody chose becomes its title.
+    assert services.add_loose(p["P1"], group) == (before, "Open access tot tijdschriften voor alle leraren")
+    services.rename(group, "Gekozen titel")
+    assert services.add_loose(p["P3"], group) == ("Gekozen titel", "Gekozen titel")
 
 
 def test_adding_a_loose_proposal_refuses_what_is_no_longer_loose_or_visible(twins, rq):

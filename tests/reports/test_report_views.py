@@ -504,6 +504,18 @@ def test_a_loose_proposal_is_added_to_a_group_it_resembles_with_one_click(review
     assert f"Toegevoegd aan groep {group_id}: {title}" in page_text(client.get(response.headers["Location"]))
 
 
+def test_adding_says_when_the_group_takes_the_newcomers_title(organiser_client, twins):
+    p = twins.p
+    loose_post(organiser_client, "create", proposals=[p["P7"], p["P6"]])
+    group_id = holding(p["P7"])
+    response = organiser_client.post(
+        f"{GROUPS_URL}/los/{p['P1']}/bij/{group_id}", data={"csrf_token": any_token(organiser_client)}
+    )
+    assert f"Toegevoegd aan groep {group_id}. Dit voorstel heeft de meeste steun, dus de groep heet nu: " in page_text(
+        organiser_client.get(response.headers["Location"])
+    )
+
+
 def test_a_one_click_offer_needs_its_token_and_refuses_forged_or_stale_ids(reviewed, app):
     client, data, kennis, loket = reviewed
     app.config["PROPAGATE_EXCEPTIONS"] = False
