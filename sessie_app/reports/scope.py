@@ -203,7 +203,7 @@ def group_title(chosen: str | None, members: list[Item]) -> str:
 def _comparable(item: Item) -> synthesis.Comparable:
     # The ambition decides whether two proposals are the same idea; the first step may differ.
     theme = None if item.entry.theme == labels.NO_THEME else item.entry.theme
-    return synthesis.Comparable(item.id, f"{item.title} {item.entry.groot_denken}", item.bottleneck_id, theme)
+    return synthesis.Comparable(item.id, f"{item.title} {item.entry.groot_denken}", theme)
 
 
 def suggested_partition(items: list[Item]) -> list[list[Item]]:

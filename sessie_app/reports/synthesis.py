@@ -1,16 +1,17 @@
 """Suggest groups of similar proposals across boards and sessions, for the organiser to review.
 
-Pure functions, no Flask and no database: the caller passes ``(id, text)`` pairs and gets lists of
-ids back. For a proposal the text to compare is ``title + " " + big`` (the "groot denken"
+Pure functions, no Flask and no database: the caller passes ``Comparable``s (or ``(id, text)``
+pairs) and gets lists of ids back. For a proposal the text to compare is ``title + " " + big`` (the "groot denken"
 ambition); the first step ("klein doen") and the actor are left out, because two proposals with the
 same ambition but different first steps still belong together. The caller builds that text.
 
 Text is normalised by ``sessie_app.textmatch`` (folding, stop words, compounds, stems, concepts).
 The normalised texts are compared with scikit-learn TF-IDF on words and on character n-grams within
 words (which still catches typos and words the list does not know); the two cosine similarities are
-averaged and the proposals are grouped by average-linkage agglomerative clustering, which does not
-chain the way single linkage does. The threshold favours precision: a wrong merge costs the
-organiser more than a missed one.
+averaged, lowered for two proposals the room put under different themes, and the proposals are
+grouped by average-linkage agglomerative clustering, which does not chain the way single linkage
+does. The threshold favours precision: a wrong merge costs the organiser more than a missed one, and
+``closest_groups`` offers the misses back in the review, one click each.
 """
 
 from collections import defaultdict
@@ -23,31 +24,29 @@ from ..textmatch import normalise
 if TYPE_CHECKING:
     import numpy as np
 
-# Tuned for precision on tests/reports/proposals_nl.csv: docs/reports.md has precision and recall per threshold.
-DEFAULT_THRESHOLD = 0.24
-# Added to the text similarity of two proposals answering the same complaint, or with the same theme.
-BOTTLENECK_BONUS = 0.0
-THEME_BONUS = 0.0
+# Tuned for precision on tests/reports/proposals_signals_nl.csv (with OTHER_THEME_DISCOUNT):
+# docs/reports.md has precision and recall per threshold and what else was tried.
+DEFAULT_THRESHOLD = 0.29
+# Two proposals the room put under different themes are less likely one idea: their text
+# similarity counts this much less. (A bonus for answering the same complaint, or for the same
+# theme, was measured too and bought no recall at the same precision: docs/reports.md.)
+OTHER_THEME_DISCOUNT = 0.3
 # The nearest groups a loose proposal is offered, and how alike it must be to be offered one at all:
 # below this a button would more often be wrong than save a click.
 CLOSEST = 3
-CLOSEST_FLOOR = 0.12
+CLOSEST_FLOOR = 0.1
 
 
 class Comparable(NamedTuple):
-    """What the grouping knows of a proposal: its text and what the room said about it.
-
-    ``bottleneck`` is the complaint it answers and ``theme`` its theme, each None when unknown; two
-    proposals answering the same complaint, or with the same theme, are a little more alike.
-    """
+    """What the grouping knows of a proposal: its text, and its theme (None when it has none)."""
 
     id: Hashable
     text: str
-    bottleneck: Hashable | None = None
     theme: Hashable | None = None
 
 
 def _comparables(items: Iterable) -> list[Comparable]:
+    # ``(id, text)`` pairs are welcome too: a proposal without a theme.
     return [item if isinstance(item, Comparable) else Comparable(*item) for item in items]
 
 
@@ -71,24 +70,14 @@ def similarity_matrix(texts: list[str]) -> "np.ndarray":
 
 
 def _signal_matrix(items: list[Comparable], normalised: list[str]) -> "np.ndarray":
-    """``similarity_matrix`` of the texts, raised for pairs answering one complaint or sharing a theme."""
+    """``similarity_matrix`` of the texts, lowered for pairs whose themes are known and differ."""
     import numpy as np
 
-    sim = similarity_matrix(normalised)
-    sim += BOTTLENECK_BONUS * _same(items, lambda item: item.bottleneck)
-    sim += THEME_BONUS * _same(items, lambda item: item.theme)
-    sim = np.clip(sim, 0.0, 1.0)
-    np.fill_diagonal(sim, 1.0)
-    return sim
-
-
-def _same(items: list[Comparable], key) -> "np.ndarray":
-    """1 where two items have the same known value of ``key``, else 0."""
-    import numpy as np
-
-    codes = {}
-    values = np.array([codes.setdefault(key(item), len(codes)) if key(item) is not None else -1 for item in items])
-    return ((values[:, None] == values[None, :]) & (values[:, None] >= 0)).astype(float)
+    codes: dict[Hashable, int] = {}
+    themes = np.array([-1 if item.theme is None else codes.setdefault(item.theme, len(codes)) for item in items])
+    known = themes >= 0
+    other_theme = known[:, None] & known[None, :] & (themes[:, None] != themes[None, :])
+    return similarity_matrix(normalised) * np.where(other_theme, 1.0 - OTHER_THEME_DISCOUNT, 1.0)
 
 
 def _normalised(items: list[Comparable]) -> tuple[list[Comparable], list[str], list[Comparable]]:

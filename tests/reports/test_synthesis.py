@@ -1,26 +1,49 @@
-"""The grouping suggestion: pure text functions, measured on a labelled Dutch set of paraphrases."""
+"""The grouping suggestion: pure text functions, measured on labelled Dutch sets of paraphrases."""
 
 import csv
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from sessie_app.reports.synthesis import CLOSEST, closest_groups, pairwise_scores, suggest_groups
+from sessie_app.reports.synthesis import (
+    CLOSEST,
+    Comparable,
+    closest_groups,
+    pairwise_scores,
+    similarity_matrix,
+    suggest_groups,
+)
+from sessie_app.textmatch import normalise
 
 HERE = Path(__file__).resolve().parent
-# The development set: the synonym list and the threshold were tuned on it.
+# The first development set: the synonym list was first tuned on it.
 LABELLED = HERE / "proposals_nl.csv"
-# Written by someone who saw neither the code nor the development set, after the tuning; only
-# measured, never tuned on, so its figures are the honest ones.
+# Written by someone who saw neither the code nor the development set; measured, and looked at
+# since, so no longer the honest figure.
 HELD_OUT = HERE / "proposals_heldout_nl.csv"
+# Proposals with their session, the complaint they answer and its theme, as a room gives them,
+# written by someone who saw neither the code nor the sets above. The threshold, the theme
+# discount and the latest synonyms were tuned on the first; the second is only measured.
+SIGNALS = HERE / "proposals_signals_nl.csv"
+SIGNALS_HELD_OUT = HERE / "proposals_signals_heldout_nl.csv"
 
 
-def labelled_set(path: Path = LABELLED) -> tuple[list[tuple[int, str]], dict[int, str]]:
-    """The CSV as (id, title + groot denken) items and the id → group truth."""
+def labelled_set(path: Path = LABELLED) -> tuple[list[Comparable], dict[int, str]]:
+    """The CSV as items (title + groot denken, and the theme where the set has one) and the id → group truth."""
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    items = [(i, f"{row['title']} {row['groot_denken']}") for i, row in enumerate(rows)]
+    items = [
+        Comparable(i, f"{row['title']} {row['groot_denken']}", row.get("theme") or None) for i, row in enumerate(rows)
+    ]
     return items, {i: row["group"] for i, row in enumerate(rows)}
+
+
+def scores(path: Path) -> tuple[float, float]:
+    items, truth = labelled_set(path)
+    precision, recall = pairwise_scores(suggest_groups(items), truth)
+    print(f"{path.name}: pairwise precision={precision:.3f} recall={recall:.3f}")
+    return precision, recall
 
 
 def test_labelled_set_is_big_enough_to_mean_something():
@@ -34,34 +57,78 @@ def test_labelled_set_is_big_enough_to_mean_something():
 
 
 def test_suggestions_rarely_merge_different_ideas():
-    items, truth = labelled_set()
-    precision, recall = pairwise_scores(suggest_groups(items), truth)
-    print(f"pairwise precision={precision:.3f} recall={recall:.3f}")
-    assert precision >= 0.8
+    precision, recall = scores(LABELLED)
+    assert precision >= 0.85 and recall >= 0.5
 
 
-def test_suggestions_find_two_in_five_paraphrase_pairs_at_precision_08():
-    items, truth = labelled_set()
-    precision, recall = pairwise_scores(suggest_groups(items), truth)
-    assert precision >= 0.8 and recall >= 0.4
+def test_held_out_sets_are_measured_and_do_not_regress():
+    """Floors that catch a regression; they are not the goal (README, Reports, has the figures)."""
+    # 0.850 / 0.165 at the threshold of the signals set (0.781 / 0.243 at the old one).
+    precision, recall = scores(HELD_OUT)
+    assert precision >= 0.8 and recall >= 0.15
+    # 0.819 / 0.366 on the tuning set, 0.660 / 0.302 on its held-out set.
+    precision, recall = scores(SIGNALS)
+    assert precision >= 0.8 and recall >= 0.33
+    precision, recall = scores(SIGNALS_HELD_OUT)
+    assert precision >= 0.6 and recall >= 0.27
 
 
-def test_held_out_set_is_measured_and_does_not_regress():
-    items, truth = labelled_set(HELD_OUT)
-    sizes = {}
-    for label in truth.values():
-        sizes[label] = sizes.get(label, 0) + 1
-    assert len(items) >= 60 and sum(1 for n in sizes.values() if n >= 4) >= 10
-    precision, recall = pairwise_scores(suggest_groups(items), truth)
-    print(f"held-out pairwise precision={precision:.3f} recall={recall:.3f}")
-    # Measured at 0.781 / 0.243 when the set was added: below the 0.8 / 0.4 aim (README, Reports).
-    # These floors catch a regression; they are not the goal.
-    assert precision >= 0.75 and recall >= 0.2
+def test_the_signal_sets_look_like_a_room():
+    for path in (SIGNALS, SIGNALS_HELD_OUT):
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        sizes = defaultdict(int)
+        for row in rows:
+            sizes[row["group"]] += 1
+        assert len(rows) >= 100 and sum(1 for n in sizes.values() if n >= 4) >= 10
+        assert sum(1 for n in sizes.values() if n == 1) >= 10
+        assert {row["theme"] for row in rows} <= {
+            "",
+            "literatuur",
+            "elkaar-vinden",
+            "benutten",
+            "innovaties",
+            "kenniscentra",
+            "financiering",
+        }
+
+
+def test_a_loose_proposal_finds_its_idea_among_the_groups_offered():
+    """Leave one out: with every other idea grouped right, is the proposal's own group among the
+    buttons? This is what saves the organiser clicks where the suggestion missed a pair."""
+    for path, floor in ((SIGNALS, 0.9), (SIGNALS_HELD_OUT, 0.85)):
+        items, truth = labelled_set(path)
+        members = defaultdict(list)
+        for item_id, label in truth.items():
+            members[label].append(item_id)
+        hits = tried = 0
+        for item_id, label in truth.items():
+            if len(members[label]) < 2:
+                continue
+            groups = {other: [i for i in ids if i != item_id] for other, ids in members.items()}
+            groups = {other: ids for other, ids in groups.items() if len(ids) >= 2 or other == label}
+            tried += 1
+            hits += label in closest_groups(items, groups, [item_id])[item_id]
+        print(f"{path.name}: own group offered for {hits} of {tried}")
+        # Measured 98 of 104 (0.94) and 97 of 112 (0.87), the floor tuned on the first.
+        assert hits / tried >= floor
+
+
+def test_proposals_under_different_themes_need_more_alike_words():
+    kennisbank = "Een kennisbank met onderzoek voor scholen"
+    loket = "Een regionaal loket voor onderzoeksvragen van scholen"
+    assert 0.29 < similarity_matrix([normalise(kennisbank), normalise(loket)])[0, 1] < 0.4
+    assert suggest_groups([(1, kennisbank), (2, loket)]) == [[1, 2]]
+    assert suggest_groups([Comparable(1, kennisbank, "literatuur"), Comparable(2, loket, "literatuur")]) == [[1, 2]]
+    assert suggest_groups([Comparable(1, kennisbank, "literatuur"), Comparable(2, loket, "elkaar-vinden")]) == [
+        [1],
+        [2],
+    ]
 
 
 def test_stricter_thresholds_merge_less():
     items, truth = labelled_set()
-    scores = [pairwise_scores(suggest_groups(items, threshold=t), truth) for t in (0.1, 0.24, 0.5)]
+    scores = [pairwise_scores(suggest_groups(items, threshold=t), truth) for t in (0.1, 0.29, 0.5)]
     recalls = [recall for _precision, recall in scores]
     assert recalls == sorted(recalls, reverse=True)
     assert scores[0][0] < scores[1][0]
@@ -84,7 +151,7 @@ def test_same_input_gives_same_groups_in_a_stable_order():
     assert suggest_groups(list(reversed(items))) == first
     sizes = [len(group) for group in first]
     assert sizes == sorted(sizes, reverse=True)
-    assert sorted(i for group in first for i in group) == [i for i, _text in items]
+    assert sorted(i for group in first for i in group) == [item.id for item in items]
 
 
 def test_empty_and_single_inputs():
