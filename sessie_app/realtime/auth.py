@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_login import current_user
 
 from ..board import identity, services
@@ -116,14 +116,16 @@ def may_run(meeting_id: int | None) -> bool:
 
 
 def require_organiser() -> None:
-    """Raise Forbidden unless a logged-in organiser opened this connection.
+    """Raise Forbidden unless a logged-in organiser opened this connection, SignedOut when the
+    cookie still names an account whose session has ended.
 
     The handshake carried the session cookie; with manage_session=False Flask-Login reads it as
     for any request, and it stays as it was at connect time until the screen reconnects. The
     account behind it is loaded anew for every event (organiser.load_user): a session ended since
-    (logout, new password or role, deactivation) no longer counts."""
+    (logout elsewhere, new password or role, deactivation) no longer counts, and a console that
+    reconnects after it says so rather than that only an organiser may."""
     if not current_user.is_authenticated:
-        raise Forbidden()
+        raise SignedOut() if session.get("_user_id") else Forbidden()
 
 
 def connection() -> Connection:

@@ -51,9 +51,10 @@ def test_deactivation_by_a_beheerder_closes_the_console_and_tells_its_screen(liv
     assert response.status_code == 302
     assert wait_until(lambda: console.received("signed_out") or not console.sock.is_connected(), timeout=5)
     assert not console.sock.is_connected()
-    # Opening it again with the same browser's cookie is refused.
+    # Opening it again with the same browser's cookie is refused, saying why.
     again = Screen(live_app, console.http).connect()
-    assert again.join(board.code, "console")["error"] == "forbidden"
+    refused = again.join(board.code, "console")
+    assert refused["error"] == "signed_out" and "Log opnieuw in" in refused["message"]
 
 
 def test_logging_out_in_another_tab_ends_the_console(live_app):
