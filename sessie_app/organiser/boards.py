@@ -279,7 +279,9 @@ def board_delete(code: str):
         form.code.errors.append(_("Dat is niet de code van dit bord."))
     elif form.validate_on_submit():
         title = board.title
-        counts = report_services.delete_board(board.id)
+        board_id = board.id
+        counts = report_services.delete_board(board_id)
+        broadcast.deleted(board_id)
         audit.record(
             current_user.id,
             audit.BOARD_DELETED,

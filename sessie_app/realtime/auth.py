@@ -83,6 +83,10 @@ class Registry:
         with self._lock:
             return [sid for sid, conn in self._by_sid.items() if conn.organiser_id == organiser_id]
 
+    def on_board(self, board_id: int) -> list[str]:
+        with self._lock:
+            return [sid for sid, conn in self._by_sid.items() if conn.board_id == board_id]
+
 
 registry = Registry()
 

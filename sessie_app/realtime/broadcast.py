@@ -8,6 +8,7 @@ from flask import Flask, current_app
 
 from ..board import services
 from ..extensions import db, socketio
+from .auth import registry
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,14 @@ def merged(board_id: int, result: dict) -> None:
     else:
         _emit("merged", {"kept": kept, "merged_id": merged_id}, everyone(board_id))
     mark_dirty(board_id)
+
+
+def deleted(board_id: int) -> None:
+    """The board is gone: this process closes the screens still open on it. They reconnect and are
+    refused as for any unknown code, so a phone reloads onto the page that says the board does not
+    exist instead of showing proposals that are no more."""
+    for sid in registry.on_board(board_id):
+        socketio.server.disconnect(sid, namespace="/")
 
 
 def moderation(board_id: int, entry: dict) -> None:
