@@ -228,6 +228,11 @@ def test_a_second_suggestion_keeps_what_was_accepted(reviewed):
     assert stored()[kennis] == ("Nagekeken", True, {data.p["P7"], data.p["P8"]})
     assert holding(data.p["P11"]) is not None
     assert "uit 8 voorstellen" in page_text(client.get(GROUPS_URL))
+    # From a filtered page, the new suggestion comes back to that filter.
+    page = client.get(f"{GROUPS_URL}?thema=kenniscentra").get_data(as_text=True)
+    assert f'action="{GROUPS_URL}/voorstellen?thema=kenniscentra"' in page
+    response = client.post(f"{GROUPS_URL}/voorstellen?thema=kenniscentra", data={"csrf_token": csrf_from(page)})
+    assert response.headers["Location"].endswith(f"{GROUPS_URL}?thema=kenniscentra")
 
 
 def test_titles_from_participants_are_escaped_on_the_review_page(organiser_client, twins):
