@@ -29,6 +29,9 @@ class GroupForm(FlaskForm):
         invalid_value_message=NOT_A_GROUP,
         validators=[Optional(), NumberRange(min=1, message=NOT_A_GROUP)],
     )
+    # The button Enter presses in a text field: the first in the form, out of sight. The view reads it
+    # as moving when a group number was typed and as saving otherwise, never as taking proposals out.
+    enter = SubmitField(_l("Opslaan"))
     confirm = SubmitField(_l("Accepteren"))
     rename = SubmitField(_l("Opslaan"))
     reopen = SubmitField(_l("Terug naar suggestie"))
@@ -73,5 +76,7 @@ class LooseForm(FlaskForm):
         invalid_value_message=NOT_A_GROUP,
         validators=[Optional(), NumberRange(min=1, message=NOT_A_GROUP)],
     )
+    # As GroupForm.enter: adding when a group number was typed, else a new group.
+    enter = SubmitField(_l("Opslaan"))
     create = SubmitField(_l("Nieuwe groep maken"))
     add = SubmitField(_l("Toevoegen aan groep"))

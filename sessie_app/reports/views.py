@@ -288,6 +288,8 @@ def group_action(group_id: int):
         return _refused(anchor, form)
     chosen = request.form.getlist("proposal")
     following = _next_group()
+    if form.enter.data:
+        (form.move if form.target.data is not None else form.rename).data = True
     try:
         if form.confirm.data:
             services.confirm(group_id, form.title.data, form.theme.data, form.actor.data)
@@ -331,6 +333,8 @@ def loose_action():
     if not form.validate_on_submit():
         return _refused(LOOSE_ANCHOR, form)
     chosen = request.form.getlist("proposal")
+    if form.enter.data:
+        (form.add if form.target.data is not None else form.create).data = True
     try:
         if form.create.data:
             group_id = services.new_group(chosen, form.title.data or None)

@@ -82,7 +82,11 @@ def test_organiser_reviews_groups_and_downloads_the_report(desktop, phone_axe, l
 
     open_access = cards.filter(has_text="Open access voor alle leraren")
     expect(open_access.locator(".member-list li")).to_have_count(3)
+    # Enter in the title saves it (it used to press the first button, "Uit de groep halen").
     open_access.get_by_label("Titel van de groep").fill("Open access voor iedereen voor de klas")
+    open_access.get_by_label("Titel van de groep").press("Enter")
+    expect(page.locator(".notice-success")).to_contain_text("Opgeslagen.")
+    expect(open_access.get_by_label("Titel van de groep")).to_have_value("Open access voor iedereen voor de klas")
     open_access.get_by_role("button", name="Accepteren").click()
     expect(page.locator(".notice-success")).to_contain_text(re.compile(r"Groep \d+ geaccepteerd"))
     accepted = page.locator(".group-confirmed")

@@ -194,6 +194,22 @@ def test_moving_a_proposal_to_another_group(reviewed):
     assert "1 voorstel verplaatst." in page_text(client.get(GROUPS_URL))
 
 
+def test_enter_in_a_text_field_saves_or_moves_never_takes_out(reviewed):
+    # Enter presses the form's first button, the hidden "enter": with a group number it moves, else it saves.
+    client, data, kennis, loket = reviewed
+    response = group_post(client, kennis, "enter", proposals=[data.p["P7"]], title="Met Enter getypt")
+    assert redirected_to_group(response, kennis)
+    assert stored()[kennis] == ("Met Enter getypt", False, {data.p["P7"], data.p["P8"]})
+    response = group_post(client, loket, "enter", proposals=[data.p["P11"]], target=str(kennis), title="")
+    assert redirected_to_group(response, loket)
+    assert holding(data.p["P11"]) == kennis
+    response = loose_post(client, "enter", proposals=[data.p["P12"]], target=str(kennis))
+    assert redirected_to(response, "los") and holding(data.p["P12"]) == kennis
+    loose = [q.id for q in services.review().ungrouped][:2]
+    response = loose_post(client, "enter", proposals=loose, title="Nieuw met Enter")
+    assert redirected_to(response, "los") and stored()[holding(loose[0])][:2] == ("Nieuw met Enter", True)
+
+
 def test_dissolving_a_suggestion(reviewed):
     client, _data, kennis, loket = reviewed
     response = group_post(client, kennis, "dissolve", title=KENNIS_TITLE)
