@@ -133,8 +133,8 @@ SHOW_SUGGESTED = "suggesties"
 SHOW_CONFIRMED = "geaccepteerd"
 SHOW_LOOSE = "los"
 SHOWS = (SHOW_ALL, SHOW_SUGGESTED, SHOW_CONFIRMED, SHOW_LOOSE)
-# A 1366×768 screen shows two or three group cards at a time; twenty is a sitting's work, and the
-# loose proposals are one line each.
+# Twenty groups are a sitting's work and keep the page quick to load and to scroll; a loose
+# proposal takes a few lines, and fifty of them are compared with every group on each load.
 GROUPS_PER_PAGE = 20
 LOOSE_PER_PAGE = 50
 

@@ -2,7 +2,6 @@
 
 from .data import build_report
 from .review import (
-    SHOWS,
     Filter,
     Offer,
     add_loose,
@@ -23,7 +22,6 @@ from .scope import ALL, ReportError, UnknownSession, counts_in_report
 
 __all__ = [
     "ALL",
-    "SHOWS",
     "Filter",
     "Offer",
     "ReportError",

@@ -152,7 +152,7 @@ def _filter_args(applied: services.Filter) -> dict[str, str]:
     args = {
         "sessie": applied.session,
         "thema": applied.theme,
-        "toon": None if applied.show == services.SHOWS[0] else applied.show,
+        "toon": None if applied.show == services.Filter().show else applied.show,
         "pagina": applied.page if applied.page > 1 else None,
         "lospagina": applied.loose_page if applied.loose_page > 1 else None,
     }
@@ -167,12 +167,9 @@ def _back(anchor: str | None, message: str, category: str = "success"):
 
 
 def _refused(anchor: str, form=None, error: Exception | None = None):
-    message = str(error) if error else next(iter(_form_errors(form)), _("Het formulier was niet compleet."))
+    # A form that does not validate has an error to show (a bad token never gets here: CSRFProtect).
+    message = str(error) if error else next(str(m) for messages in form.errors.values() for m in messages)
     return _back(anchor, message, "error")
-
-
-def _form_errors(form) -> list[str]:
-    return [str(message) for messages in form.errors.values() for message in messages]
 
 
 def _review_page():
@@ -186,7 +183,7 @@ def _review_page():
         notice["anchor"] = None
     if page.unknown:
         flash(_("Dit filter bestaat niet (meer); de pagina toont wat wel bestaat."), "error")
-    themes = services.theme_keys()
+    themes = {key: name for key, name in page.themes.items() if key != labels.NO_THEME}
     group_forms = {}
     for group in page.groups:
         form = GroupForm(
