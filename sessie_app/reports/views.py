@@ -142,6 +142,10 @@ def _group_anchor(group_id) -> str:
     return f"groep-{group_id}"
 
 
+def _loose_anchor(proposal_id) -> str:
+    return f"voorstel-{proposal_id}"
+
+
 def _kept_filter() -> dict[str, str]:
     """The review page's filters and pages from this request's address, to carry through an action."""
     return {name: value for name in FILTER_ARGS if (value := request.args.get(name, "")[:100])}
@@ -177,7 +181,9 @@ def _review_page():
     notice = session.pop(NOTICE_KEY, None)
     if not isinstance(notice, dict):
         notice = None
-    anchors = {_group_anchor(group.id) for group in page.groups} | ({LOOSE_ANCHOR} if page.loose else set())
+    anchors = {_group_anchor(group.id) for group in page.groups} | {_loose_anchor(e.proposal.id) for e in page.loose}
+    if page.loose:
+        anchors.add(LOOSE_ANCHOR)
     if notice and notice.get("anchor") not in anchors:
         # The group is gone, or on another page or filtered out: the top of the page is where it is read.
         notice["anchor"] = None
@@ -268,10 +274,11 @@ def suggest_groups():
     return _back(None, message)
 
 
-def _next_group() -> int | None:
-    # The card after this one on the page (a hidden field): where to go on once this one is done.
+def _following(value) -> int | None:
+    """The id of the entry after the one acted on (a group's card, a loose proposal), which the page
+    sends along: where the organiser goes on once this one is done."""
     try:
-        number = int(request.form.get("volgende", ""))
+        number = int(value or "")
     except ValueError:
         return None
     return number if number > 0 else None
@@ -284,7 +291,7 @@ def group_action(group_id: int):
     if not form.validate_on_submit():
         return _refused(anchor, form)
     chosen = request.form.getlist("proposal")
-    following = _next_group()
+    following = _following(request.form.get("volgende"))
     if form.enter.data:
         (form.move if form.target.data is not None else form.rename).data = True
     try:
@@ -361,6 +368,7 @@ def join_group(proposal_id: int, group_id: int):
     except services.ReportError as error:
         return _refused(LOOSE_ANCHOR, error=error)
     log.info("Organiser %s added proposal %d to group %d", current_user.email, proposal_id, group_id)
+    following = _following(request.args.get("volgende"))
     if before == after:
         message = _("Toegevoegd aan groep %(num)d: %(title)s", num=group_id, title=after)
     else:
@@ -370,4 +378,5 @@ def join_group(proposal_id: int, group_id: int):
             num=group_id,
             title=after,
         )
-    return _back(LOOSE_ANCHOR, message)
+    # The proposal after it on the page is where the organiser goes on, with the outcome shown there.
+    return _back(_loose_anchor(following) if following else LOOSE_ANCHOR, message)

@@ -525,6 +525,29 @@ def test_a_loose_proposal_is_added_to_a_group_it_resembles_with_one_click(review
     assert f"Toegevoegd aan groep {group_id}: {title}" in page_text(client.get(response.headers["Location"]))
 
 
+def test_after_a_one_click_add_the_page_goes_on_at_the_next_loose_proposal(organiser_client, twins):
+    p = twins.p
+    client = organiser_client
+    loose_post(client, "create", proposals=[p["P7"], p["P3"]])
+    group_id = holding(p["P7"])
+    page = page_text(client.get(GROUPS_URL))
+    order = [int(n) for n in re.findall(r'id="voorstel-(\d+)"', page)]
+    offered = [pid for pid in order[:-1] if group_id in offers_on(page, pid)]
+    assert offered, "no loose proposal is offered the group"
+    chosen = offered[0]
+    following = order[order.index(chosen) + 1]
+    action = f"{GROUPS_URL}/los/{chosen}/bij/{group_id}?volgende={following}"
+    assert f'formaction="{action}"' in page
+    response = client.post(action, data={"csrf_token": any_token(client)})
+    assert redirected_to(response, f"voorstel-{following}")
+    after = page_text(client.get(response.headers["Location"]))
+    assert f"Toegevoegd aan groep {group_id}" in after.split(f'id="voorstel-{following}"')[1].split("</li>")[0]
+    # The last one on the page has no next: back to the list.
+    assert f"/bij/{group_id}?volgende" not in after.split(f'id="voorstel-{order[-1]}"')[1]
+    response = client.post(f"{GROUPS_URL}/los/{order[-1]}/bij/{group_id}", data={"csrf_token": any_token(client)})
+    assert redirected_to(response, "los")
+
+
 def test_adding_says_when_the_group_takes_the_newcomers_title(organiser_client, twins):
     p = twins.p
     loose_post(organiser_client, "create", proposals=[p["P7"], p["P6"]])
