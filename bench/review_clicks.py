@@ -41,7 +41,7 @@ POST answered by a redirect to the page) and every page or filter change. Typing
 one click; scrolling and reading count nothing, though on the old page the loose list was one long
 page and finding a group's number meant scrolling through every group.
 
-    .venv/bin/python bench/review_clicks.py            # about a minute
+    .venv/bin/python bench/review_clicks.py    # about two minutes, most of it the after run's 190 page builds
 """
 
 import argparse
