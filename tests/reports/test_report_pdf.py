@@ -207,6 +207,10 @@ def test_the_pdf_of_all_sessions_from_the_cli(runner, hostile, fetch_log, tmp_pa
     assert "Voorstellen samengevoegd" in tilburg and "Verborgen" in tilburg
     appendix = chapter(text, "Bijlage: alle voorstellen", None)
     assert "Landelijke licentie op vakliteratuur voor het onderwijs" in appendix
+    # The figures stand in a column of their own, beside the last line of their proposal.
+    assert row(appendix, "Voorstel", "Stemmen / steun")
+    # (pdftotext may drop the spaces around the slash of a short right-aligned "9 / 6".)
+    assert re.search(r"^Aan de slag: Kennisinstelling · ingediend door Juf Anna\s+9 ?/ ?6$", appendix, re.MULTILINE)
     assert "Verborgen scheldpartij" not in text and "Dubbel ingediende makelaarsbalie" not in text
 
     # Hostile markup is printed as text, and nothing of a local file ends up in the document.
