@@ -58,6 +58,7 @@ class _Draft:
     def __init__(self, outline: dict):
         self.o = outline
         self.doc = Document()
+        self._style_ids: dict[str, str] = {}
         self._setup()
 
     # --- the document's frame --------------------------------------------------------------------
@@ -95,11 +96,20 @@ class _Draft:
 
     # --- building blocks ---------------------------------------------------------------------------
 
+    def _style_id(self, name: str) -> str:
+        # Given a style by name, python-docx looks it up and then finds the default style with an
+        # XPath query over every style, for each paragraph: a fifth of the draft's time. Once here.
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
+
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(_clean(text), level)
+        self.doc.add_paragraph(_clean(text))._p.style = self._style_id(f"Heading {level}")
 
     def para(self, text: str = "", style: str | None = None, italic: bool = False, muted: bool = False):
-        paragraph = self.doc.add_paragraph(style=style)
+        paragraph = self.doc.add_paragraph()
+        if style:
+            paragraph._p.style = self._style_id(style)
         if text:
             run = paragraph.add_run(_clean(text))
             run.italic = italic
@@ -111,7 +121,7 @@ class _Draft:
         """A table with a header row that repeats on every page; cells are text, or a list of
         (text, bold) pieces on lines of their own. ``numeric`` columns align right."""
         table = self.doc.add_table(rows=1, cols=len(header))
-        table.style = TABLE_STYLE
+        table._tbl.tblStyle_val = self._style_id(TABLE_STYLE)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         # Word reads the cells' widths, LibreOffice the table's grid: both are set (a row added
         # later takes the grid's). Without them both editors share the line evenly, and an idea's
