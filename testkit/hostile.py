@@ -68,6 +68,9 @@ class Stage:
             ]
             reports.suggest()
             self.group_id = reports.review().groups[0].id
+            # Written after the suggestion, so loose, and like one of its groups: the review offers
+            # it that group with a one-click button, a form of its own.
+            board.add_proposal(author.id, "stage-proposal-late", "Open access tot tijdschriften voor leraren")
             db.session.remove()
         self.manage_token = self._new_registration("Stage Aanmelder")
         self.check_in_token = self._new_registration("Stage Incheck", check_in=True)

@@ -49,9 +49,16 @@ class _FormParser(html.parser.HTMLParser):
         self._form: Form | None = None
         self._select: str | None = None
         self._textarea: str | None = None
+        self._by_id: dict[str, Form] = {}
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag in ("button", "input") and attrs.get("formaction"):
+            # A button that posts its form (its form="…" one, or the one around it) to an address of its own.
+            owner = self._by_id.get(attrs["form"]) if "form" in attrs else self._form
+            if owner is not None:
+                self.forms.append(Form(attrs["formaction"], owner.method, owner.enctype, list(owner.fields)))
+            return
         if tag == "form":
             # Forms without a method are the live board's; their scripts speak Socket.IO instead.
             self._form = (
@@ -65,6 +72,8 @@ class _FormParser(html.parser.HTMLParser):
             )
             if self._form:
                 self.forms.append(self._form)
+                if attrs.get("id"):
+                    self._by_id[attrs["id"]] = self._form
         if self._form is None:
             return
         if tag == "option" and self._select:
