@@ -35,6 +35,9 @@ OTHER_THEME_DISCOUNT = 0.3
 # below this a button would more often be wrong than save a click.
 CLOSEST = 3
 CLOSEST_FLOOR = 0.1
+# The groups a group is offered to merge with: a card has room for two buttons without burying its
+# own, and the right one, when offered, is nearly always first or second.
+CLOSEST_MERGES = 2
 
 
 class Comparable(NamedTuple):
@@ -156,6 +159,39 @@ def closest_groups(
         scores = {gid: float(np.mean(sim[row[item_id], index])) for gid, index in columns.items()}
         ranked = sorted((gid for gid, score in scores.items() if score >= CLOSEST_FLOOR), key=lambda g: -scores[g])
         closest[item_id] = ranked[:k]
+    return closest
+
+
+def closest_group_pairs(
+    items: Iterable, groups: Mapping[Hashable, list], among: Iterable[Hashable] | None = None, k: int = CLOSEST_MERGES
+) -> dict[Hashable, list[Hashable]]:
+    """For each group id in ``among`` (all groups when None), the ids of the (at most ``k``) other
+    groups it resembles most, best first.
+
+    ``items`` are the ``Comparable``s (or ``(id, text)`` pairs) of the groups' members; ``groups``
+    maps a group id to its members' ids. Two groups resemble each other by the average similarity
+    between their members, the average linkage the suggestion merges by; pairs below
+    ``CLOSEST_FLOOR`` are not offered, and a group whose members' texts say nothing gets none.
+    """
+    import numpy as np
+
+    kept, texts, _empty = _normalised(_comparables(items))
+    row = {item.id: i for i, item in enumerate(kept)}
+    index = {gid: [row[m] for m in members if m in row] for gid, members in groups.items()}
+    index = {gid: rows for gid, rows in index.items() if rows}
+    wanted = list(groups if among is None else among)
+    if len(index) < 2:
+        return {gid: [] for gid in wanted}
+    sim = _signal_matrix(kept, texts)
+    closest = {}
+    for gid in wanted:
+        if gid not in index:
+            closest[gid] = []
+            continue
+        rows = sim[index[gid]]
+        scores = {other: float(np.mean(rows[:, cols])) for other, cols in index.items() if other != gid}
+        ranked = sorted((other for other, score in scores.items() if score >= CLOSEST_FLOOR), key=lambda o: -scores[o])
+        closest[gid] = ranked[:k]
     return closest
 
 

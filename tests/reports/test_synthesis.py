@@ -8,7 +8,9 @@ import pytest
 
 from sessie_app.reports.synthesis import (
     CLOSEST,
+    CLOSEST_MERGES,
     Comparable,
+    closest_group_pairs,
     closest_groups,
     pairwise_scores,
     similarity_matrix,
@@ -227,3 +229,60 @@ def test_at_most_three_groups_are_offered():
 
 def test_no_groups_means_nothing_is_offered():
     assert closest_groups([(1, "Open access voor leraren")], {}, [1]) == {1: []}
+
+
+def test_a_group_is_offered_the_groups_it_resembles_by_average_linkage_best_first():
+    items = [
+        (1, "Gratis toegang tot wetenschappelijke tijdschriften voor leraren"),
+        (2, "Open access: leraren lezen onderzoeksartikelen zonder betaalmuur"),
+        (3, "Onderzoekstijd in de normjaartaak van elke leraar"),
+        (4, "Uren voor onderzoek in de taakverdeling van docenten"),
+        (5, "Leraren krijgen toegang tot tijdschriften en artikelen"),
+        (6, "Toegang tot wetenschappelijke tijdschriften voor docenten"),
+        (7, "Leerlingen in groep 8 presenteren hun profielwerkstuk aan ouders"),
+        (8, "Ouders zien het profielwerkstuk van hun kind op een avond"),
+        (9, ""),
+        (10, "   "),
+    ]
+    groups = {"toegang": [1, 2], "tijd": [3, 4], "toegang-bis": [5, 6], "ouders": [7, 8], "leeg": [9, 10]}
+    closest = closest_group_pairs(items, groups)
+    assert closest["toegang-bis"][0] == "toegang" and closest["toegang"][0] == "toegang-bis"
+    assert all(gid not in others for gid, others in closest.items())
+    # Nothing alike, or nothing said: no button that would be wrong more often than right.
+    assert "ouders" not in closest["toegang"] and closest["leeg"] == []
+    # Only the groups asked about get offers; every group is compared.
+    assert closest_group_pairs(items, groups, ["toegang-bis"]) == {"toegang-bis": closest["toegang-bis"]}
+
+
+def test_a_group_pair_scores_by_the_average_of_all_member_pairs(monkeypatch):
+    import numpy as np
+
+    from sessie_app.reports import synthesis
+
+    # Group a is one member very like b's first and unlike its second: the average, not the best pair.
+    sim = np.array(
+        [
+            [1.0, 0.9, 0.0, 0.3],
+            [0.9, 1.0, 0.0, 0.3],
+            [0.0, 0.0, 1.0, 0.3],
+            [0.3, 0.3, 0.3, 1.0],
+        ]
+    )
+    monkeypatch.setattr(synthesis, "_signal_matrix", lambda kept, texts: sim)
+    items = [(i, f"tekst {i}") for i in "pqrs"]
+    groups = {"a": ["p"], "b": ["q", "r"], "c": ["s"]}
+    assert closest_group_pairs(items, groups, ["a"]) == {"a": ["b", "c"]}  # 0.45 before 0.3
+    monkeypatch.setattr(synthesis, "CLOSEST_FLOOR", 0.4)
+    assert closest_group_pairs(items, groups, ["a"]) == {"a": ["b"]}
+
+
+def test_at_most_two_groups_are_offered_to_merge_with():
+    text = "Onderzoekstijd voor leraren"
+    items = [(i, text) for i in range(10)]
+    groups = {g: [2 * g, 2 * g + 1] for g in range(5)}
+    assert len(closest_group_pairs(items, groups, [0])[0]) == CLOSEST_MERGES == 2
+
+
+def test_fewer_than_two_groups_means_nothing_to_merge_with():
+    assert closest_group_pairs([(1, "Open access"), (2, "Open access")], {"a": [1, 2]}) == {"a": []}
+    assert closest_group_pairs([], {}) == {}
