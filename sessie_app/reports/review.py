@@ -6,11 +6,12 @@ suggest (scope.group_title, scope.majority), so they follow the members. Every a
 own transaction and raises ReportError, whose text is the message for the organiser.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from .. import limits
 from ..board import services as board_services
@@ -25,6 +26,7 @@ from .scope import (
     Item,
     ReportError,
     all_items,
+    closest_group_pairs,
     closest_groups,
     group_title,
     majority,
@@ -169,6 +171,16 @@ class Offer:
 
 
 @dataclass(frozen=True, slots=True)
+class MergeOffer:
+    """A group another group resembles, to merge into with one click. ``state`` is both groups as
+    the page showed them (``merge_state``): the merge is refused once either has changed since."""
+
+    group_id: int
+    title: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
 class LooseProposal:
     proposal: ProposalEntry
     offers: list[Offer]  # best first
@@ -182,6 +194,7 @@ class ReviewPage:
     unknown: bool  # the filter asked for a session, theme or kind that does not exist
     groups: list[ReviewGroup]
     group_paging: Paging
+    merges: dict[int, list[MergeOffer]]  # group id → the groups it resembles most, best first
     loose: list[LooseProposal]
     loose_paging: Paging
     every_group: list[tuple[int, str]]  # id and title of all groups, for typing a number
@@ -211,8 +224,9 @@ def _paged(entries: list, number: int, size: int) -> tuple[list, Paging]:
 def review_page(session=None, theme=None, show=None, page=1, loose_page=1) -> ReviewPage:
     """The review as one page shows it. The arguments are as typed in the page's address: an
     unknown session, theme or kind is left out (``unknown``), a page number that is no number or
-    out of range becomes the nearest page. Only the loose proposals on this page get the groups
-    they resemble most (scope.closest_groups, against every group): that is the costly part."""
+    out of range becomes the nearest page. Only the groups and loose proposals on this page get the
+    groups they resemble most (scope.closest_group_pairs and scope.closest_groups, against every
+    group): that is the costly part."""
     items = all_items()
     groups = _stored_groups(items)
     loose = _loose(items, groups)
@@ -242,12 +256,21 @@ def review_page(session=None, theme=None, show=None, page=1, loose_page=1) -> Re
     loose_slice, loose_paging = _paged(shown_loose, _page_number(loose_page), LOOSE_PER_PAGE)
 
     titles = {group.id: group.title for group, _members in groups}
-    closest = closest_groups(loose_slice, {group.id: members for group, members in groups}) if loose_slice else {}
+    members_of = {group.id: members for group, members in groups}
+    closest = closest_groups(loose_slice, members_of) if loose_slice else {}
+    pairs = closest_group_pairs(members_of, [group.id for group, _members in group_slice]) if group_slice else {}
+    shown = {group.id: group for group, _members in groups}
+
+    def merge_offer(group_id: int, target_id: int) -> MergeOffer:
+        state = merge_state(shown[group_id], members_of[group_id], shown[target_id], members_of[target_id])
+        return MergeOffer(target_id, titles[target_id], state)
+
     return ReviewPage(
         filter=Filter(chosen.session, chosen.theme, chosen.show, group_paging.page, loose_paging.page),
         unknown=unknown,
         groups=[group for group, _members in group_slice],
         group_paging=group_paging,
+        merges={group_id: [merge_offer(group_id, other) for other in others] for group_id, others in pairs.items()},
         loose=[
             LooseProposal(item.entry, [Offer(gid, titles[gid]) for gid in closest.get(item.id, [])])
             for item in loose_slice
@@ -338,8 +361,12 @@ def _choose(group: ProposalGroup, title=None, theme=None, actor=None) -> None:
 
 
 def _members(group_id: int) -> list[Item]:
+    return _members_among(group_id, all_items()) or _refuse_empty()
+
+
+def _members_among(group_id: int, items: list[Item]) -> list[Item]:
     ids = set(db.session.scalars(select(GroupMember.proposal_id).where(GroupMember.group_id == group_id)))
-    return [item for item in all_items() if item.id in ids] or _refuse_empty()
+    return [item for item in items if item.id in ids]
 
 
 def _refuse_empty() -> list[Item]:
@@ -474,6 +501,61 @@ def add_loose(proposal_id, group_id) -> tuple[str, str]:
     after = group_title(target.title, _members(target.id))
     db.session.commit()
     return before, after
+
+
+def merge_state(group, members: list[Item], target, target_members: list[Item]) -> str:
+    """A short fingerprint of two groups as shown: their ids, whether accepted, titles and members.
+    ``group`` and ``target`` are ReviewGroups or ProposalGroups; the title is the one shown."""
+    shown = [
+        (g.id, bool(g.confirmed), group_title(g.title, m), sorted(item.id for item in m))
+        for g, m in ((group, members), (target, target_members))
+    ]
+    return hashlib.blake2s(repr(shown).encode(), digest_size=6).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    moved: int  # the proposals that went over, as the page showed them
+    source_title: str
+    title: str  # the target's title after the merge
+    confirmed: bool
+    confirmed_by_merge: bool  # the target was a suggestion, accepted because the merged group was
+
+
+def merge_groups(group_id, target_id, state) -> Merged:
+    """Move every proposal of a group into another (the review's one-click merge) and drop the
+    emptied group. The target keeps the title, theme and actor the organiser chose for it; what
+    was not chosen follows the members, now both groups'. The result is accepted when either was:
+    an accepted group is the organiser's judgement, and a suggestion merged into it or taking it in
+    does not undo that. ``state`` is ``merge_state`` of the page: a group changed since is refused."""
+    group, target = _group(group_id), _group(target_id)
+    if group.id == target.id:
+        raise ReportError(_l("Een groep kan niet met zichzelf worden samengevoegd."))
+    items = all_items()
+    members, target_members = _members_among(group.id, items), _members_among(target.id, items)
+    if not members or not target_members:
+        raise ReportError(_l("Deze groep bestaat niet meer. Vernieuw de pagina."))
+    if str(state or "") != merge_state(group, members, target, target_members):
+        raise ReportError(
+            _l(
+                "Groep %(num)d of groep %(target)d is intussen veranderd. Bekijk ze opnieuw en voeg ze dan samen.",
+                num=group.id,
+                target=target.id,
+            )
+        )
+    source_title = group_title(group.title, members)
+    confirmed_by_merge = group.confirmed and not target.confirmed
+    target.confirmed = target.confirmed or group.confirmed
+    db.session.execute(update(GroupMember).where(GroupMember.group_id == group.id).values(group_id=target.id))
+    db.session.delete(group)
+    db.session.commit()
+    return Merged(
+        moved=len(members),
+        source_title=source_title,
+        title=group_title(target.title, target_members + members),
+        confirmed=target.confirmed,
+        confirmed_by_merge=confirmed_by_merge,
+    )
 
 
 def new_group(proposal_ids, title=None) -> int:

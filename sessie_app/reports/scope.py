@@ -222,3 +222,14 @@ def closest_groups(loose: list[Item], groups: dict[int, list[Item]]) -> dict[int
         {group_id: [item.id for item in group] for group_id, group in groups.items()},
         [item.id for item in loose],
     )
+
+
+def closest_group_pairs(groups: dict[int, list[Item]], among: list[int]) -> dict[int, list[int]]:
+    """For each group id in ``among``, the ids of the other groups it resembles most, best first (at
+    most ``synthesis.CLOSEST_MERGES``; none that are hardly alike)."""
+    members = {item.id: item for group in groups.values() for item in group}
+    return synthesis.closest_group_pairs(
+        [_comparable(item) for item in members.values()],
+        {group_id: [item.id for item in group] for group_id, group in groups.items()},
+        among,
+    )

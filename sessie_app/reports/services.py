@@ -3,11 +3,13 @@
 from .data import build_report
 from .review import (
     Filter,
+    MergeOffer,
     Offer,
     add_loose,
     confirm,
     delete_board,
     dissolve,
+    merge_groups,
     move_proposals,
     new_group,
     remove_proposals,
@@ -23,6 +25,7 @@ from .scope import ALL, ReportError, UnknownSession, counts_in_report
 __all__ = [
     "ALL",
     "Filter",
+    "MergeOffer",
     "Offer",
     "ReportError",
     "UnknownSession",
@@ -32,6 +35,7 @@ __all__ = [
     "counts_in_report",
     "delete_board",
     "dissolve",
+    "merge_groups",
     "move_proposals",
     "new_group",
     "remove_proposals",

@@ -356,3 +356,101 @@ def test_adding_a_loose_proposal_refuses_what_is_no_longer_loose_or_visible(twin
         assert str(refused.value) == message
         db.session.rollback()
     assert stored_groups() == before
+
+
+def two_groups_of_one_idea(twins) -> tuple[int, int]:
+    """Two groups holding the twin kenniscentrum proposals P7 and P8 apart: ``a`` accepted, ``b`` a
+    suggestion. Returns (a, b)."""
+    p = twins.p
+    a = services.new_group([p["P7"], p["P3"]])
+    b = services.new_group([p["P8"], p["P9"]])
+    services.reopen(b)
+    return a, b
+
+
+def merge_offer(group_id: int, target_id: int) -> services.MergeOffer:
+    (offer,) = [o for o in services.review_page().merges[group_id] if o.group_id == target_id]
+    return offer
+
+
+def test_a_group_is_offered_the_group_of_its_idea_and_merged_into_it_in_one_go(twins, rq):
+    p = twins.p
+    a, b = two_groups_of_one_idea(twins)
+    page = services.review_page()
+    assert page.merges[b][0] == merge_offer(b, a) and page.merges[b][0].title == stored_groups()[a][0]
+    source_title = stored_groups()[b][0]
+    merged = services.merge_groups(str(b), str(a), page.merges[b][0].state)
+    assert (merged.moved, merged.source_title, merged.confirmed, merged.confirmed_by_merge) == (
+        2,
+        source_title,
+        True,
+        False,
+    )
+    groups = stored_groups()
+    assert b not in groups and groups[a][1:] == (True, {p["P7"], p["P3"], p["P8"], p["P9"]})
+    # Nobody chose a title: it follows the best supported member of both groups, as the page shows it.
+    assert merged.title == groups[a][0]
+
+
+def test_only_the_groups_on_the_page_are_compared_with_every_group(twins, rq, monkeypatch):
+    from sessie_app.reports import review as review_service
+
+    a, b = two_groups_of_one_idea(twins)
+    monkeypatch.setattr(review_service, "GROUPS_PER_PAGE", 1)
+    page = services.review_page(page=2)
+    assert list(page.merges) == [g.id for g in page.groups] and page.merges[a][0].group_id == b
+    assert services.review_page(show="los").merges == {}
+
+
+def test_the_target_keeps_its_chosen_title_theme_and_actor_and_a_merged_acceptance(twins, rq):
+    a, b = two_groups_of_one_idea(twins)
+    services.rename(a, "Kenniscentra per regio", theme="kenniscentra", actor="overheid")
+    services.confirm(b, "Wordt niet bewaard", actor="sectorraad")
+    services.reopen(a)
+    merged = services.merge_groups(b, a, merge_offer(b, a).state)
+    assert (merged.title, merged.confirmed, merged.confirmed_by_merge) == ("Kenniscentra per regio", True, True)
+    (group,) = [g for g in services.review().groups if g.id == a]
+    assert (group.title, group.theme, group.actor, group.confirmed) == (
+        "Kenniscentra per regio",
+        "kenniscentra",
+        "overheid",
+        True,
+    )
+
+
+def test_a_merge_is_refused_when_a_group_is_gone_changed_or_forged(twins, rq):
+    p = twins.p
+    a, b = two_groups_of_one_idea(twins)
+    state = merge_offer(b, a).state
+    loket = services.new_group([p["P11"], p["P12"]])
+    changed = "Groep %d of groep %d is intussen veranderd. Bekijk ze opnieuw en voeg ze dan samen."
+    gone = "Deze groep bestaat niet meer. Vernieuw de pagina."
+    before = stored_groups()
+    for group_id, target_id, given, message in (
+        (b, a, "", changed % (b, a)),
+        (b, a, "x" * 12, changed % (b, a)),
+        (b, loket, state, changed % (b, loket)),  # the state of another pair
+        (a, b, state, changed % (a, b)),
+        (b, b, state, "Een groep kan niet met zichzelf worden samengevoegd."),
+        (b, 98765, state, gone),
+        (98765, a, state, gone),
+        ("abc", a, state, gone),
+        (b, 10**20, state, gone),
+    ):
+        with pytest.raises(services.ReportError) as refused:
+            services.merge_groups(group_id, target_id, given)
+        assert str(refused.value) == message, (group_id, target_id, given)
+        db.session.rollback()
+    assert stored_groups() == before
+    # Either group changed since the page was shown: its members, its title, its acceptance.
+    for change in (
+        lambda: services.add_loose(p["P1"], a),
+        lambda: services.rename(a, "Een andere titel"),
+        lambda: services.confirm(b),
+        lambda: services.remove_proposals(a, [p["P3"]]),
+    ):
+        state = merge_offer(b, a).state
+        change()
+        with pytest.raises(services.ReportError, match="is intussen veranderd"):
+            services.merge_groups(b, a, state)
+        db.session.rollback()
