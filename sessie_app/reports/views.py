@@ -220,6 +220,7 @@ def _review_page():
         loose_form=LooseForm(formdata=None, prefix=LOOSE_PREFIX),
         suggest_form=ConfirmForm(formdata=None),
         join_form=ConfirmForm(formdata=None),
+        merge_form=ConfirmForm(formdata=None),
     )
 
 
@@ -245,12 +246,16 @@ def groups():
 @bp.get("/groepen/voorstellen")
 @bp.get("/groepen/los")
 @bp.get("/groepen/<int:group_id>")
+@bp.get("/groepen/<int:group_id>/samen/<int:target_id>")
 @bp.get("/groepen/los/<int:proposal_id>/bij/<int:group_id>")
-def back_to_review(group_id: int | None = None, proposal_id: int | None = None):
+def back_to_review(group_id: int | None = None, proposal_id: int | None = None, target_id: int | None = None):
     # The addresses the review's forms post to: reached by a reload, the back button or a bookmark,
     # they lead to the page itself.
     if proposal_id is not None or request.path.endswith("/los"):
         anchor = LOOSE_ANCHOR
+    elif target_id is not None:
+        # A merge's address: its group went into the target.
+        anchor = _group_anchor(target_id)
     elif group_id is not None:
         anchor = _group_anchor(group_id)
     else:
@@ -380,3 +385,29 @@ def join_group(proposal_id: int, group_id: int):
         )
     # The proposal after it on the page is where the organiser goes on, with the outcome shown there.
     return _back(_loose_anchor(following) if following else LOOSE_ANCHOR, message)
+
+
+@bp.post("/groepen/<int:group_id>/samen/<int:target_id>")
+def merge_groups(group_id: int, target_id: int):
+    """One click on a group's offer: move all its proposals into the group it resembles."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        merged = services.merge_groups(group_id, target_id, request.args.get("staat", "")[:100])
+    except services.ReportError as error:
+        return _refused(_group_anchor(group_id), error=error)
+    log.info("Organiser %s merged group %d into group %d", current_user.email, group_id, target_id)
+    message = ngettext(
+        "Groep %(source)d (%(source_title)s) samengevoegd met groep %(target)d: %(title)s. Het voorstel staat nu daar.",
+        "Groep %(source)d (%(source_title)s) samengevoegd met groep %(target)d: %(title)s. De %(num)d voorstellen staan nu daar.",
+        merged.moved,
+        source=group_id,
+        source_title=merged.source_title,
+        target=target_id,
+        title=merged.title,
+    )
+    if merged.confirmed_by_merge:
+        message += " " + _(
+            "Groep %(target)d is nu geaccepteerd, omdat groep %(source)d dat al was.", target=target_id, source=group_id
+        )
+    return _back(_group_anchor(target_id), message)

@@ -580,6 +580,104 @@ def test_a_one_click_offer_needs_its_token_and_refuses_forged_or_stale_ids(revie
     assert stored() == before
 
 
+def merge_buttons(page: str, group_id: int) -> list[tuple[int, str]]:
+    """The groups a group's card offers to merge with, and the state each button carries, in order."""
+    card = page.split(f'id="groep-{group_id}"')[1].split('class="group-fields"')[0]
+    return [
+        (int(n), state)
+        for n, state in re.findall(rf'formaction="{GROUPS_URL}/{group_id}/samen/(\d+)\?staat=(\w+)', card)
+    ]
+
+
+@pytest.fixture
+def split_idea(organiser_client, twins):
+    """The kenniscentrum twins P7 and P8 in two groups, ``a`` accepted and ``b`` a suggestion; returns
+    (client, a, b)."""
+    p = twins.p
+    a = services.new_group([p["P7"], p["P3"]])
+    b = services.new_group([p["P8"], p["P9"]])
+    services.reopen(b)
+    db.session.rollback()
+    return organiser_client, a, b
+
+
+def test_a_group_is_merged_into_the_group_it_resembles_with_one_click(split_idea):
+    client, a, b = split_idea
+    page = page_text(client.get(f"{GROUPS_URL}?thema=kenniscentra"))
+    ((target, state), *_rest) = merge_buttons(html.escape(page, quote=False), b)
+    title_a, title_b = stored()[a][0], stored()[b][0]
+    assert target == a and f"Samenvoegen met groep {a}: {title_a}" in page
+    token = csrf_from(page.split(f'id="samen-{b}"')[1])
+    response = client.post(f"{GROUPS_URL}/{b}/samen/{a}?staat={state}&thema=kenniscentra", data={"csrf_token": token})
+    assert redirected_to(response, f"groep-{a}", "?thema=kenniscentra")
+    groups = stored()
+    assert b not in groups and len(groups[a][2]) == 4 and groups[a][1]
+    after = page_text(client.get(response.headers["Location"]))
+    card = after.split(f'id="groep-{a}"')[1]
+    assert f"Groep {b} ({title_b}) samengevoegd met groep {a}: {groups[a][0]}. De 2 voorstellen staan nu daar." in card
+    # Reached again by a reload or the back button: the page, at the target.
+    assert redirected_to(
+        client.get(f"{GROUPS_URL}/{b}/samen/{a}?thema=kenniscentra"), f"groep-{a}", "?thema=kenniscentra"
+    )
+
+
+def test_merging_an_accepted_group_into_a_suggestion_accepts_it_and_says_so(split_idea):
+    client, a, b = split_idea
+    services.reopen(a)
+    services.confirm(b)
+    db.session.rollback()
+    (state,) = [s for n, s in merge_buttons(page_text(client.get(GROUPS_URL)), b) if n == a]
+    response = client.post(f"{GROUPS_URL}/{b}/samen/{a}?staat={state}", data={"csrf_token": any_token(client)})
+    assert stored()[a][1]
+    assert f"Groep {a} is nu geaccepteerd, omdat groep {b} dat al was." in page_text(
+        client.get(response.headers["Location"])
+    )
+
+
+def test_a_merge_needs_its_token_and_refuses_forged_stale_or_changed_groups(split_idea, app):
+    client, a, b = split_idea
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    (state,) = [s for n, s in merge_buttons(page_text(client.get(GROUPS_URL)), b) if n == a]
+    before = stored()
+    assert client.post(f"{GROUPS_URL}/{b}/samen/{a}?staat={state}", data={}).status_code == 400
+    changed = f"Groep {b} of groep {a} is intussen veranderd. Bekijk ze opnieuw en voeg ze dan samen."
+    gone = "Deze groep bestaat niet meer. Vernieuw de pagina."
+    for path, message, anchor in (
+        (f"{b}/samen/{a}", changed, f"groep-{b}"),
+        (f"{b}/samen/{a}?staat=%3Cscript%3E", changed, f"groep-{b}"),
+        (f"{b}/samen/{b}?staat={state}", "Een groep kan niet met zichzelf worden samengevoegd.", f"groep-{b}"),
+        (f"{b}/samen/98765?staat={state}", gone, f"groep-{b}"),
+        (f"{b}/samen/{HUGE}?staat={state}", gone, f"groep-{b}"),
+    ):
+        response = client.post(f"{GROUPS_URL}/{path}", data={"csrf_token": any_token(client)})
+        assert refused_with(response, client, message, anchor), path
+    # A group that is gone: the message at the top of the page.
+    response = client.post(f"{GROUPS_URL}/98765/samen/{a}?staat={state}", data={"csrf_token": any_token(client)})
+    assert response.status_code == 303 and gone in page_text(client.get(response.headers["Location"]))
+    response = client.post(f"{GROUPS_URL}/{HUGE}/samen/{a}", data={"csrf_token": any_token(client)})
+    assert response.status_code == 303 and gone in page_text(client.get(response.headers["Location"]))
+    assert stored() == before
+    # Changed in another tab since the page was shown: refused, nothing moved.
+    services.rename(a, "Intussen hernoemd")
+    db.session.rollback()
+    response = client.post(f"{GROUPS_URL}/{b}/samen/{a}?staat={state}", data={"csrf_token": any_token(client)})
+    assert refused_with(response, client, changed, f"groep-{b}") and b in stored()
+
+
+def test_group_titles_in_the_merge_buttons_and_message_are_escaped(split_idea):
+    client, a, b = split_idea
+    services.rename(a, "<script>alert(1)</script> & co")
+    services.rename(b, '<img src=x onerror="alert(2)">')
+    db.session.rollback()
+    raw = client.get(GROUPS_URL).get_data(as_text=True)
+    assert "<script>alert(1)" not in raw and "<img src=x" not in raw
+    assert f"Samenvoegen met groep {a}: &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in raw
+    (state,) = [s for n, s in merge_buttons(raw, b) if n == a]
+    response = client.post(f"{GROUPS_URL}/{b}/samen/{a}?staat={state}", data={"csrf_token": any_token(client)})
+    after = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "samengevoegd met groep" in after and "<script>alert(1)" not in after and "<img src=x" not in after
+
+
 # --- downloads --------------------------------------------------------------------------------------
 
 
