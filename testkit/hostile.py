@@ -71,6 +71,14 @@ class Stage:
             # Written after the suggestion, so loose, and like one of its groups: the review offers
             # it that group with a one-click button, a form of its own.
             board.add_proposal(author.id, "stage-proposal-late", "Open access tot tijdschriften voor leraren")
+            # A second group of the open-access idea, made by hand: each of the two is offered the
+            # other with a one-click merge button, a form of its own.
+            reports.new_group(
+                [
+                    board.add_proposal(author.id, f"stage-proposal-again-{n}", title)["proposal"]["id"]
+                    for n, title in enumerate(("Open access tot artikelen voor leraren", "Open access voor docenten"))
+                ]
+            )
             db.session.remove()
         self.manage_token = self._new_registration("Stage Aanmelder")
         self.check_in_token = self._new_registration("Stage Incheck", check_in=True)
