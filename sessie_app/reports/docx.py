@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -32,6 +32,10 @@ GREY = RGBColor(0x5A, 0x64, 0x70)
 NBSP = "\u00a0"
 TEXT_WIDTH = 16.8  # cm: A4 less the margins set in _setup
 NUMBER_WIDTH = 1.6
+# A header this long still fits a narrowed count column lying down ("#", "Nr.").
+SHORT_HEADER = 3
+# How much a bold header letter takes along the line, for the height of a row of upward headers.
+HEADER_CM_PER_LETTER = 0.2
 # XML 1.0 has no place for most control characters; lxml refuses them. Participants' text may hold
 # them (a paste from elsewhere), so they go, as a browser would not show them either.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -128,11 +132,22 @@ class _Draft:
         # title gets as little room as a count.
         table.autofit = False
         head = table.rows[0]
-        for column, cell, width in zip(table.columns, head.cells, widths or _widths(len(header), numeric), strict=True):
+        widths = widths or _widths(len(header), numeric)
+        for column, cell, width in zip(table.columns, head.cells, widths, strict=True):
             column.width = cell.width = Cm(width)
         _repeat_header(head)
+        upwards = [index for index in numeric if widths[index] < NUMBER_WIDTH and len(header[index]) > SHORT_HEADER]
         for index, (cell, text) in enumerate(zip(head.cells, header, strict=True)):
-            _fill(cell, [(text, True)], right=index in numeric)
+            # Upwards, the start of the line is the bottom of the cell, next to the counts.
+            _fill(cell, [(text, True)], right=index in numeric and index not in upwards)
+            if index in upwards:
+                # "Lerarenopleider" above a count narrowed to make room for six roles would
+                # break mid-word; read upwards it fits, as in a printed table.
+                _upwards(cell)
+        if upwards:
+            # LibreOffice does not grow a row for text that runs upwards: the row says how tall.
+            head.height = Cm(HEADER_CM_PER_LETTER * max(len(header[index]) for index in upwards) + 0.4)
+            head.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         for values in rows:
             self._row(table, values, numeric)
         if footer:
@@ -665,6 +680,13 @@ def _fill(cell, pieces: list[tuple[str, bool]], right: bool = False) -> None:
             run.bold = True
         elif index:
             run.font.color.rgb = GREY
+
+
+def _upwards(cell) -> None:
+    """The cell's text runs from bottom to top; the row grows to its length in Word and LibreOffice."""
+    direction = OxmlElement("w:textDirection")
+    direction.set(qn("w:val"), "btLr")
+    cell._tc.get_or_add_tcPr().append(direction)
 
 
 def _repeat_header(row) -> None:

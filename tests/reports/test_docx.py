@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from flask import current_app
 
 from sessie_app.board import services as board_services
@@ -116,6 +117,14 @@ def test_the_docx_of_all_sessions_from_the_cli(runner, marked, tmp_path):
     assert bridging[0][-1] == "Steun"
     assert bridging[1][0] == "1" and bridging[1][1].startswith("Vaste onderzoekstijd in de cao")
     assert bridging[1][2:] == ["1", "2", "2", "0", "0", "5"]
+    # Six counts beside the idea are narrow: their role names read upwards instead of breaking mid-word.
+    head = table_with_header(doc, "#", "Idee", "Leraar").rows[0].cells
+    upwards = [cell.text for cell in head if cell._tc.tcPr.find(qn("w:textDirection")) is not None]
+    assert upwards == bridging[0][2:] and "Beleidsmaker" in upwards
+    assert (
+        table_with_header(doc, "#", "Idee", "Steun", "Stemmen").rows[0].cells[2]._tc.tcPr.find(qn("w:textDirection"))
+        is None
+    )
 
     # Who must act: the actor × theme matrix, with a total row and column.
     matrix = rows_of(table_with_header(doc, "Thema", "School / bestuur"))
