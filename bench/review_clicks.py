@@ -1,5 +1,6 @@
 """Count the clicks an organiser needs to bring the app's suggestion to the true grouping, with the
-review page before issue 16's paging and one-click offers and after them; print one JSON line.
+review page before issue 16's paging, one-click offers and merge buttons and after them; print one
+JSON line.
 
 The series is bench/report_data.py's (five sessions, 750 proposals). Its proposals are written from
 some twenty underlying ideas, and which idea each proposal was written from is the truth: in the end
@@ -28,10 +29,16 @@ The organiser, the same in both versions where the pages are the same:
 * Loose proposals of an idea without a home, two or more on one page, are ticked and made a group
   (k + 1: *Nieuwe groep maken*, confirmed at once); later ones are offered that group.
 
-``after`` is the way the new page invites: a group that is no idea's home is dissolved at once
-(1 click) and its proposals, now loose, are added with the offers. ``after_moving`` keeps the old
-page's way with such groups (moving their proposals by number) and uses the offers only for the
-proposals the suggestion left loose: what the offers alone change.
+``after`` is the way the new page invites. A group that is no idea's home but whose proposals are
+mostly of an idea that has one (an *extra* group) is merged into that home when its card offers the
+home (*Samenvoegen met groep N*, looked up on the page of groups that shows it): the proposals of
+other ideas are first taken out (k ticks + *Uit de groep halen*, to the loose list), then the merge
+is 1 click. Any other group that is no home, and an extra group whose home is not offered, is
+dissolved at once (1 click) and its proposals, now loose, are added with the offers.
+``after_without_merging`` is the same without the merge buttons (every such group dissolved), as
+the page was before them; ``after_moving`` keeps the old page's way with such groups (moving their
+proposals by number) and uses the offers only for the proposals the suggestion left loose: what the
+loose offers alone change. ``merge_offer_rank`` counts where the home stood among the buttons.
 
 Clicks are counted two ways: ``clicks`` lets the organiser tick several proposals going to the same
 group before pressing the button once (as above); ``clicks_one_by_one`` handles each proposal on its
@@ -39,9 +46,10 @@ own (tick, type, press: 3; tick, take out: 2), as an organiser who does not hunt
 others of the same idea would. ``page_loads`` counts the first page, every button pressed (each is a
 POST answered by a redirect to the page) and every page or filter change. Typing a number counts as
 one click; scrolling and reading count nothing, though on the old page the loose list was one long
-page and finding a group's number meant scrolling through every group.
+page and finding a group's number meant scrolling through every group. Going to the second page of
+groups counts nothing either, in every version alike.
 
-    .venv/bin/python bench/review_clicks.py    # about two minutes, most of it the after run's 190 page builds
+    .venv/bin/python bench/review_clicks.py    # about two minutes, most of it after_without_merging's 190 page builds
 """
 
 import argparse
@@ -70,6 +78,8 @@ class Organiser:
         self.clicks = self.one_by_one = 0
         self.page_loads = self.loads_one_by_one = 1  # the review page, opened
         self.offers_taken = self.offers_missed = 0
+        self.merges_taken = self.merges_missed = 0
+        self.merge_ranks: Counter = Counter()  # where the right group stood among a group's offers
 
     def act(self, ticks: int, typed: bool = False) -> None:
         """A button pressed for ``ticks`` ticked proposals (none: a group's own button), after typing a number or not."""
@@ -126,14 +136,61 @@ def anatomy(idea_of: dict[int, str], sizes: Counter) -> dict:
     }
 
 
-def fix_groups(organiser: Organiser, idea_of: dict[int, str], sizes: Counter, dissolve_others: bool) -> None:
+def _merge_offers(group_id: int) -> dict[int, str]:
+    """The groups the review page offers ``group_id`` to merge with (id → the state the button
+    carries), best first, on the page that shows it."""
+    number = 1
+    while True:
+        page = service.review_page(page=number)
+        if group_id in {group.id for group in page.groups}:
+            return {offer.group_id: offer.state for offer in page.merges[group_id]}
+        if number >= page.group_paging.pages:
+            return {}
+        number += 1
+
+
+def _merge(organiser: Organiser, group, idea_of: dict[int, str], homes: dict[str, int]) -> bool:
+    """An extra group whose idea's home the page offers: its other ideas' proposals taken out (to
+    the loose list), then the one-click merge into the home. False when the home is not offered."""
+    counts = Counter(idea_of[p.id] for p in group.proposals)
+    idea, _count = max(counts.items(), key=lambda pair: (pair[1], pair[0]))
+    home = homes.get(idea)
+    if home is None:
+        return False
+    offered = _merge_offers(group.id)
+    if home not in offered:
+        organiser.merges_missed += 1
+        return False
+    organiser.merge_ranks[list(offered).index(home) + 1] += 1
+    strangers = [p.id for p in group.proposals if idea_of[p.id] != idea]
+    if strangers:
+        service.remove_proposals(group.id, strangers)
+        organiser.act(len(strangers))
+        if group.id not in {g.id for g in service.review().groups}:
+            return True  # one proposal was left: it stands alone, for the loose list
+        offered = _merge_offers(group.id)
+        if home not in offered:
+            organiser.merges_missed += 1
+            return False
+    service.merge_groups(group.id, home, offered[home])
+    organiser.click()
+    organiser.merges_taken += 1
+    return True
+
+
+def fix_groups(
+    organiser: Organiser, idea_of: dict[int, str], sizes: Counter, dissolve_others: bool, merge: bool = False
+) -> None:
     """The suggested groups, one by one: wrong proposals out or moved, homes accepted, the rest
-    emptied and dissolved, or (``dissolve_others``) dissolved at once for the loose list to sort."""
+    emptied and dissolved, or (``dissolve_others``) dissolved at once for the loose list to sort;
+    with ``merge``, an extra group of an idea is first merged into its home when the page offers it."""
     groups = service.review().groups
     homes = _homes(groups, idea_of, sizes)
     home_of_group = {group_id: idea for idea, group_id in homes.items()}
     for group in groups:
         own = home_of_group.get(group.id)
+        if own is None and merge and _merge(organiser, group, idea_of, homes):
+            continue
         if own is None and dissolve_others:
             service.dissolve(group.id)
             organiser.act(0)
@@ -281,8 +338,15 @@ def _truth(ideas: dict[int, str]) -> dict[int, str]:
     return {pid: idea for pid, idea in ideas.items() if pid in visible}
 
 
-def run(version: str, suggested: Path, folder: str, ideas: dict[int, str], dissolve_others: bool = False) -> dict:
-    database = Path(folder) / f"{version}-{dissolve_others}.sqlite"
+def run(
+    version: str,
+    suggested: Path,
+    folder: str,
+    ideas: dict[int, str],
+    dissolve_others: bool = False,
+    merge: bool = False,
+) -> dict:
+    database = Path(folder) / f"{version}-{dissolve_others}-{merge}.sqlite"
     _copy(suggested, database)
     app = _app(database, folder)
     start = time.perf_counter()
@@ -290,7 +354,7 @@ def run(version: str, suggested: Path, folder: str, ideas: dict[int, str], disso
         idea_of = _truth(ideas)
         sizes = Counter(idea_of.values())
         organiser = Organiser()
-        fix_groups(organiser, idea_of, sizes, dissolve_others)
+        fix_groups(organiser, idea_of, sizes, dissolve_others, merge)
         (loose_after if version == "after" else loose_before)(organiser, idea_of)
         result = {
             **organiser.result(),
@@ -299,6 +363,12 @@ def run(version: str, suggested: Path, folder: str, ideas: dict[int, str], disso
         }
         if version == "after":
             result |= {"offers_taken": organiser.offers_taken, "offers_missed": organiser.offers_missed}
+        if merge:
+            result |= {
+                "merges_taken": organiser.merges_taken,
+                "merges_missed": organiser.merges_missed,
+                "merge_offer_rank": dict(sorted(organiser.merge_ranks.items())),
+            }
         db.session.remove()
         db.engine.dispose()
     return result
@@ -326,7 +396,8 @@ def main(argv: list[str] | None = None) -> None:
             db.session.remove()
             db.engine.dispose()
         before = run("before", suggested, folder, ideas)
-        after = run("after", suggested, folder, ideas, dissolve_others=True)
+        after = run("after", suggested, folder, ideas, dissolve_others=True, merge=True)
+        after_without_merging = run("after", suggested, folder, ideas, dissolve_others=True)
         after_moving = run("after", suggested, folder, ideas)
 
     print(
@@ -339,6 +410,7 @@ def main(argv: list[str] | None = None) -> None:
                 **task,
                 "before": before,
                 "after": after,
+                "after_without_merging": after_without_merging,
                 "after_moving": after_moving,
             }
         )
