@@ -36,7 +36,7 @@ OTHER_THEME_DISCOUNT = 0.3
 CLOSEST = 3
 CLOSEST_FLOOR = 0.1
 # The groups a group is offered to merge with: a card has room for two buttons without burying its
-# own. On bench/review_clicks.py's series every extra group was offered its idea's home, 11 of 13 first.
+# own. On bench/review_clicks.py's series every extra group was offered its idea's home first (13 of 13).
 CLOSEST_MERGES = 2
 
 
@@ -171,7 +171,8 @@ def closest_group_pairs(
     ``items`` are the ``Comparable``s (or ``(id, text)`` pairs) of the groups' members; ``groups``
     maps a group id to its members' ids. Two groups resemble each other by the average similarity
     between their members, the average linkage the suggestion merges by; pairs below
-    ``CLOSEST_FLOOR`` are not offered, and a group whose members' texts say nothing gets none.
+    ``CLOSEST_FLOOR`` are not offered, nor groups smaller than the one asking, and a group whose
+    members' texts say nothing gets none.
     """
     import numpy as np
 
@@ -189,7 +190,13 @@ def closest_group_pairs(
             closest[gid] = []
             continue
         rows = sim[index[gid]]
-        scores = {other: float(np.mean(rows[:, cols])) for other, cols in index.items() if other != gid}
+        # Only into a group at least as large: merging keeps the target's number, title and acceptance,
+        # and an idea's main group is not to be offered away into a stray corner of it.
+        scores = {
+            other: float(np.mean(rows[:, cols]))
+            for other, cols in index.items()
+            if other != gid and len(groups[other]) >= len(groups[gid])
+        }
         ranked = sorted((other for other, score in scores.items() if score >= CLOSEST_FLOOR), key=lambda o: -scores[o])
         closest[gid] = ranked[:k]
     return closest

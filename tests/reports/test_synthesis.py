@@ -286,3 +286,12 @@ def test_at_most_two_groups_are_offered_to_merge_with():
 def test_fewer_than_two_groups_means_nothing_to_merge_with():
     assert closest_group_pairs([(1, "Open access"), (2, "Open access")], {"a": [1, 2]}) == {"a": []}
     assert closest_group_pairs([], {}) == {}
+
+
+def test_a_group_is_offered_only_groups_at_least_as_large():
+    """The merge keeps the target's number, title and acceptance: the stray goes into the main group."""
+    text = "Onderzoekstijd voor leraren in de cao"
+    items = [(i, text) for i in range(5)]
+    groups = {"main": [0, 1, 2], "stray": [3, 4]}
+    assert closest_group_pairs(items, groups) == {"main": [], "stray": ["main"]}
+    assert closest_group_pairs(items, {"a": [0, 1], "b": [2, 3]}) == {"a": ["b"], "b": ["a"]}
