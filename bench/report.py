@@ -39,10 +39,9 @@ import zlib
 from pathlib import Path
 
 from flask_migrate import upgrade
-from report_data import populate
+from report_data import bench_app, populate
 from sqlalchemy import select
 
-from sessie_app import create_app
 from sessie_app.extensions import db
 from sessie_app.reports import services
 from sessie_app.reports.document import report_pdf
@@ -140,17 +139,7 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "report.sqlite"
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-                "INSTANCE_DIR": folder,
-                "SECRET_KEY": "bench-secret-key",
-                "MAIL_SERVER": None,
-                "MAIL_OUTBOX_DIR": str(Path(folder) / "outbox"),
-                "BASE_URL": "http://sessie.bench",
-                "PDF_TIME_LIMIT": PDF_TIME_LIMIT,
-            }
-        )
+        app = bench_app(database, folder, PDF_TIME_LIMIT=PDF_TIME_LIMIT)
         with app.app_context():
             upgrade()
             counts, populate_s = timed(lambda: populate(args.sessions, args.participants, args.proposals, args.votes))

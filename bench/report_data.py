@@ -814,6 +814,22 @@ PROMISING_PER_BOARD = 3
 # --- wording -------------------------------------------------------------------------------------
 
 
+def bench_app(database: Path, folder: str | Path, **settings):
+    """An app on the SQLite file ``database`` that mails nobody and writes only under ``folder``:
+    what the report benches run on. ``settings`` add to or override these."""
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "INSTANCE_DIR": str(folder),
+            "SECRET_KEY": "bench-secret-key",
+            "MAIL_SERVER": None,
+            "MAIL_OUTBOX_DIR": str(Path(folder) / "outbox"),
+            "BASE_URL": "http://sessie.bench",
+            **settings,
+        }
+    )
+
+
 def _reword(text: str, rng: random.Random) -> str:
     def swap(match: re.Match) -> str:
         word = match.group(0)

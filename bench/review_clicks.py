@@ -64,7 +64,6 @@ from pathlib import Path
 import report_data
 from flask_migrate import upgrade
 
-from sessie_app import create_app
 from sessie_app.extensions import db
 from sessie_app.reports import review as service
 
@@ -305,19 +304,6 @@ def _copy(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-def _app(database: Path, folder: str):
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "INSTANCE_DIR": folder,
-            "SECRET_KEY": "bench-secret-key",
-            "MAIL_SERVER": None,
-            "MAIL_OUTBOX_DIR": str(Path(folder) / "outbox"),
-            "BASE_URL": "http://sessie.bench",
-        }
-    )
-
-
 def _record_ideas() -> dict[int, str]:
     """Wrap report_data's proposal writer so every proposal's idea is remembered: the truth."""
     ideas: dict[int, str] = {}
@@ -348,7 +334,7 @@ def run(
 ) -> dict:
     database = Path(folder) / f"{version}-{dissolve_others}-{merge}.sqlite"
     _copy(suggested, database)
-    app = _app(database, folder)
+    app = report_data.bench_app(database, folder)
     start = time.perf_counter()
     with app.test_request_context("/"):
         idea_of = _truth(ideas)
@@ -384,7 +370,7 @@ def main(argv: list[str] | None = None) -> None:
     ideas = _record_ideas()
     with tempfile.TemporaryDirectory() as folder:
         suggested = Path(folder) / "suggested.sqlite"
-        app = _app(suggested, folder)
+        app = report_data.bench_app(suggested, folder)
         with app.app_context():
             upgrade()
             report_data.populate(args.sessions, 150, args.proposals, 5, args.seed)
