@@ -7,6 +7,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..choices import ACTOR_LABELS, ACTORS, select_choices
 from ..organiser import download, no_store, organiser_context, requires, roles
@@ -131,6 +132,11 @@ LOOSE_ANCHOR = "los"
 # The query parameters of the review page, as the services' Filter names them.
 FILTER_ARGS = {"sessie": "session", "thema": "theme", "toon": "show", "pagina": "page", "lospagina": "loose_page"}
 NOTICE_KEY = "review_notice"
+# What the organiser typed into a form whose action was refused (a title, a theme, a group number):
+# the redirect would lose it, so it waits in the session for the page to fill the form in again.
+TYPED_KEY = "review_typed"
+TYPED_FIELDS = ("title", "theme", "actor", "target")
+TYPED_LENGTH = 200
 
 
 def _prefix(group_id: int) -> str:
@@ -173,7 +179,22 @@ def _back(anchor: str | None, message: str, category: str = "success"):
 def _refused(anchor: str, form=None, error: Exception | None = None):
     # A form that does not validate has an error to show (a bad token never gets here: CSRFProtect).
     message = str(error) if error else next(str(m) for messages in form.errors.values() for m in messages)
+    if form is not None:
+        typed = {
+            field.name: str((field.raw_data or [""])[0])[:TYPED_LENGTH]
+            for name, field in form._fields.items()
+            if name in TYPED_FIELDS
+        }
+        session[TYPED_KEY] = typed
     return _back(anchor, message, "error")
+
+
+def _typed_again(typed, prefix: str) -> MultiDict | None:
+    """The values typed into the refused form with this prefix, as form data; None for another form."""
+    if not isinstance(typed, dict) or not all(isinstance(v, str) for v in typed.values()):
+        return None
+    mine = {name: value for name, value in typed.items() if name.startswith(f"{prefix}-")}
+    return MultiDict(mine) if mine else None
 
 
 def _review_page():
@@ -190,10 +211,15 @@ def _review_page():
     if page.unknown:
         flash(_("Dit filter bestaat niet (meer); de pagina toont wat wel bestaat."), "error")
     themes = {key: name for key, name in page.themes.items() if key != labels.NO_THEME}
+    typed = session.pop(TYPED_KEY, None)
     group_forms = {}
     for group in page.groups:
         form = GroupForm(
-            formdata=None, prefix=_prefix(group.id), title=group.title, theme=group.theme, actor=group.actor
+            formdata=_typed_again(typed, _prefix(group.id)),
+            prefix=_prefix(group.id),
+            title=group.title,
+            theme=group.theme,
+            actor=group.actor,
         )
         _group_choices(form, group, themes)
         group_forms[group.id] = form
@@ -217,7 +243,7 @@ def _review_page():
         notice=notice,
         group_forms=group_forms,
         filter_form=filter_form,
-        loose_form=LooseForm(formdata=None, prefix=LOOSE_PREFIX),
+        loose_form=LooseForm(formdata=_typed_again(typed, LOOSE_PREFIX), prefix=LOOSE_PREFIX),
         suggest_form=ConfirmForm(formdata=None),
         join_form=ConfirmForm(formdata=None),
         merge_form=ConfirmForm(formdata=None),
@@ -331,7 +357,7 @@ def group_action(group_id: int):
         else:
             raise services.ReportError(_l("Kies wat er met de groep moet gebeuren."))
     except services.ReportError as error:
-        return _refused(anchor, error=error)
+        return _refused(anchor, form, error)
     log.info("Organiser %s changed group %d", current_user.email, group_id)
     return _back(anchor, message)
 
@@ -357,7 +383,7 @@ def loose_action():
         else:
             raise services.ReportError(_l("Kies wat er met de voorstellen moet gebeuren."))
     except services.ReportError as error:
-        return _refused(LOOSE_ANCHOR, error=error)
+        return _refused(LOOSE_ANCHOR, form, error)
     log.info("Organiser %s grouped loose proposals into group %d", current_user.email, group_id)
     # The loose list, where the organiser goes on; the message names the group.
     return _back(LOOSE_ANCHOR, message)

@@ -373,6 +373,33 @@ def test_bad_input_for_loose_proposals_says_what_is_wrong_on_the_review_page(org
     assert wrong == []
 
 
+def field_value(page: str, name: str) -> str | None:
+    """The value an input with this name shows on the page (None: no such input, or no value)."""
+    match = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page)
+    value = re.search(r'value="([^"]*)"', match.group(0)) if match else None
+    return html.unescape(value.group(1)) if value else None
+
+
+def test_what_was_typed_into_a_refused_form_is_on_the_page_again(reviewed):
+    client, data, kennis, _loket = reviewed
+    typed = "Kennis dichtbij <de> school & bestuur"
+    # Saving a title while pressing "take out" with nothing ticked: refused, and the title not lost.
+    response = group_post(client, kennis, "remove", title=typed, target="12")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kies eerst een of meer voorstellen." in html.unescape(page)
+    assert field_value(page, f"groep{kennis}-title") == typed
+    assert field_value(page, f"groep{kennis}-target") == "12"
+    # Once: the next page shows the group as stored again.
+    again = client.get(GROUPS_URL).get_data(as_text=True)
+    assert field_value(again, f"groep{kennis}-title") != typed
+
+    response = loose_post(client, "create", proposals=[data.p["P1"]], title="Mijn eigen groep")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kies minstens twee voorstellen voor een groep." in page
+    assert field_value(page, "los-title") == "Mijn eigen groep"
+    assert field_value(page, f"groep{kennis}-title") != typed
+
+
 def test_a_loose_proposal_already_in_a_group_cannot_start_another(organiser_client, twins):
     p = twins.p
     loose_post(organiser_client, "create", proposals=[p["P7"], p["P8"]])
