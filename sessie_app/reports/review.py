@@ -26,10 +26,9 @@ from .scope import (
     Item,
     ReportError,
     all_items,
-    closest_group_pairs,
-    closest_groups,
     group_title,
     majority,
+    offers,
     scope_boards,
     suggested_partition,
     themes_of,
@@ -225,8 +224,8 @@ def review_page(session=None, theme=None, show=None, page=1, loose_page=1) -> Re
     """The review as one page shows it. The arguments are as typed in the page's address: an
     unknown session, theme or kind is left out (``unknown``), a page number that is no number or
     out of range becomes the nearest page. Only the groups and loose proposals on this page get the
-    groups they resemble most (scope.closest_group_pairs and scope.closest_groups, against every
-    group): that is the costly part."""
+    groups they resemble most (scope.offers, against every group, in one comparison): that is the
+    costly part."""
     items = all_items()
     groups = _stored_groups(items)
     loose = _loose(items, groups)
@@ -257,8 +256,11 @@ def review_page(session=None, theme=None, show=None, page=1, loose_page=1) -> Re
 
     titles = {group.id: group.title for group, _members in groups}
     members_of = {group.id: members for group, members in groups}
-    closest = closest_groups(loose_slice, members_of) if loose_slice else {}
-    pairs = closest_group_pairs(members_of, [group.id for group, _members in group_slice]) if group_slice else {}
+    closest, pairs = (
+        offers(loose_slice, members_of, [group.id for group, _members in group_slice])
+        if loose_slice or group_slice
+        else ({}, {})
+    )
     shown = {group.id: group for group, _members in groups}
 
     def merge_offer(group_id: int, target_id: int) -> MergeOffer:
@@ -495,10 +497,11 @@ def add_loose(proposal_id, group_id) -> tuple[str, str]:
     proposal = _visible(proposal_id)
     if db.session.get(GroupMember, proposal.id) is not None:
         raise ReportError(_l("Dit voorstel zit al in een groep. Vernieuw de pagina."))
-    before = group_title(target.title, _members(target.id))
+    items = all_items()
+    before = group_title(target.title, _members_among(target.id, items) or _refuse_empty())
     db.session.add(GroupMember(proposal_id=proposal.id, group_id=target.id))
     db.session.flush()
-    after = group_title(target.title, _members(target.id))
+    after = group_title(target.title, _members_among(target.id, items))
     db.session.commit()
     return before, after
 

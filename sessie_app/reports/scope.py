@@ -213,23 +213,17 @@ def suggested_partition(items: list[Item]) -> list[list[Item]]:
     return [[by_id[i] for i in group] for group in ids]
 
 
-def closest_groups(loose: list[Item], groups: dict[int, list[Item]]) -> dict[int, list[int]]:
-    """For each loose item's id, the ids of the groups it resembles most, best first (at most
-    ``synthesis.CLOSEST``; none that are hardly alike)."""
-    members = [item for group in groups.values() for item in group]
-    return synthesis.closest_groups(
-        [_comparable(item) for item in {item.id: item for item in [*loose, *members]}.values()],
-        {group_id: [item.id for item in group] for group_id, group in groups.items()},
-        [item.id for item in loose],
-    )
-
-
-def closest_group_pairs(groups: dict[int, list[Item]], among: list[int]) -> dict[int, list[int]]:
-    """For each group id in ``among``, the ids of the other groups it resembles most, best first (at
-    most ``synthesis.CLOSEST_MERGES``; none that are hardly alike)."""
-    members = {item.id: item for group in groups.values() for item in group}
-    return synthesis.closest_group_pairs(
-        [_comparable(item) for item in members.values()],
-        {group_id: [item.id for item in group] for group_id, group in groups.items()},
-        among,
+def offers(
+    loose: list[Item], groups: dict[int, list[Item]], among: list[int]
+) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """What the review offers, from one comparison of ``loose`` and every group's members: for each
+    loose item's id the groups it resembles most (at most ``synthesis.CLOSEST``), and for each group
+    id in ``among`` the groups at least as large it resembles most (``synthesis.CLOSEST_MERGES``)."""
+    members = {item.id: item for item in loose}
+    members.update((item.id, item) for group in groups.values() for item in group)
+    ids = {group_id: [item.id for item in group] for group_id, group in groups.items()}
+    resemblance = synthesis.Resemblance([_comparable(item) for item in members.values()])
+    return (
+        resemblance.closest_groups(ids, [item.id for item in loose]),
+        resemblance.closest_group_pairs(ids, among),
     )

@@ -132,74 +132,76 @@ def suggest_groups(items: Iterable, threshold: float = DEFAULT_THRESHOLD) -> lis
     return groups
 
 
+class Resemblance:
+    """How alike a set of proposals is, computed once: which groups a loose proposal resembles, and
+    which groups resemble each other. A group resembles by the average similarity of its members,
+    the average linkage the suggestion merges by; nothing below ``CLOSEST_FLOOR`` is offered, and a
+    proposal whose text says nothing resembles nothing.
+
+    ``items`` are the ``Comparable``s (or ``(id, text)`` pairs) of every proposal asked about and of
+    the groups' members; ``groups`` below map a group id to its members' ids.
+    """
+
+    def __init__(self, items: Iterable):
+        kept, texts, _empty = _normalised(_comparables(items))
+        self._row = {item.id: i for i, item in enumerate(kept)}
+        self._sim = _signal_matrix(kept, texts) if kept else None
+
+    def _rows(self, groups: Mapping[Hashable, list]) -> dict[Hashable, list[int]]:
+        rows = {gid: [self._row[m] for m in members if m in self._row] for gid, members in groups.items()}
+        return {gid: found for gid, found in rows.items() if found}
+
+    @staticmethod
+    def _best(scores: dict, k: int) -> list:
+        return sorted((gid for gid, score in scores.items() if score >= CLOSEST_FLOOR), key=lambda g: -scores[g])[:k]
+
+    def closest_groups(
+        self, groups: Mapping[Hashable, list], loose: Iterable[Hashable], k: int = CLOSEST
+    ) -> dict[Hashable, list[Hashable]]:
+        """For each id in ``loose``, the ids of the (at most ``k``) groups it resembles most, best first."""
+        columns = self._rows(groups)
+        closest = {}
+        for item_id in loose:
+            row = self._row.get(item_id)
+            scores = {} if row is None else {gid: float(self._sim[row, cols].mean()) for gid, cols in columns.items()}
+            closest[item_id] = self._best(scores, k)
+        return closest
+
+    def closest_group_pairs(
+        self, groups: Mapping[Hashable, list], among: Iterable[Hashable] | None = None, k: int = CLOSEST_MERGES
+    ) -> dict[Hashable, list[Hashable]]:
+        """For each group id in ``among`` (all groups when None), the ids of the (at most ``k``) other
+        groups it resembles most, best first; only groups at least as large are offered."""
+        index = self._rows(groups)
+        closest = {}
+        for gid in groups if among is None else among:
+            if gid not in index:
+                closest[gid] = []
+                continue
+            rows = self._sim[index[gid]]
+            # Only into a group at least as large: merging keeps the target's number, title and
+            # acceptance, and an idea's main group is not to be offered away into a stray corner of it.
+            scores = {
+                other: float(rows[:, cols].mean())
+                for other, cols in index.items()
+                if other != gid and len(groups[other]) >= len(groups[gid])
+            }
+            closest[gid] = self._best(scores, k)
+        return closest
+
+
 def closest_groups(
     items: Iterable, groups: Mapping[Hashable, list], loose: Iterable[Hashable], k: int = CLOSEST
 ) -> dict[Hashable, list[Hashable]]:
-    """For each id in ``loose``, the ids of the (at most ``k``) groups it resembles most, best first.
-
-    ``items`` are the ``Comparable``s (or ``(id, text)`` pairs) of the loose proposals and of the
-    groups' members; ``groups`` maps a group id to its members' ids. A proposal resembles a group
-    by its average similarity to the members, as the suggestion merges; groups below
-    ``CLOSEST_FLOOR`` are not offered, and a proposal whose text says nothing gets none.
-    """
-    import numpy as np
-
-    kept, texts, _empty = _normalised(_comparables(items))
-    if not kept:
-        return {item_id: [] for item_id in loose}
-    sim = _signal_matrix(kept, texts)
-    row = {item.id: i for i, item in enumerate(kept)}
-    columns = {gid: [row[m] for m in members if m in row] for gid, members in groups.items()}
-    columns = {gid: index for gid, index in columns.items() if index}
-    closest = {}
-    for item_id in loose:
-        if item_id not in row or not columns:
-            closest[item_id] = []
-            continue
-        scores = {gid: float(np.mean(sim[row[item_id], index])) for gid, index in columns.items()}
-        ranked = sorted((gid for gid, score in scores.items() if score >= CLOSEST_FLOOR), key=lambda g: -scores[g])
-        closest[item_id] = ranked[:k]
-    return closest
+    """``Resemblance(items).closest_groups``: for each id in ``loose``, the groups it resembles most."""
+    return Resemblance(items).closest_groups(groups, loose, k)
 
 
 def closest_group_pairs(
     items: Iterable, groups: Mapping[Hashable, list], among: Iterable[Hashable] | None = None, k: int = CLOSEST_MERGES
 ) -> dict[Hashable, list[Hashable]]:
-    """For each group id in ``among`` (all groups when None), the ids of the (at most ``k``) other
-    groups it resembles most, best first.
-
-    ``items`` are the ``Comparable``s (or ``(id, text)`` pairs) of the groups' members; ``groups``
-    maps a group id to its members' ids. Two groups resemble each other by the average similarity
-    between their members, the average linkage the suggestion merges by; pairs below
-    ``CLOSEST_FLOOR`` are not offered, nor groups smaller than the one asking, and a group whose
-    members' texts say nothing gets none.
-    """
-    import numpy as np
-
-    kept, texts, _empty = _normalised(_comparables(items))
-    row = {item.id: i for i, item in enumerate(kept)}
-    index = {gid: [row[m] for m in members if m in row] for gid, members in groups.items()}
-    index = {gid: rows for gid, rows in index.items() if rows}
-    wanted = list(groups if among is None else among)
-    if len(index) < 2:
-        return {gid: [] for gid in wanted}
-    sim = _signal_matrix(kept, texts)
-    closest = {}
-    for gid in wanted:
-        if gid not in index:
-            closest[gid] = []
-            continue
-        rows = sim[index[gid]]
-        # Only into a group at least as large: merging keeps the target's number, title and acceptance,
-        # and an idea's main group is not to be offered away into a stray corner of it.
-        scores = {
-            other: float(np.mean(rows[:, cols]))
-            for other, cols in index.items()
-            if other != gid and len(groups[other]) >= len(groups[gid])
-        }
-        ranked = sorted((other for other, score in scores.items() if score >= CLOSEST_FLOOR), key=lambda o: -scores[o])
-        closest[gid] = ranked[:k]
-    return closest
+    """``Resemblance(items).closest_group_pairs``: for each group in ``among``, the groups it resembles most."""
+    return Resemblance(items).closest_group_pairs(groups, among, k)
 
 
 def _pairs(groups: Iterable[Iterable[Hashable]]) -> set[frozenset]:

@@ -203,13 +203,19 @@ def test_threshold_out_of_range_and_repeated_ids_are_refused():
         suggest_groups([(1, "open access"), (1, "open access")])
 
 
+# Two ideas in two pairs (access to journals, time for research) and a fifth about access.
+ACCESS_AND_TIME = [
+    (1, "Gratis toegang tot wetenschappelijke tijdschriften voor leraren"),
+    (2, "Open access: leraren lezen onderzoeksartikelen zonder betaalmuur"),
+    (3, "Onderzoekstijd in de normjaartaak van elke leraar"),
+    (4, "Uren voor onderzoek in de taakverdeling van docenten"),
+    (5, "Leraren krijgen toegang tot tijdschriften en artikelen"),
+]
+
+
 def test_a_loose_proposal_is_offered_the_groups_it_resembles_best_first():
     items = [
-        (1, "Gratis toegang tot wetenschappelijke tijdschriften voor leraren"),
-        (2, "Open access: leraren lezen onderzoeksartikelen zonder betaalmuur"),
-        (3, "Onderzoekstijd in de normjaartaak van elke leraar"),
-        (4, "Uren voor onderzoek in de taakverdeling van docenten"),
-        (5, "Leraren krijgen toegang tot tijdschriften en artikelen"),
+        *ACCESS_AND_TIME,
         (6, "Leerlingen in groep 8 presenteren hun profielwerkstuk aan ouders"),
         (7, ""),
     ]
@@ -233,11 +239,7 @@ def test_no_groups_means_nothing_is_offered():
 
 def test_a_group_is_offered_the_groups_it_resembles_by_average_linkage_best_first():
     items = [
-        (1, "Gratis toegang tot wetenschappelijke tijdschriften voor leraren"),
-        (2, "Open access: leraren lezen onderzoeksartikelen zonder betaalmuur"),
-        (3, "Onderzoekstijd in de normjaartaak van elke leraar"),
-        (4, "Uren voor onderzoek in de taakverdeling van docenten"),
-        (5, "Leraren krijgen toegang tot tijdschriften en artikelen"),
+        *ACCESS_AND_TIME,
         (6, "Toegang tot wetenschappelijke tijdschriften voor docenten"),
         (7, "Leerlingen in groep 8 presenteren hun profielwerkstuk aan ouders"),
         (8, "Ouders zien het profielwerkstuk van hun kind op een avond"),
