@@ -71,8 +71,8 @@ class Stage:
             # Written after the suggestion, so loose, and like one of its groups: the review offers
             # it that group with a one-click button, a form of its own.
             board.add_proposal(author.id, "stage-proposal-late", "Open access tot tijdschriften voor leraren")
-            # A second group of the open-access idea, made by hand: each of the two is offered the
-            # other with a one-click merge button, a form of its own.
+            # A second group of the open-access idea, made by hand: the smaller of the two is offered the
+            # larger with a one-click merge button, a form of its own.
             reports.new_group(
                 [
                     board.add_proposal(author.id, f"stage-proposal-again-{n}", title)["proposal"]["id"]
