@@ -75,7 +75,8 @@ if _soft != resource.RLIM_INFINITY and _soft < _wanted:
     resource.setrlimit(
         resource.RLIMIT_NOFILE, (_wanted if _hard == resource.RLIM_INFINITY else min(_wanted, _hard), _hard)
     )
-# A worker that is busy for this long (a PDF render runs in a real thread, so this is a hang) is restarted.
+# A worker that is busy for this long is hung (a PDF renders in a process of its own, waited for without
+# blocking), and is restarted.
 timeout = 120
 graceful_timeout = 10
 keepalive = 5

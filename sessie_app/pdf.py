@@ -1,9 +1,11 @@
 """HTML to PDF with WeasyPrint, fetching nothing but the app's own static files, within a time limit (docs/reports.md)."""
 
 import base64
-import ctypes
+import gc
 import logging
 import mimetypes
+import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -17,10 +19,20 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_CONCURRENT = 2
 MAX_STATIC_FILE = 5 * 1024 * 1024
-STOP_GRACE = 2.0
+MAX_LOGGED = 500
+# Audit events (https://docs.python.org/3/library/audit_events.html) a render process refuses.
+NETWORK_EVENTS = frozenset(
+    {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "socket.sendto"}
+)
+# What the forkserver imports once, so that every render process starts with it: this module (and
+# so the app's package, where the fetcher lives), WeasyPrint, and the main module, which a process
+# that multiprocessing starts imports again unless its parent already did (a script that makes
+# PDFs needs multiprocessing's `if __name__ == "__main__":` guard).
+PRELOAD = ["__main__", "weasyprint", "weasyprint.pdf", __name__]
 
 _slots_lock = threading.Lock()
 _slots: dict[int, threading.BoundedSemaphore] = {}
+_forkserver = None
 
 
 class PdfError(Exception):
@@ -37,11 +49,6 @@ class PdfBusy(PdfError):
 
 class RefusedURL(ValueError):
     """The fetcher does not serve this URL."""
-
-
-class _Stop(BaseException):
-    # A BaseException, so no ``except Exception`` inside WeasyPrint can swallow it.
-    pass
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -63,17 +70,16 @@ def make_fetcher(base_url: str | None, static_folder: str | Path, static_url_pat
             super().__init__(
                 timeout=1, allowed_protocols=("data", "http", "https"), allow_redirects=False, fail_on_errors=False
             )
-            self.fetched: list[str] = []
-            self.refused: list[str] = []
+            # Every URL asked for, served or refused, in order.
+            self.requested: list[str] = []
 
         def fetch(self, url, headers=None):
+            self.requested.append(url[:MAX_LOGGED])
             try:
                 response = self._serve(url)
             except RefusedURL:
-                self.refused.append(url[:200])
                 log.warning("PDF rendering refused to fetch %.200s", url)
                 raise
-            self.fetched.append(url[:200])
             return response
 
         def _serve(self, url: str):
@@ -124,53 +130,92 @@ def _slots_for(limit: int) -> threading.BoundedSemaphore:
         return _slots[limit]
 
 
-def _gevent_patched() -> bool:
-    if "gevent" not in sys.modules:
-        return False
-    from gevent import monkey
+def _processes():
+    """multiprocessing's forkserver, whose one clean process has WeasyPrint imported and forks a
+    render process off itself on demand (docs/reports.md, Making a PDF)."""
+    global _forkserver
+    with _slots_lock:
+        if _forkserver is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            _forkserver = context
+        return _forkserver
 
-    return monkey.is_module_patched("threading")
+
+def prepare() -> None:
+    """Start the forkserver now, so a PDF asked for in a moment finds WeasyPrint imported. Returns at
+    once: the imports happen in the forkserver while the caller goes on."""
+    from multiprocessing import forkserver
+
+    _processes()
+    forkserver.ensure_running()
 
 
-class _Render:
-    """``work`` in an operating-system thread that can be waited for with a timeout and stopped.
+class _Warnings(logging.Handler):
+    """The render process's warnings (a refused URL, an image WeasyPrint could not read), kept to be
+    logged again by the process that asked for the PDF, where the app's logging is set up."""
 
-    ``release`` runs once the work has ended, in the thread that can safely call it."""
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
 
-    def __init__(self, work, release):
-        self._ident: int | None = None
-        if _gevent_patched():
-            from gevent import get_hub, monkey
+    def emit(self, record):
+        self.records.append((record.name, record.levelno, record.getMessage()[:MAX_LOGGED]))
 
-            real_ident = monkey.get_original("_thread", "get_ident")
 
-            def run():
-                self._ident = real_ident()
-                work()
+def forbid_network(attempts: list[str]) -> None:
+    """From now on this process opens no connection and looks up no name, whatever asks: the URL
+    fetcher already refuses every URL outside the static folder, and this catches anything that
+    would go around it. Each attempt is noted in ``attempts`` and fails with PermissionError.
+    For a render process only: an audit hook stays for the life of the process."""
 
-            self._result = get_hub().threadpool.spawn(run)
-            # Called in the hub's thread, where gevent's semaphore lives.
-            self._result.rawlink(lambda _result: release())
-            self.join = self._result.wait
-            self.is_alive = lambda: not self._result.ready()
-        else:
+    def hook(event: str, args: tuple) -> None:
+        if event in NETWORK_EVENTS:
+            attempts.append(f"{event} {args[1:] if event == 'socket.connect' else args}"[:MAX_LOGGED])
+            raise PermissionError(f"no network in a PDF render ({event})")
 
-            def run():
-                self._ident = threading.get_ident()
-                try:
-                    work()
-                finally:
-                    release()
+    sys.addaudithook(hook)
 
-            thread = threading.Thread(target=run, name="render-pdf", daemon=True)
-            thread.start()
-            self.join = thread.join
-            self.is_alive = thread.is_alive
 
-    def interrupt(self) -> None:
-        if self._ident is None or not self.is_alive():
-            return
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._ident), ctypes.py_object(_Stop))
+def _render_process(connection, html, base_url, static_folder, static_url_path, pdf_options) -> None:
+    """In a render process: the PDF, what it asked for, its warnings and this process's peak memory
+    to ``connection``.
+
+    WeasyPrint makes millions of objects that live until the PDF is written, many of them in
+    reference cycles: the collector is off (a pass would walk that heap and free next to nothing),
+    and the process ends without freeing any of it."""
+    gc.disable()
+    warnings = _Warnings()
+    logging.getLogger().addHandler(warnings)
+    outcome: dict = {"network": []}
+    forbid_network(outcome["network"])
+    fetcher = make_fetcher(base_url, static_folder, static_url_path)
+    try:
+        from weasyprint import HTML
+
+        outcome["pdf"] = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(**pdf_options)
+    except Exception as error:  # noqa: BLE001 - handed to the caller, which raises PdfError
+        outcome["error"] = f"{type(error).__name__}: {error}"[:MAX_LOGGED]
+    outcome["requested"] = fetcher.requested
+    outcome["warnings"] = warnings.records
+    outcome["peak_mb"] = _peak_mb()
+    try:
+        connection.send(outcome)
+        connection.close()
+    finally:
+        os._exit(0)
+
+
+def _peak_mb() -> float | None:
+    """This process's peak resident memory (Linux), pages shared with the forkserver included."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 def render_pdf(
@@ -182,14 +227,12 @@ def render_pdf(
     static_url_path: str | None = None,
     pdf_options: dict | None = None,
 ) -> bytes:
-    """The PDF of ``html``. Relative URLs resolve against ``base_url``; only this app's static
-    files and ``data:`` URIs are fetched. ``pdf_options`` go to WeasyPrint's ``write_pdf`` as
-    they are (e.g. ``{"pdf_variant": "pdf/ua-1"}`` or ``{"pdf_tags": True}``); they cannot
-    change the URL fetcher. Raises PdfTimeout after ``timeout`` seconds (default the app's
-    PDF_TIME_LIMIT, else 30), PdfBusy when no render slot frees up in that time, and PdfError
-    when WeasyPrint fails."""
-    from weasyprint import HTML
-
+    """The PDF of ``html``, made in a process of its own. Relative URLs resolve against
+    ``base_url``; only this app's static files and ``data:`` URIs are fetched. ``pdf_options`` go
+    to WeasyPrint's ``write_pdf`` as they are (e.g. ``{"pdf_variant": "pdf/ua-1"}`` or
+    ``{"pdf_tags": True}``); they cannot change the URL fetcher. Raises PdfTimeout after
+    ``timeout`` seconds (default the app's PDF_TIME_LIMIT, else 30), PdfBusy when no render slot
+    frees up in that time, and PdfError when WeasyPrint fails."""
     config = current_app.config if has_app_context() else {}
     if static_folder is None:
         static_folder = current_app.static_folder
@@ -198,40 +241,58 @@ def render_pdf(
     if timeout is None:
         timeout = float(config.get("PDF_TIME_LIMIT", DEFAULT_TIMEOUT))
     slots = _slots_for(int(config.get("PDF_MAX_CONCURRENT", DEFAULT_MAX_CONCURRENT)))
-
-    fetcher = make_fetcher(base_url, static_folder, static_url_path)
-    outcome: dict = {}
-
-    def work():
-        try:
-            outcome["pdf"] = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(**(pdf_options or {}))
-        except _Stop:
-            outcome["stopped"] = True
-        except Exception as error:  # noqa: BLE001 - handed to the caller below
-            outcome["error"] = error
-
     if not slots.acquire(timeout=timeout):
         raise PdfBusy("no free PDF slot")
     try:
-        # Released when the work ends, not when the caller gives up: a render that will not stop keeps its slot.
-        worker = _Render(work, release=slots.release)
-    except BaseException:
+        work = (html, base_url, str(static_folder), static_url_path, dict(pdf_options or {}))
+        outcome, seconds = _in_a_process(work, timeout)
+    finally:
         slots.release()
-        raise
-    worker.join(timeout)
-    if worker.is_alive():
-        # The exception can land in a finaliser (``__del__``), where Python drops it: repeat it
-        # until the worker stops, for at most STOP_GRACE seconds.
-        deadline = time.monotonic() + STOP_GRACE
-        while worker.is_alive() and time.monotonic() < deadline:
-            worker.interrupt()
-            worker.join(0.05)
-        log.warning(
-            "PDF rendering stopped after %.1f s%s", timeout, "" if not worker.is_alive() else " (still winding down)"
-        )
-        raise PdfTimeout(f"rendering took longer than {timeout} s")
+    for url in outcome["requested"]:
+        log.debug("PDF rendering asked for %s", url, extra={"pdf_url": url})
+    for attempt in outcome["network"]:
+        log.warning("PDF rendering tried to reach the network: %s", attempt, extra={"pdf_network": attempt})
+    for name, level, message in outcome["warnings"]:
+        logging.getLogger(name).log(level, "%s", message)
     if "error" in outcome:
-        raise PdfError(str(outcome["error"])) from outcome["error"]
-    if "pdf" not in outcome:
-        raise PdfTimeout("rendering was stopped")
+        raise PdfError(outcome["error"])
+    log.info(
+        "PDF made in %.1f s: %d kB, render process peak %s MB",
+        seconds,
+        len(outcome["pdf"]) // 1024,
+        outcome["peak_mb"],
+        extra={"render_seconds": seconds, "render_peak_mb": outcome["peak_mb"]},
+    )
     return outcome["pdf"]
+
+
+def _in_a_process(work: tuple, timeout: float) -> tuple[dict, float]:
+    """Run ``_render_process`` on ``work``; the process is killed when ``timeout`` runs out.
+
+    Waiting is a poll on a pipe, which gevent (make serve) turns into a wait that lets the other
+    greenlets run: the hall's phones keep moving while a report renders."""
+    context = _processes()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_render_process, args=(sender, *work), name="render-pdf", daemon=True)
+    started = time.monotonic()
+    try:
+        process.start()
+    except OSError as error:
+        receiver.close()
+        sender.close()
+        raise PdfError(f"no render process could be started: {error}") from error
+    sender.close()
+    try:
+        if not receiver.poll(max(timeout - (time.monotonic() - started), 0)):
+            log.warning("PDF rendering stopped after %.1f s", timeout)
+            raise PdfTimeout(f"rendering took longer than {timeout} s")
+        try:
+            outcome = receiver.recv()
+        except EOFError as error:
+            raise PdfError(f"the render process ended without a PDF (exit code {process.exitcode})") from error
+        return outcome, time.monotonic() - started
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join()

@@ -1,7 +1,5 @@
 """The Plan van Aanpak as a document: HTML from ``build_report``'s Report, and its tagged PDF (docs/reports.md)."""
 
-import gc
-import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,10 +19,6 @@ from .report import BottleneckEntry, Group, LabelledCount, Report, SessionChapte
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 DEFAULT_BASE_URL = "http://localhost"
 MORE_ANSWERS = 3
-# Python's collector during a render: see _without_collections.
-_gc_lock = threading.Lock()
-_gc_renders = 0
-_gc_was_enabled = False
 
 # Where the long Dutch words in narrow column headers may break (a soft hyphen); automatic
 # hyphenation picks breaks like "Lera-renoplei-der". A label not listed is left as it is.
@@ -79,34 +73,7 @@ def report_pdf(report: Report, locale: str = "nl", timeout: float | None = None)
     """The report as a tagged PDF/UA-1 file. Raises pdf.PdfError (PdfTimeout, PdfBusy) as render_pdf does."""
     with _document_context() as base_url:
         html = report_html(report, locale)
-        with _without_collections():
-            return render_pdf(html, base_url=base_url, timeout=timeout, pdf_options=PDF_OPTIONS)
-
-
-@contextmanager
-def _without_collections():
-    """Pause Python's cyclic garbage collector while a report renders (docs/reports.md, Speed).
-
-    WeasyPrint makes millions of objects that live until the PDF is written, so a collection
-    during the render frees next to nothing, while each full pass walks that heap and everything
-    else the process holds: even at raised thresholds a tenth of the render time, more in a
-    process that holds much else. Paused, the peak memory grows by a few MB (measured). The
-    switch is process-wide, so it is set when the first concurrent render starts and restored
-    after the last ends; the collector's next pass picks up what the render left in cycles.
-    """
-    global _gc_renders, _gc_was_enabled
-    with _gc_lock:
-        if _gc_renders == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_renders += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_renders -= 1
-            if _gc_renders == 0 and _gc_was_enabled:
-                gc.enable()
+        return render_pdf(html, base_url=base_url, timeout=timeout, pdf_options=PDF_OPTIONS)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..choices import ACTOR_LABELS, ACTORS, select_choices
 from ..organiser import download, no_store, organiser_context, requires, roles
-from ..pdf import PdfBusy, PdfError, PdfTimeout
+from ..pdf import PdfBusy, PdfError, PdfTimeout, prepare
 from ..registration.forms import ConfirmForm
 from ..registration.meetings import meetings_in_date_order
 from . import exports, labels, services
@@ -54,6 +54,8 @@ def _index_page(status: int = 200):
 
 @bp.get("/")
 def index():
+    # A download usually follows: the render processes' forkserver imports WeasyPrint meanwhile.
+    prepare()
     return _index_page()
 
 

@@ -2,9 +2,9 @@
 A4, several pages, the groups in order, every chapter; no personal data; hostile text printed as
 text while nothing but the app's own static files and data: URIs is fetched."""
 
+import logging
 import re
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
@@ -100,35 +100,22 @@ def hostile(dataset):
     return dataset
 
 
+class FetchLog:
+    """What the PDF render process asked its fetcher for (``requested``) and every connection or name
+    lookup it tried (``connections``), as sessie_app.pdf logs them from the process's report."""
+
+    def __init__(self, caplog):
+        self.caplog = caplog
+
+    def __getitem__(self, key: str) -> list[str]:
+        attribute = {"requested": "pdf_url", "connections": "pdf_network"}[key]
+        return [getattr(record, attribute) for record in self.caplog.records if hasattr(record, attribute)]
+
+
 @pytest.fixture
-def fetch_log(monkeypatch):
-    """Every URL the PDF renderer asks its fetcher for, and every connection anything tries to open."""
-    log = {"requested": [], "connections": []}
-    original = pdf.make_fetcher
-
-    def make_fetcher(*args, **kwargs):
-        fetcher = original(*args, **kwargs)
-        fetch = fetcher.fetch
-
-        def recording_fetch(url, *more, **options):
-            log["requested"].append(url)
-            return fetch(url, *more, **options)
-
-        fetcher.fetch = recording_fetch
-        return fetcher
-
-    def refuse(kind):
-        def attempt(*args, **kwargs):
-            log["connections"].append((kind, args[1:] if kind == "connect" else args))
-            raise OSError("blocked by the test")
-
-        return attempt
-
-    monkeypatch.setattr(pdf, "make_fetcher", make_fetcher)
-    monkeypatch.setattr(socket.socket, "connect", refuse("connect"))
-    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
-    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
-    return log
+def fetch_log(caplog):
+    caplog.set_level(logging.DEBUG, logger="sessie_app.pdf")
+    return FetchLog(caplog)
 
 
 def only_own_files(requested: list[str], origin: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Under gevent (make serve) a PDF render runs in a real thread: the hall's phones keep moving."""
+"""Under gevent (make serve) a PDF renders in a process of its own, waited for without holding the hub: the
+hall's phones keep moving."""
 
 import json
 import subprocess
@@ -18,6 +19,7 @@ def test_a_pdf_render_under_gevent_leaves_other_greenlets_running_and_still_stop
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    # The first render waited for another greenlet to tick: the hub kept running meanwhile.
-    assert result == {"ticked_while_rendering": True, "pdf": True, "timed_out": True, "again": True}, result
+    # Another greenlet ticked on while the long render was waited for: the hub kept running.
+    assert result.pop("ticks_while_rendering") >= 10, result
+    assert result == {"pdf": True, "timed_out": True, "render_processes_left": 0, "again": True}, result
     assert "weasyprint.progress" not in done.stderr
