@@ -343,10 +343,12 @@ def _report_target(kind: str):
 @_report_target("PDF")
 def report_pdf(session_slug: str | None, all_sessions: bool, output: Path) -> None:
     """Write the Plan van Aanpak report as PDF, with the groups the organiser confirmed."""
-    from .pdf import PdfError
+    from .pdf import PdfError, prepare
     from .reports.document import report_pdf as render
 
     scope = _report_scope(session_slug, all_sessions)
+    # WeasyPrint is imported in the forkserver while the report is built.
+    prepare()
     with link_context():
         report = _build_report(scope)
         try:

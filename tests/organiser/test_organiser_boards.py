@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import pytest
 
-from sessie_app import pdf
+from sessie_app import pdf, pdf_process
 from sessie_app.board import services as board_services
 from sessie_app.board.models import STEMMEN, Board, Proposal
 from sessie_app.extensions import db
@@ -362,7 +362,7 @@ def test_a_render_process_reaches_no_network_even_around_the_fetcher(local_serve
     host, port = local_server.removeprefix("http://").split(":")
     code = f"""
 import socket
-from sessie_app.pdf import forbid_network
+from sessie_app.pdf_process import forbid_network
 attempts = []
 forbid_network(attempts)
 calls = (lambda: socket.socket().connect(({host!r}, {port})), lambda: socket.getaddrinfo("example.org", 443))
@@ -385,7 +385,7 @@ def test_relative_links_resolve_only_to_our_static_files(app, tmp_path):
 
     Image.new("RGB", (4, 4), "red").save(static / "img" / "dot.png")
     (tmp_path / "secret.txt").write_text("geheim")
-    fetcher = pdf.make_fetcher("http://sessie.test/", static, "/static")
+    fetcher = pdf_process.make_fetcher("http://sessie.test/", static, "/static")
     assert fetcher.fetch("http://sessie.test/static/img/dot.png").read().startswith(b"\x89PNG")
     assert fetcher.fetch("data:text/plain;base64,aGFsbG8=").read() == b"hallo"
     for url in (
@@ -399,7 +399,7 @@ def test_relative_links_resolve_only_to_our_static_files(app, tmp_path):
         f"file://{static}/img/dot.png",
         "http://sessie.test/static/img/missing.png",
     ):
-        with pytest.raises(pdf.RefusedURL):
+        with pytest.raises(pdf_process.RefusedURL):
             fetcher.fetch(url)
     document = '<img src="/static/img/dot.png" alt="punt"><img src="static/../secret.txt" alt="nee">'
     data = pdf.render_pdf(document, base_url="http://sessie.test/", static_folder=static, static_url_path="/static")
