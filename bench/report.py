@@ -35,17 +35,6 @@ import time
 import zlib
 from pathlib import Path
 
-from flask_migrate import upgrade
-from report_data import bench_app, populate
-from sqlalchemy import select
-
-from sessie_app.extensions import db
-from sessie_app.pdf import prepare
-from sessie_app.reports import services
-from sessie_app.reports.document import report_pdf
-from sessie_app.reports.docx import report_docx
-from sessie_app.reports.models import ProposalGroup
-
 TARGETS = {"synthesis_s": 2.0, "pdf_s": 5.0, "docx_s": 3.0, "peak_rss_mb": 300.0}
 # The bench measures how long the PDF takes, so the app's time limit must not cut it short.
 PDF_TIME_LIMIT = 600.0
@@ -107,6 +96,18 @@ class Renders(logging.Handler):
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Imported here, not at the top: every PDF render process runs this module again (sessie_app/pdf.py, PRELOAD).
+    from flask_migrate import upgrade
+    from report_data import bench_app, populate
+    from sqlalchemy import select
+
+    from sessie_app.extensions import db
+    from sessie_app.pdf import prepare
+    from sessie_app.reports import services
+    from sessie_app.reports.document import report_pdf
+    from sessie_app.reports.docx import report_docx
+    from sessie_app.reports.models import ProposalGroup
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=5)
     parser.add_argument("--participants", type=int, default=150)

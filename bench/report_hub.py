@@ -19,14 +19,6 @@ import time
 from pathlib import Path
 
 import gevent
-from flask_migrate import upgrade
-from report_data import bench_app, populate
-from sqlalchemy import select
-
-from sessie_app.extensions import db
-from sessie_app.reports import services
-from sessie_app.reports.document import report_pdf
-from sessie_app.reports.models import ProposalGroup
 
 TICK_S = 0.01
 
@@ -37,6 +29,16 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> dict:
+    # Imported here, not at the top: every PDF render process runs this module again (sessie_app/pdf.py, PRELOAD).
+    from flask_migrate import upgrade
+    from report_data import bench_app, populate
+    from sqlalchemy import select
+
+    from sessie_app.extensions import db
+    from sessie_app.reports import services
+    from sessie_app.reports.document import report_pdf
+    from sessie_app.reports.models import ProposalGroup
+
     logging.getLogger("sessie_app.pdf").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         app = bench_app(Path(folder) / "report.sqlite", folder, PDF_TIME_LIMIT=600.0, SOCKETIO_ASYNC_MODE="gevent")

@@ -2,6 +2,7 @@
 
 import logging
 import multiprocessing
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -14,10 +15,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_CONCURRENT = 2
-# What the forkserver imports once, so that every render process starts with it: the render
-# process's module, WeasyPrint, and the main module, which a process that multiprocessing starts
-# imports again unless its parent already did (a script that makes PDFs needs multiprocessing's
-# `if __name__ == "__main__":` guard).
+# What the forkserver imports once, so that every render process starts with it. A process that
+# multiprocessing starts also runs the main module again (as "__mp_main__"), unless the forkserver
+# preloaded it, which Python 3.11's does not (it loses the module's path): a script that makes PDFs
+# needs multiprocessing's `if __name__ == "__main__":` guard, and imports little at its top.
 PRELOAD = ["__main__", "weasyprint", "weasyprint.pdf", pdf_process.__name__]
 
 _slots_lock = threading.Lock()
@@ -91,8 +92,13 @@ def render_pdf(
     if not slots.acquire(timeout=timeout):
         raise PdfBusy("no free PDF slot")
     try:
-        work = (html, base_url, str(static_folder), static_url_path, dict(pdf_options or {}))
-        outcome, seconds = _in_a_process(work, timeout)
+        # The HTML goes by file: in the arguments it would fill the pipe to the new process, and the
+        # write would wait (holding gevent's hub) until that process has imported the main module.
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="sessie-pdf-", suffix=".html") as source:
+            source.write(html)
+            source.flush()
+            work = (source.name, base_url, str(static_folder), static_url_path, dict(pdf_options or {}))
+            outcome, seconds = _in_a_process(work, timeout)
     finally:
         slots.release()
     for url in outcome["requested"]:

@@ -124,9 +124,9 @@ def forbid_network(attempts: list[str]) -> None:
     sys.addaudithook(hook)
 
 
-def render_process(connection, html, base_url, static_folder, static_url_path, pdf_options) -> None:
-    """In a render process: the PDF, what it asked for, its warnings, this process's peak memory and
-    processor time to ``connection``.
+def render_process(connection, source, base_url, static_folder, static_url_path, pdf_options) -> None:
+    """In a render process: the PDF of the HTML file ``source``, what it asked for, its warnings, this
+    process's peak memory and processor time to ``connection``.
 
     WeasyPrint makes millions of objects that live until the PDF is written, many of them in
     reference cycles: the collector is off (a pass would walk that heap and free next to nothing),
@@ -140,6 +140,7 @@ def render_process(connection, html, base_url, static_folder, static_url_path, p
     try:
         from weasyprint import HTML
 
+        html = Path(source).read_text(encoding="utf-8")
         outcome["pdf"] = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(**pdf_options)
     except Exception as error:  # noqa: BLE001 - handed to the caller, which raises PdfError
         outcome["error"] = f"{type(error).__name__}: {error}"[:MAX_LOGGED]

@@ -18,14 +18,15 @@ import time
 
 import gevent
 
-from sessie_app import create_app
-from sessie_app.pdf import PdfTimeout, render_pdf
-
 TICK_S = 0.01
 LONG_DOCUMENT = "".join(f"<p>Voorstel {n}: groot denken, klein doen.</p>" for n in range(20000))
 
 
 def main(instance: str) -> dict:
+    # Imported here, not at the top: every render process runs this module again (sessie_app/pdf.py, PRELOAD).
+    from sessie_app import create_app
+    from sessie_app.pdf import PdfTimeout, render_pdf
+
     app = create_app(
         {
             "TESTING": True,
