@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,22 @@ def test_development_keeps_starting_with_any_key(tmp_path, monkeypatch):
     monkeypatch.delenv("SESSIE_ENV", raising=False)
     monkeypatch.setenv("SECRET_KEY", "change-me")
     assert create_app({"INSTANCE_DIR": str(tmp_path)}).config["SECRET_KEY"] == "change-me"
+
+
+def test_the_package_and_the_render_process_code_load_no_flask():
+    # gunicorn's master imports sessie_app.serving, and the PDF forkserver sessie_app.pdf_process:
+    # neither should load the app, which the master would then hold before gevent patches the worker.
+    code = (
+        "import sys, sessie_app, sessie_app.pdf_process\n"
+        "print(sorted(m for m in ('flask', 'sqlalchemy', 'flask_socketio', 'sessie_app.factory') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_create_app_is_loaded_when_asked_for():
+    import sessie_app
+
+    assert sessie_app.create_app is create_app
+    with pytest.raises(AttributeError):
+        sessie_app.no_such_name  # noqa: B018 - the attribute access is the test
