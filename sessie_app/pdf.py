@@ -99,6 +99,8 @@ def render_pdf(
             source.flush()
             work = (source.name, base_url, str(static_folder), static_url_path, dict(pdf_options or {}))
             outcome, seconds = _in_a_process(work, timeout)
+    except OSError as error:
+        raise PdfError(f"the HTML could not be handed to a render process: {error}") from error
     finally:
         slots.release()
     for url in outcome["requested"]:

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -443,6 +444,15 @@ def test_a_render_process_that_dies_gives_a_pdf_error_and_no_wait(app):
 def test_a_render_failure_in_weasyprint_is_a_pdf_error(app):
     with pytest.raises(pdf.PdfError, match="KeyError"):
         pdf.render_pdf("<p>x</p>", base_url=None, pdf_options={"pdf_variant": "geen-variant"})
+
+
+def test_no_room_for_the_html_file_is_a_pdf_error_and_gives_the_slot_back(app, monkeypatch, tmp_path):
+    app.config["PDF_MAX_CONCURRENT"] = 1
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "bestaat-niet"))
+    with pytest.raises(pdf.PdfError, match="could not be handed"):
+        pdf.render_pdf("<p>x</p>", base_url=None)
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    assert pdf.render_pdf("<p>x</p>", base_url=None).startswith(b"%PDF-")
 
 
 # --- import ---------------------------------------------------------------------------------------------
