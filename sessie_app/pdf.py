@@ -21,7 +21,8 @@ DEFAULT_MAX_CONCURRENT = 2
 # needs multiprocessing's `if __name__ == "__main__":` guard, and imports little at its top.
 PRELOAD = ["__main__", "weasyprint", "weasyprint.pdf", pdf_process.__name__]
 
-_slots_lock = threading.Lock()
+# Guards the slots and the forkserver's one-time set-up.
+_lock = threading.Lock()
 _slots: dict[int, threading.BoundedSemaphore] = {}
 _forkserver = None
 
@@ -39,7 +40,7 @@ class PdfBusy(PdfError):
 
 
 def _slots_for(limit: int) -> threading.BoundedSemaphore:
-    with _slots_lock:
+    with _lock:
         if limit not in _slots:
             _slots[limit] = threading.BoundedSemaphore(limit)
         return _slots[limit]
@@ -49,7 +50,7 @@ def _processes():
     """multiprocessing's forkserver, whose one clean process has WeasyPrint imported and forks a
     render process off itself on demand (docs/reports.md, Making a PDF)."""
     global _forkserver
-    with _slots_lock:
+    with _lock:
         if _forkserver is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)

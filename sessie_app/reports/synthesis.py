@@ -11,7 +11,7 @@ words (which still catches typos and words the list does not know); the two cosi
 averaged, lowered for two proposals the room put under different themes, and the proposals are
 grouped by average-linkage agglomerative clustering, which does not chain the way single linkage
 does. The threshold favours precision: a wrong merge costs the organiser more than a missed one, and
-``closest_groups`` offers the misses back in the review, one click each.
+``Resemblance.closest_groups`` offers the misses back in the review, one click each.
 """
 
 from collections import defaultdict
@@ -188,20 +188,6 @@ class Resemblance:
             }
             closest[gid] = self._best(scores, k)
         return closest
-
-
-def closest_groups(
-    items: Iterable, groups: Mapping[Hashable, list], loose: Iterable[Hashable], k: int = CLOSEST
-) -> dict[Hashable, list[Hashable]]:
-    """``Resemblance(items).closest_groups``: for each id in ``loose``, the groups it resembles most."""
-    return Resemblance(items).closest_groups(groups, loose, k)
-
-
-def closest_group_pairs(
-    items: Iterable, groups: Mapping[Hashable, list], among: Iterable[Hashable] | None = None, k: int = CLOSEST_MERGES
-) -> dict[Hashable, list[Hashable]]:
-    """``Resemblance(items).closest_group_pairs``: for each group in ``among``, the groups it resembles most."""
-    return Resemblance(items).closest_group_pairs(groups, among, k)
 
 
 def _pairs(groups: Iterable[Iterable[Hashable]]) -> set[frozenset]:

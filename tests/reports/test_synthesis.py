@@ -10,8 +10,7 @@ from sessie_app.reports.synthesis import (
     CLOSEST,
     CLOSEST_MERGES,
     Comparable,
-    closest_group_pairs,
-    closest_groups,
+    Resemblance,
     pairwise_scores,
     similarity_matrix,
     suggest_groups,
@@ -297,3 +296,11 @@ def test_a_group_is_offered_only_groups_at_least_as_large():
     groups = {"main": [0, 1, 2], "stray": [3, 4]}
     assert closest_group_pairs(items, groups) == {"main": [], "stray": ["main"]}
     assert closest_group_pairs(items, {"a": [0, 1], "b": [2, 3]}) == {"a": ["b"], "b": ["a"]}
+
+
+def closest_groups(items, groups, loose, k=CLOSEST):
+    return Resemblance(items).closest_groups(groups, loose, k)
+
+
+def closest_group_pairs(items, groups, among=None, k=CLOSEST_MERGES):
+    return Resemblance(items).closest_group_pairs(groups, among, k)
